@@ -1,0 +1,502 @@
+"""`kiosk` command line: the same gate path as the screen, for operators, scripts and tests.
+
+Exit codes (the same for every command):
+  0  done
+  2  bad usage or bad input (argparse, unknown setting, bad date, unreadable file)
+  3  the data directory cannot be used (database from a newer version, not a database,
+     bad trust list, bad settings file)
+  4  the scan was NOT recorded (the database refused the commit)
+  5  refused for safety (purge on a clock that jumped forward)
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import datetime as dt
+import json
+import logging
+import os
+import sqlite3
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from kiosk.clock import SystemClock, from_iso, to_iso
+from kiosk.config import (
+    KEYS,
+    ConfigError,
+    Settings,
+    default_config_path,
+    default_data_dir,
+    load_settings,
+    save_settings,
+    settings_with,
+)
+from kiosk.credentials import PersonKeyer
+from kiosk.formats import parse
+from kiosk.gate import Gate, load_person_secret, load_trust_list
+from kiosk.store import PurgeRefused, RecordError, StoreError
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_DATA = 3
+EXIT_NOT_RECORDED = 4
+EXIT_REFUSED = 5
+
+log = logging.getLogger("kiosk")
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def printable(text: object) -> str:
+    """Text safe for a terminal: control characters (escape codes, RTL overrides) made visible."""
+    out = []
+    for ch in str(text):
+        if ch in "\t" or (
+            ord(ch) >= 32
+            and ord(ch) != 127
+            and not "\u202a" <= ch <= "\u202e"
+            and not "\u2066" <= ch <= "\u2069"
+        ):
+            out.append(ch)
+        else:
+            out.append(f"\\u{ord(ch):04x}")
+    return "".join(out)
+
+
+# -- argument helpers ----------------------------------------------------------------------
+
+
+def _read_text_arg(value: str) -> str | bytes:
+    if value == "-":
+        data = sys.stdin.buffer.read()
+        # A hardware scanner or `echo` adds a line ending: parse() strips it.
+        return data
+    return value
+
+
+def _parse_when(value: str, settings: Settings, *, end_of_day: bool = False) -> dt.datetime:
+    """`today`, a local date `YYYY-MM-DD` (start of that day, or the next day's start with
+    end_of_day), or an ISO date-time (no offset = local time)."""
+    zone = settings.zone
+    text = value.strip().lower()
+    try:
+        if text in ("today", "yesterday"):
+            day = dt.datetime.now(zone).date() - dt.timedelta(days=1 if text == "yesterday" else 0)
+        elif len(text) == 10:
+            day = dt.date.fromisoformat(text)
+        else:
+            moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+            return (moment if moment.tzinfo else moment.replace(tzinfo=zone)).astimezone(dt.UTC)
+    except ValueError as exc:
+        raise CliError(f"{value!r} is not a date (YYYY-MM-DD), a date-time, or 'today'") from exc
+    if end_of_day:
+        day += dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time(), tzinfo=zone).astimezone(dt.UTC)
+
+
+# -- commands --------------------------------------------------------------------------------
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    return Path(args.data_dir) if args.data_dir else default_data_dir()
+
+
+def _open_gate(args: argparse.Namespace, settings: Settings) -> Gate:
+    return Gate.open(_data_dir(args), settings, SystemClock())
+
+
+def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
+    keyer = PersonKeyer(load_person_secret(_data_dir(args)))
+    credential = parse(
+        _read_text_arg(args.text), keyer=keyer, trust=load_trust_list(settings, _data_dir(args))
+    )
+    _print_json(credential.to_json())
+    return EXIT_OK
+
+
+def cmd_scan(args: argparse.Namespace, settings: Settings) -> int:
+    gate = _open_gate(args, settings)
+    try:
+        outcome = gate.scan(_read_text_arg(args.text), gate_mode=args.gate)
+    finally:
+        gate.close()
+    _print_json(outcome.to_json())
+    return EXIT_OK
+
+
+def _events_in(
+    args: argparse.Namespace,
+    settings: Settings,
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+) -> Iterator[Any]:
+    gate = _open_gate(args, settings)
+    try:
+        yield from gate.store.events(since=since, until=until)
+    finally:
+        gate.close()
+
+
+def cmd_log(args: argparse.Namespace, settings: Settings) -> int:
+    since = _parse_when(args.since, settings) if args.since else None
+    zone = settings.zone
+    for event in _events_in(args, settings, since, None):
+        if args.json:
+            _print_json(event.to_json())
+            continue
+        local = event.device_time.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+        who = event.display_name or "-"
+        if event.birth_year:
+            who += f" ({event.birth_year})"
+        sent = "sent" if event.delivered_at else "waiting"
+        print(
+            printable(
+                f"{local}  {event.direction.value.upper():3}  {event.verdict.value:6}  "
+                f"{event.reason.value:22} {event.kind:12} {who}  #{event.seq} {sent}"
+            )
+        )
+    return EXIT_OK
+
+
+_CSV_FIELDS = (
+    "seq",
+    "event_id",
+    "local_time",
+    "device_time",
+    "checkpoint_id",
+    "direction",
+    "verdict",
+    "reason",
+    "kind",
+    "person_key",
+    "display_name",
+    "birth_year",
+    "clock_synced",
+    "delivered",
+)
+
+
+def _csv_safe(value: object) -> object:
+    # A cell starting with = + - @ is a formula in spreadsheet programs (CSV injection).
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    start = _parse_when(args.date_from, settings)
+    end = _parse_when(args.date_to, settings, end_of_day=True)
+    if end <= start:
+        raise CliError("--to must not be before --from")
+    out = Path(args.out)
+    tmp = out.with_name(f".{out.name}.tmp")
+    count = 0
+    zone = settings.zone
+    try:
+        with tmp.open("w", newline="", encoding="utf-8-sig") as handle:
+            writer = csv.DictWriter(handle, fieldnames=_CSV_FIELDS)
+            writer.writeheader()
+            for event in _events_in(args, settings, start, end):
+                row = event.to_json()
+                row["local_time"] = event.device_time.astimezone(zone).isoformat(timespec="seconds")
+                writer.writerow({k: _csv_safe(row[k]) for k in _CSV_FIELDS})
+                count += 1
+            handle.flush()
+            os.fsync(handle.fileno())
+        tmp.replace(out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise CliError(f"cannot write {out}: {exc.strerror or exc}") from exc
+    print(f"{count} events written to {out}", file=sys.stderr)
+    return EXIT_OK
+
+
+_KEY_PREFIXES = ("id:", "qid:", "bhyt:", "dcc:", "manual:", "raw:")
+
+
+def cmd_trace(args: argparse.Namespace, settings: Settings) -> int:
+    gate = _open_gate(args, settings)
+    try:
+        target = args.code_or_key.strip()
+        if target.startswith(_KEY_PREFIXES) and len(target.split(":", 1)[1]) == 24:
+            person_key = target
+        else:
+            person_key = gate.person_key(parse(target, keyer=gate.keyer, trust=gate.trust))
+        now = gate.clock.now().utc
+        overlaps = gate.store.co_presence(
+            person_key, margin=dt.timedelta(minutes=args.margin), now=now
+        )
+    finally:
+        gate.close()
+    if args.json:
+        for overlap in overlaps:
+            _print_json(overlap.to_json())
+        return EXIT_OK
+    zone = settings.zone
+    print(
+        f"{len(overlaps)} people present at the same time as {person_key} "
+        f"(margin {args.margin} min)"
+    )
+    for o in overlaps:
+        t_in = o.in_time.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        t_out = o.out_time.astimezone(zone).strftime("%H:%M") if o.out_time else "still inside"
+        print(
+            printable(
+                f"  {t_in} - {t_out}  {o.kind:12} {o.display_name or '-':24} "
+                f"{o.person_key}  together {o.overlap_s // 60} min"
+            )
+        )
+    return EXIT_OK
+
+
+def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
+    gate = _open_gate(args, settings)
+    try:
+        result = gate.store.purge(
+            gate.clock.now(),
+            retention_days=settings.retention_days,
+            hard_days=settings.retention_hard_days,
+        )
+    finally:
+        gate.close()
+    _print_json(
+        {
+            "deleted_delivered": result.deleted_delivered,
+            "deleted_undelivered": result.deleted_undelivered,
+            "cutoff": to_iso(result.cutoff),
+            "hard_cutoff": to_iso(result.hard_cutoff) if result.hard_cutoff else None,
+        }
+    )
+    return EXIT_OK
+
+
+def cmd_status_list(args: argparse.Namespace, settings: Settings) -> int:
+    """Load a status list file: {"version", "entries": [{"person_key"|"code", "colour",
+    "valid_until"?}]}. Until sync (#4) brings it, a health officer can load one from USB."""
+    try:
+        data = json.loads(Path(args.file).read_text(encoding="utf-8"))
+        entries_in = data["entries"]
+        version = str(data.get("version", "manual"))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise CliError(f"{args.file}: not a status list file ({exc})") from exc
+    gate = _open_gate(args, settings)
+    try:
+        entries = []
+        for i, item in enumerate(entries_in):
+            colour = item.get("colour")
+            if colour not in ("red", "yellow", "green"):
+                raise CliError(f"entries[{i}].colour: {colour!r} is not one of red, yellow, green")
+            key = item.get("person_key") or gate.person_key(
+                parse(str(item.get("code", "")), keyer=gate.keyer)
+            )
+            until = from_iso(item["valid_until"]) if item.get("valid_until") else None
+            entries.append((key, colour, until))
+        count = gate.store.replace_status_list(
+            entries, version=version, updated_at=gate.clock.now().utc
+        )
+    finally:
+        gate.close()
+    print(f"status list {version}: {count} entries loaded", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_config(args: argparse.Namespace, settings: Settings) -> int:
+    path = Path(args.config) if args.config else default_config_path()
+    if args.action == "show":
+        _print_json({k: getattr(settings, k) for k in KEYS} | {"_file": str(path)})
+        return EXIT_OK
+    key, value = args.key, args.value
+    if key not in KEYS:
+        raise CliError(f"unknown setting {key!r} (known: {', '.join(KEYS)})")
+    current = getattr(settings, key)
+    parsed: Any
+    if isinstance(current, bool):
+        parsed = value.lower() in ("1", "true", "yes", "on")
+    elif isinstance(current, int):
+        try:
+            parsed = int(value)
+        except ValueError as exc:
+            raise CliError(f"{key}: {value!r} is not a whole number") from exc
+    elif isinstance(current, tuple):
+        parsed = tuple(v.strip() for v in value.split(",") if v.strip())
+    else:
+        parsed = value
+    new = settings_with(settings, **{key: parsed})
+    save_settings(new, path)
+    print(f"{key} = {getattr(new, key)!r} saved to {path}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    """A console demo of the gate loop with example codes of every kind (no camera needed)."""
+    from kiosk.demo import demo_payloads
+
+    data_dir = _data_dir(args) / "demo"
+    gate = Gate.open(data_dir, dataclasses.replace(settings, duplicate_window_s=2), SystemClock())
+    colours = {
+        "admit": "\033[42;30m",
+        "refer": "\033[43;30m",
+        "deny": "\033[41;37m",
+        "duplicate": "\033[47;30m",
+    }
+    tty = sys.stdout.isatty()
+    print(f"DEMO MODE: gate log in {data_dir} (Ctrl+C to stop)")
+    try:
+        for i, (label, payload) in enumerate(demo_payloads(args.count)):
+            outcome = gate.scan(payload)
+            d = outcome.decision
+            badge = f" {d.verdict.value.upper():9} {d.direction.value.upper():3} "
+            if tty:
+                badge = colours[d.verdict.value] + badge + "\033[0m"
+            who = outcome.credential.display_name or "-"
+            print(
+                printable(
+                    f"{badge} {label:28} {who:22} {d.reason.value:22} inside {outcome.occupancy}"
+                )
+            )
+            if i + 1 < args.count:
+                time.sleep(args.interval)
+    except KeyboardInterrupt:
+        print()
+    finally:
+        gate.close()
+    return EXIT_OK
+
+
+def _print_json(obj: object) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+# -- wiring ----------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    def options(*, top: bool) -> argparse.ArgumentParser:
+        # The options are accepted before and after the command. Below the top level their
+        # default is SUPPRESS, or a subparser's default would overwrite a value given earlier.
+        common = argparse.ArgumentParser(add_help=False)
+        default: Any = None if top else argparse.SUPPRESS
+        common.add_argument(
+            "--data-dir",
+            default=default,
+            help="data directory (default: KIOSK_DATA_DIR or the platform's user data dir)",
+        )
+        common.add_argument(
+            "--config",
+            default=default,
+            help="settings file (default: kiosk.toml in the platform's config dir)",
+        )
+        common.add_argument(
+            "-v",
+            "--verbose",
+            action="store_true",
+            default=False if top else argparse.SUPPRESS,
+            help="log decisions to stderr",
+        )
+        return common
+
+    common = options(top=False)
+    parser = argparse.ArgumentParser(
+        prog="kiosk", description=__doc__.split("\n")[0], parents=[options(top=True)]
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("parse", parents=[common], help="parse a scanned text, print JSON")
+    p.add_argument("text", help="the scanned text, or - to read stdin")
+    p.set_defaults(func=cmd_parse)
+
+    p = sub.add_parser("scan", parents=[common], help="parse, decide and record one scan")
+    p.add_argument("text", help="the scanned text, or - to read stdin")
+    p.add_argument("--gate", choices=("in", "out", "auto"), help="override the gate mode")
+    p.set_defaults(func=cmd_scan)
+
+    p = sub.add_parser("log", parents=[common], help="list recorded events")
+    p.add_argument("--since", help="today, YYYY-MM-DD (local) or an ISO date-time")
+    p.add_argument("--json", action="store_true", help="one JSON object per event per line")
+    p.set_defaults(func=cmd_log)
+
+    p = sub.add_parser("export", parents=[common], help="write events to a CSV file")
+    p.add_argument("--from", dest="date_from", required=True, help="first day, YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", required=True, help="last day (included)")
+    p.add_argument("--out", required=True, help="the CSV file to write")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "trace", parents=[common], help="who was inside at the same time as a person"
+    )
+    p.add_argument("code_or_key", help="the person's scanned code, or their person key")
+    p.add_argument("--margin", type=int, default=15, help="minutes before and after (15)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_trace)
+
+    p = sub.add_parser("purge", parents=[common], help="delete events past retention")
+    p.set_defaults(func=cmd_purge)
+
+    p = sub.add_parser("status-list", parents=[common], help="load a status list file")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_status_list)
+
+    p = sub.add_parser("config", parents=[common], help="show or change settings")
+    config_sub = p.add_subparsers(dest="action", required=True)
+    config_sub.add_parser("show", parents=[common])
+    s = config_sub.add_parser("set", parents=[common])
+    s.add_argument("key")
+    s.add_argument("value")
+    p.set_defaults(func=cmd_config)
+
+    p = sub.add_parser(
+        "demo", parents=[common], help="console demo of the gate loop with example codes"
+    )
+    p.add_argument("--count", type=int, default=24)
+    p.add_argument("--interval", type=float, default=1.0)
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    print(f"kiosk: error: {printable(message)}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.umask(0o077)  # every file the kiosk makes holds personal data: owner only
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    from kiosk.formats.dcc import TrustListError
+
+    try:
+        settings = load_settings(Path(args.config) if args.config else None)
+        return int(args.func(args, settings))
+    except CliError as exc:
+        _fail(str(exc), exc.code)
+    except ConfigError as exc:
+        _fail(str(exc), EXIT_USAGE if args.command == "config" else EXIT_DATA)
+    except RecordError as exc:
+        _fail(f"NOT RECORDED: {exc}", EXIT_NOT_RECORDED)
+    except PurgeRefused as exc:
+        _fail(f"purge refused: {exc}", EXIT_REFUSED)
+    except (StoreError, TrustListError) as exc:
+        _fail(str(exc), EXIT_DATA)
+    except sqlite3.DatabaseError as exc:
+        _fail(f"database unusable: {exc}", EXIT_DATA)
+    except BrokenPipeError:
+        # `kiosk log | head`: the reader went away; that is not an error.
+        sys.stderr.close()
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""The vocabulary of the gate log: directions, verdicts, reasons, and the event record itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from kiosk.clock import to_iso
+
+
+class Direction(StrEnum):
+    IN = "in"
+    OUT = "out"
+
+
+class Verdict(StrEnum):
+    ADMIT = "admit"  # green: come in / exit recorded
+    REFER = "refer"  # amber: please see the medical staff
+    DENY = "deny"  # red: not allowed in (or not a personal code)
+    DUPLICATE = "duplicate"  # neutral: already recorded a moment ago; nothing new is written
+
+
+class Reason(StrEnum):
+    """Why a verdict was given. The screen maps each to words (kiosk.ui); the core never does."""
+
+    ENTRY = "entry"
+    EXIT = "exit"
+    DUPLICATE = "duplicate"
+    CAPACITY_FULL = "capacity_full"
+    STATUS_RED = "status_red"
+    STATUS_YELLOW = "status_yellow"
+    KIND_NOT_ACCEPTED = "kind_not_accepted"
+    VENUE_CODE = "venue_code"
+    UNKNOWN_CODE = "unknown_code"
+    DCC_SIGNATURE_INVALID = "dcc_signature_invalid"
+    DCC_NOT_VERIFIED = "dcc_not_verified"
+    DCC_EXPIRED = "dcc_expired"
+    AUTO_CHECKOUT = "auto_checkout"
+
+
+@dataclass(frozen=True, slots=True)
+class LastEvent:
+    """A person's latest recorded event, as the decision needs it."""
+
+    seq: int
+    event_id: str
+    direction: Direction
+    verdict: Verdict
+    reason: Reason
+    device_time: dt.datetime
+    mono_ns: int
+    boot_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    """An event about to be written. `event_id` is made before the insert and reused on retry."""
+
+    event_id: str
+    device_id: str
+    checkpoint_id: str
+    person_key: str
+    kind: str
+    display_name: str | None
+    birth_year: int | None
+    direction: Direction
+    verdict: Verdict
+    reason: Reason
+    device_time: dt.datetime
+    mono_ns: int
+    boot_id: str
+    clock_synced: bool
+    payload: bytes | None  # the exact scanned bytes (None: refused, e.g. over the size limit)
+    fields_json: str | None  # identity fields as parsed; sealed together with payload later (#6)
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    """An event as read back (no payload or identity fields: those are not for display)."""
+
+    seq: int
+    event_id: str
+    device_id: str
+    checkpoint_id: str
+    person_key: str
+    kind: str
+    display_name: str | None
+    birth_year: int | None
+    direction: Direction
+    verdict: Verdict
+    reason: Reason
+    device_time: dt.datetime
+    mono_ns: int
+    boot_id: str
+    clock_synced: bool
+    delivered_at: dt.datetime | None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "event_id": self.event_id,
+            "seq": self.seq,
+            "device_id": self.device_id,
+            "checkpoint_id": self.checkpoint_id,
+            "kind": self.kind,
+            "person_key": self.person_key,
+            "display_name": self.display_name,
+            "birth_year": self.birth_year,
+            "direction": self.direction.value,
+            "verdict": self.verdict.value,
+            "reason": self.reason.value,
+            "device_time": to_iso(self.device_time),
+            "boot_id": self.boot_id,
+            "mono_ns": self.mono_ns,
+            "clock_synced": self.clock_synced,
+            "delivered": self.delivered_at is not None,
+        }

@@ -1,0 +1,147 @@
+"""The decision: a pure function of (credential, gate state, settings, clock) -> Decision.
+
+No I/O here. The gate (kiosk.gate) reads the state from the store, calls `decide`, and records
+the result. Everything a rule needs is in its arguments, so every rule is tested by a table of
+cases without a database, a camera or a screen (tests/test_policy.py).
+
+Order of the rules (first match wins):
+1. duplicate: the same person (or the same unreadable text) again within the window: nothing new
+   is recorded; the screen shows "already recorded at HH:MM".
+2. venue and unknown codes are never admitted: deny, with words telling what to show instead.
+3. direction: the gate mode, or in `auto` out for a person inside and in for anyone else.
+4. exits always pass (capacity, status and kind rules are for entries).
+5. entries: kind accepted here; status list (red: deny or refer, a setting; yellow: refer);
+   EU certificate signature and expiry; capacity last (a red-listed person is not told "wait").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from kiosk.clock import Instant
+from kiosk.config import Settings
+from kiosk.credentials import Credential, Kind, Signature
+from kiosk.events import Direction, LastEvent, Reason, Verdict
+
+
+@dataclass(frozen=True, slots=True)
+class GateState:
+    """What the decision needs to know about the present, read just before deciding."""
+
+    occupancy: int
+    inside: bool  # the person has an open stay
+    last_event: LastEvent | None  # the person's (or text's) latest recorded event
+    status: str | None  # "red" | "yellow" | "green" | None (not on the list)
+    status_list_age: dt.timedelta | None  # None: no list yet
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    verdict: Verdict
+    direction: Direction
+    reason: Reason
+    duplicate_of: LastEvent | None = None
+    status_list_stale: bool = False  # the list is older than the setting allows (say so)
+
+    @property
+    def records(self) -> bool:
+        """Whether this decision is written to the log (everything but a duplicate)."""
+        return self.verdict is not Verdict.DUPLICATE
+
+
+def seconds_since(last: LastEvent, now: Instant) -> float | None:
+    """Elapsed seconds since `last`, by the monotonic clock within a boot, else by wall time.
+
+    None when it cannot be known (another boot and the wall clock went backwards).
+    """
+    if last.boot_id == now.boot_id:
+        return (now.mono_ns - last.mono_ns) / 1e9
+    elapsed = (now.utc - last.device_time).total_seconds()
+    return elapsed if elapsed >= 0 else None
+
+
+def _direction(settings: Settings, state: GateState, override: str | None) -> Direction:
+    mode = override or settings.gate_mode
+    if mode == "in":
+        return Direction.IN
+    if mode == "out":
+        return Direction.OUT
+    return Direction.OUT if state.inside else Direction.IN
+
+
+def _entry_rule(
+    credential: Credential, state: GateState, settings: Settings
+) -> tuple[Verdict, Reason]:
+    if credential.kind.value not in settings.accepted_kinds:
+        return Verdict.DENY, Reason.KIND_NOT_ACCEPTED
+    if state.status == "red":
+        verdict = Verdict.DENY if settings.red_status_action == "deny" else Verdict.REFER
+        return verdict, Reason.STATUS_RED
+    if state.status == "yellow":
+        return Verdict.REFER, Reason.STATUS_YELLOW
+    if credential.kind is Kind.EU_DCC:
+        signature = credential.fields.signature
+        if signature is Signature.INVALID:
+            return Verdict.DENY, Reason.DCC_SIGNATURE_INVALID
+        if "expired" in credential.problems or "not_yet_valid" in credential.problems:
+            return Verdict.REFER, Reason.DCC_EXPIRED
+        if signature is not Signature.VALID and settings.dcc_unverified_action == "refer":
+            return Verdict.REFER, Reason.DCC_NOT_VERIFIED
+    if settings.capacity and state.occupancy >= settings.capacity:
+        return Verdict.DENY, Reason.CAPACITY_FULL
+    return Verdict.ADMIT, Reason.ENTRY
+
+
+def decide(
+    credential: Credential,
+    state: GateState,
+    settings: Settings,
+    now: Instant,
+    *,
+    gate_mode: str | None = None,
+) -> Decision:
+    """Decide what happens to this scan. Pure; never raises for any credential.
+
+    gate_mode overrides settings.gate_mode for this scan (a guard's switch, `kiosk scan --gate`).
+    """
+    stale = state.status_list_age is None or state.status_list_age > dt.timedelta(
+        hours=settings.status_list_max_age_h
+    )
+    last = state.last_event
+    if last is not None and settings.duplicate_window_s > 0:
+        elapsed = seconds_since(last, now)
+        if elapsed is not None and 0 <= elapsed < settings.duplicate_window_s:
+            return Decision(Verdict.DUPLICATE, last.direction, Reason.DUPLICATE, last, stale)
+
+    direction = _direction(settings, state, gate_mode)
+    if credential.kind is Kind.VENUE_CODE:
+        return Decision(Verdict.DENY, direction, Reason.VENUE_CODE, None, stale)
+    if not credential.kind.names_a_person:
+        return Decision(Verdict.DENY, direction, Reason.UNKNOWN_CODE, None, stale)
+    if direction is Direction.OUT:
+        return Decision(Verdict.ADMIT, direction, Reason.EXIT, None, stale)
+    verdict, reason = _entry_rule(credential, state, settings)
+    return Decision(verdict, direction, reason, None, stale)
+
+
+def auto_checkout_due(
+    settings: Settings, now: dt.datetime, last_run: dt.datetime | None
+) -> dt.datetime | None:
+    """The auto-checkout instant to run now, or None.
+
+    The most recent scheduled time (today's or yesterday's, local time) at or before `now`; due
+    when it is later than the last run. A kiosk switched off overnight catches up at start-up,
+    closing the stays as of the scheduled time, not as of the moment it woke.
+    """
+    at = settings.auto_checkout
+    if at is None:
+        return None
+    local_now = now.astimezone(settings.zone)
+    candidate = dt.datetime.combine(local_now.date(), at, tzinfo=settings.zone)
+    if candidate > local_now:
+        candidate -= dt.timedelta(days=1)
+    candidate_utc = candidate.astimezone(dt.UTC)
+    if last_run is not None and last_run >= candidate_utc:
+        return None
+    return candidate_utc

@@ -1,0 +1,805 @@
+"""The durable local log: one SQLite file, written by one owner.
+
+Durability contract (../shared/RELIABILITY.md):
+- every connection runs WAL with `synchronous=FULL` (set and verified at open), so a COMMIT that
+  returned survives a power cut;
+- a scan's event row, its outbox row and its stay change are one `BEGIN IMMEDIATE` transaction,
+  committed before `record` returns: the screen may say "recorded" only after that;
+- the event_id is made by the caller before the insert and the insert is `INSERT OR IGNORE`, so a
+  retry after a COMMIT that raised (outcome unknown) never writes the event twice.
+
+Threading: a `Store` belongs to one thread at a time (the gate's owner thread); it is not safe to
+share between threads concurrently. Other processes may read the file (WAL).
+
+Tables: `events` (the log; seq is the local sequence number, never reused), `outbox` (events not
+yet acknowledged by the server, in seq order), `stays` (derived from admitted entries and exits:
+who is inside, and since when; used for occupancy and co-presence), `status_list`, `meta`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import logging
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from kiosk.clock import Instant, from_iso, to_iso
+from kiosk.events import Direction, LastEvent, NewEvent, Reason, StoredEvent, Verdict
+
+log = logging.getLogger(__name__)
+
+DB_FILE_NAME = "kiosk.db"
+MIGRATION_SET = "kiosk"
+_BUSY_TIMEOUT_MS = 5000
+_PURGE_BATCH = 2000
+# A wall clock that ran this much further than the monotonic clock within one boot was stepped.
+CLOCK_JUMP_TOLERANCE_S = 300
+
+
+class StoreError(Exception):
+    """Base of the store's named errors."""
+
+
+class StoreVersionError(StoreError):
+    """The database was written by a newer kiosk version; opening it could damage it."""
+
+
+class RecordError(StoreError):
+    """The event could not be committed. The screen must not say "recorded"."""
+
+
+class PurgeRefused(StoreError):
+    """The purge did not run because the clock cannot be trusted (a forward jump)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Migrations: named, append-only. Never edit one that has shipped; add a new one.
+
+migrations = Migrations(MIGRATION_SET)
+
+
+@migrations(name="0001_events_outbox_meta")
+def _m0001(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE events (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            event_id TEXT NOT NULL UNIQUE,
+            device_id TEXT NOT NULL,
+            checkpoint_id TEXT NOT NULL,
+            person_key TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            display_name TEXT,
+            birth_year INTEGER,
+            direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+            verdict TEXT NOT NULL CHECK (verdict IN ('admit', 'refer', 'deny')),
+            reason TEXT NOT NULL,
+            device_time TEXT NOT NULL,
+            mono_ns INTEGER NOT NULL,
+            boot_id TEXT NOT NULL,
+            clock_synced INTEGER NOT NULL,
+            problems TEXT NOT NULL DEFAULT '[]',
+            -- Personal data: sealed to the health authority's key in a later version (#6);
+            -- payload_format says how payload and fields_json are stored.
+            payload_format TEXT NOT NULL DEFAULT 'plain',
+            payload BLOB,
+            fields_json TEXT,
+            delivered_at TEXT
+        );
+        CREATE INDEX events_person ON events (person_key, seq);
+        CREATE INDEX events_time ON events (device_time, verdict, direction);
+        CREATE TABLE outbox (
+            seq INTEGER PRIMARY KEY REFERENCES events (seq) ON DELETE CASCADE,
+            event_id TEXT NOT NULL UNIQUE,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            quarantined INTEGER NOT NULL DEFAULT 0
+        );
+        """
+    )
+
+
+@migrations(name="0002_stays")
+def _m0002(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE stays (
+            stay_id INTEGER PRIMARY KEY,
+            person_key TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            display_name TEXT,
+            in_seq INTEGER,
+            in_time TEXT NOT NULL,
+            out_seq INTEGER,
+            out_time TEXT,
+            duration_s INTEGER,
+            closed_by TEXT
+        );
+        CREATE INDEX stays_in_time ON stays (in_time);
+        CREATE INDEX stays_person ON stays (person_key, in_time);
+        CREATE INDEX stays_open ON stays (person_key) WHERE out_time IS NULL;
+        CREATE INDEX stays_duration ON stays (duration_s);
+        """
+    )
+    # Derive stays from the admitted entries and exits already logged.
+    rows = db.execute(
+        "SELECT seq, person_key, kind, display_name, direction, device_time FROM events "
+        "WHERE verdict = 'admit' ORDER BY seq"
+    ).fetchall()
+    for seq, person_key, kind, name, direction, time in rows:
+        _apply_stay(db.conn, seq, person_key, kind, name, Direction(direction), time, "exit")
+
+
+@migrations(name="0003_status_list")
+def _m0003(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE status_list (
+            person_key TEXT PRIMARY KEY,
+            colour TEXT NOT NULL CHECK (colour IN ('red', 'yellow', 'green')),
+            valid_until TEXT
+        );
+        """
+    )
+
+
+def _apply_stay(
+    conn: sqlite3.Connection,
+    seq: int,
+    person_key: str,
+    kind: str,
+    display_name: str | None,
+    direction: Direction,
+    time: str,
+    closed_by: str,
+) -> None:
+    """Update `stays` for one admitted event (inside the caller's transaction).
+
+    An entry by someone already inside keeps the open stay (their first entry time stands: for
+    tracing, too long beats too short). An exit with no open stay (they came in unrecorded) is a
+    stay of zero length at the exit time.
+    """
+    open_stay = conn.execute(
+        "SELECT stay_id, in_time FROM stays WHERE person_key = ? AND out_time IS NULL",
+        (person_key,),
+    ).fetchone()
+    if direction is Direction.IN:
+        if open_stay is None:
+            conn.execute(
+                "INSERT INTO stays (person_key, kind, display_name, in_seq, in_time) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (person_key, kind, display_name, seq, time),
+            )
+        return
+    if open_stay is None:
+        conn.execute(
+            "INSERT INTO stays (person_key, kind, display_name, in_time, out_seq, out_time, "
+            "duration_s, closed_by) VALUES (?, ?, ?, ?, ?, ?, 0, 'exit_only')",
+            (person_key, kind, display_name, time, seq, time),
+        )
+        return
+    stay_id, in_time = open_stay
+    duration = max(0, int((from_iso(time) - from_iso(in_time)).total_seconds()))
+    conn.execute(
+        "UPDATE stays SET out_seq = ?, out_time = ?, duration_s = ?, closed_by = ? "
+        "WHERE stay_id = ?",
+        (seq, time, duration, closed_by, stay_id),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Query results
+
+
+@dataclass(frozen=True, slots=True)
+class RecordResult:
+    seq: int
+    event_id: str
+    already_stored: bool  # a retry found the event committed by an earlier attempt
+
+
+@dataclass(frozen=True, slots=True)
+class StatusListInfo:
+    version: str | None
+    updated_at: dt.datetime | None
+    entries: int
+
+
+@dataclass(frozen=True, slots=True)
+class Overlap:
+    """Someone inside at the same time as the traced person (within the margin)."""
+
+    person_key: str
+    kind: str
+    display_name: str | None
+    in_time: dt.datetime
+    out_time: dt.datetime | None  # None: still inside
+    overlap_s: int  # seconds actually together (0 when only within the margin)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "person_key": self.person_key,
+            "kind": self.kind,
+            "display_name": self.display_name,
+            "in_time": to_iso(self.in_time),
+            "out_time": to_iso(self.out_time) if self.out_time else None,
+            "overlap_s": self.overlap_s,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PurgeResult:
+    deleted_delivered: int
+    deleted_undelivered: int
+    cutoff: dt.datetime
+    hard_cutoff: dt.datetime | None  # None: hard limit not applied (clock not known right)
+
+
+_EVENT_COLUMNS = (
+    "seq, event_id, device_id, checkpoint_id, person_key, kind, display_name, birth_year, "
+    "direction, verdict, reason, device_time, mono_ns, boot_id, clock_synced, delivered_at"
+)
+
+
+def _stored_event(row: Sequence[Any]) -> StoredEvent:
+    return StoredEvent(
+        seq=row[0],
+        event_id=row[1],
+        device_id=row[2],
+        checkpoint_id=row[3],
+        person_key=row[4],
+        kind=row[5],
+        display_name=row[6],
+        birth_year=row[7],
+        direction=Direction(row[8]),
+        verdict=Verdict(row[9]),
+        reason=Reason(row[10]),
+        device_time=from_iso(row[11]),
+        mono_ns=row[12],
+        boot_id=row[13],
+        clock_synced=bool(row[14]),
+        delivered_at=from_iso(row[15]) if row[15] else None,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _create_private(path: Path) -> None:
+    """Create the database file readable by its owner only (WAL/SHM files inherit its mode)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    os.close(fd)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # isolation_level=None: the driver opens no implicit transactions; we BEGIN IMMEDIATE
+    # ourselves. check_same_thread=False: the owner may be a worker thread other than the one
+    # that opened the store (the contract is one user at a time, not one thread forever).
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+    # Only takes effect on a new, empty file (before the first table): lets purge give pages back.
+    conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
+    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    # Some builds switch WAL to NORMAL by default: set FULL on every connection, and check it.
+    conn.execute("PRAGMA synchronous = FULL")
+    synchronous = conn.execute("PRAGMA synchronous").fetchone()[0]
+    if mode.lower() != "wal" or synchronous != 2:
+        conn.close()
+        raise StoreError(f"cannot set WAL/FULL on {path} (journal_mode={mode}, sync={synchronous})")
+    # Deleted rows are overwritten, so purged personal data does not linger in free pages.
+    conn.execute("PRAGMA secure_delete = ON")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+class Store:
+    """The gate log. Open with `Store.open(path)`; close with `close()` (or use `with`)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self.db = Database(conn, execute_plugins=False)
+        self.path = path
+        self.device_id = self._ensure_meta("device_id", lambda: str(uuid.uuid4()))
+
+    # -- opening, migrating ---------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path, *, backup_dir: Path | None = None) -> Store:
+        """Open (creating if needed) and migrate the database at `path`.
+
+        Before migrating a database that already holds data, a consistent copy is written with
+        the backup API to `backup_dir` (default: `backups/` beside the file). Raises
+        StoreVersionError for a database from a newer kiosk, StoreError if WAL/FULL cannot be set,
+        sqlite3.DatabaseError for a file that is not a database.
+        """
+        path = Path(path)
+        _create_private(path)
+        conn = _connect(path)
+        try:
+            db = Database(conn, execute_plugins=False)
+            known = [m.name for m in migrations._migrations]
+            applied = [m.name for m in migrations.applied(db)]
+            unknown = [name for name in applied if name not in known]
+            if unknown:
+                raise StoreVersionError(
+                    f"{path} was written by a newer kiosk version (migration {unknown[-1]!r} is "
+                    "unknown to this one); install the newer version or restore a backup"
+                )
+            pending = [m.name for m in migrations.pending(db)]
+            if pending and applied:
+                cls._backup(conn, path, backup_dir or path.parent / "backups", pending[0])
+            if pending:
+                log.info("migrating %s: %s", path.name, ", ".join(pending))
+                migrations.apply(db)
+        except BaseException:
+            conn.close()
+            raise
+        return cls(conn, path)
+
+    @staticmethod
+    def _backup(conn: sqlite3.Connection, path: Path, backup_dir: Path, before: str) -> Path:
+        backup_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        target = backup_dir / f"{path.stem}-{stamp}-before-{before}.db"
+        _create_private(target)
+        with contextlib.closing(sqlite3.connect(target)) as dest:
+            conn.backup(dest)
+        log.info("backed up %s to %s before migrating", path.name, target)
+        return target
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            # Leave a small WAL behind; failure here is harmless (the WAL is replayed at open).
+            self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT: takes the write lock up front, so it never fails midway
+        with SQLITE_BUSY after doing work. Keep the body short; never do network I/O in it."""
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._conn
+            self._conn.execute("COMMIT")
+        except BaseException:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            raise
+
+    # -- meta -------------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def _ensure_meta(self, key: str, make: Any) -> str:
+        value = self.get_meta(key)
+        if value is None:
+            value = str(make())
+            with self._transaction() as conn:
+                conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (key, value))
+            value = self.get_meta(key) or value
+        return value
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def record(self, event: NewEvent) -> RecordResult:
+        """Write the event, its outbox entry and its stay change in one committed transaction.
+
+        Idempotent on event_id: calling again with the same event (a retry after an error whose
+        outcome was unknown) returns the stored seq with already_stored=True and writes nothing.
+        Raises RecordError when the commit failed; the caller may retry with the same event.
+        """
+        try:
+            with self._transaction() as conn:
+                cursor = conn.execute(
+                    "INSERT OR IGNORE INTO events (event_id, device_id, checkpoint_id, "
+                    "person_key, kind, display_name, birth_year, direction, verdict, reason, "
+                    "device_time, mono_ns, boot_id, clock_synced, problems, payload, fields_json) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        event.event_id,
+                        event.device_id,
+                        event.checkpoint_id,
+                        event.person_key,
+                        event.kind,
+                        event.display_name,
+                        event.birth_year,
+                        event.direction.value,
+                        event.verdict.value,
+                        event.reason.value,
+                        to_iso(event.device_time),
+                        event.mono_ns,
+                        event.boot_id,
+                        int(event.clock_synced),
+                        json.dumps(list(event.problems), ensure_ascii=False),
+                        event.payload,
+                        event.fields_json,
+                    ),
+                )
+                if cursor.rowcount == 0:
+                    row = conn.execute(
+                        "SELECT seq FROM events WHERE event_id = ?", (event.event_id,)
+                    ).fetchone()
+                    return RecordResult(int(row[0]), event.event_id, already_stored=True)
+                seq = int(cursor.lastrowid or 0)
+                conn.execute(
+                    "INSERT INTO outbox (seq, event_id) VALUES (?, ?)", (seq, event.event_id)
+                )
+                if event.verdict is Verdict.ADMIT:
+                    _apply_stay(
+                        conn,
+                        seq,
+                        event.person_key,
+                        event.kind,
+                        event.display_name,
+                        event.direction,
+                        to_iso(event.device_time),
+                        "exit",
+                    )
+        except sqlite3.Error as exc:
+            raise RecordError(f"event not recorded: {exc}") from exc
+        return RecordResult(seq, event.event_id, already_stored=False)
+
+    def auto_checkout(self, cutoff: dt.datetime, instant: Instant, checkpoint_id: str) -> int:
+        """Close every stay opened before `cutoff` with an `out` event at `cutoff`.
+
+        One transaction; each closing event goes to the outbox like any other, so the server
+        learns of it. Returns the number of stays closed.
+        """
+        cutoff_iso = to_iso(cutoff)
+        try:
+            with self._transaction() as conn:
+                open_stays = conn.execute(
+                    "SELECT s.stay_id, s.person_key, s.kind, s.display_name, e.birth_year "
+                    "FROM stays s LEFT JOIN events e ON e.seq = s.in_seq "
+                    "WHERE s.out_time IS NULL AND s.in_time < ?",
+                    (cutoff_iso,),
+                ).fetchall()
+                for _stay_id, person_key, kind, name, birth_year in open_stays:
+                    event_id = str(uuid.uuid4())
+                    cursor = conn.execute(
+                        "INSERT INTO events (event_id, device_id, checkpoint_id, person_key, "
+                        "kind, display_name, birth_year, direction, verdict, reason, "
+                        "device_time, mono_ns, boot_id, clock_synced) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, 'out', 'admit', ?, ?, ?, ?, ?)",
+                        (
+                            event_id,
+                            self.device_id,
+                            checkpoint_id,
+                            person_key,
+                            kind,
+                            name,
+                            birth_year,
+                            Reason.AUTO_CHECKOUT.value,
+                            cutoff_iso,
+                            instant.mono_ns,
+                            instant.boot_id,
+                            int(instant.synced),
+                        ),
+                    )
+                    seq = int(cursor.lastrowid or 0)
+                    conn.execute(
+                        "INSERT INTO outbox (seq, event_id) VALUES (?, ?)", (seq, event_id)
+                    )
+                    _apply_stay(
+                        conn,
+                        seq,
+                        person_key,
+                        kind,
+                        name,
+                        Direction.OUT,
+                        cutoff_iso,
+                        "auto_checkout",
+                    )
+        except sqlite3.Error as exc:
+            raise RecordError(f"auto-checkout not recorded: {exc}") from exc
+        return len(open_stays)
+
+    def mark_delivered(self, event_ids: Iterable[str], at: dt.datetime) -> int:
+        """Mark events acknowledged by the server (one short transaction). Returns how many."""
+        ids = list(event_ids)
+        if not ids:
+            return 0
+        at_iso = to_iso(at)
+        count = 0
+        with self._transaction() as conn:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                count += conn.execute(
+                    f"UPDATE events SET delivered_at = ? WHERE delivered_at IS NULL "
+                    f"AND event_id IN ({marks})",
+                    (at_iso, *chunk),
+                ).rowcount
+                conn.execute(
+                    f"DELETE FROM outbox WHERE event_id IN ({marks})",
+                    chunk,
+                )
+        return count
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def last_event(self, person_key: str) -> LastEvent | None:
+        """The person's latest recorded event (any verdict). Uses events_person."""
+        row = self._conn.execute(
+            "SELECT seq, event_id, direction, verdict, reason, device_time, mono_ns, boot_id "
+            "FROM events WHERE person_key = ? ORDER BY seq DESC LIMIT 1",
+            (person_key,),
+        ).fetchone()
+        if row is None:
+            return None
+        return LastEvent(
+            seq=row[0],
+            event_id=row[1],
+            direction=Direction(row[2]),
+            verdict=Verdict(row[3]),
+            reason=Reason(row[4]),
+            device_time=from_iso(row[5]),
+            mono_ns=row[6],
+            boot_id=row[7],
+        )
+
+    def is_inside(self, person_key: str) -> bool:
+        row = self._conn.execute(
+            "SELECT 1 FROM stays WHERE person_key = ? AND out_time IS NULL LIMIT 1", (person_key,)
+        ).fetchone()
+        return row is not None
+
+    def occupancy(self) -> int:
+        """People inside now: open stays (partial index stays_open)."""
+        return int(
+            self._conn.execute("SELECT count(*) FROM stays WHERE out_time IS NULL").fetchone()[0]
+        )
+
+    def counts(self, start: dt.datetime, end: dt.datetime) -> dict[Direction, int]:
+        """Admitted entries and exits with device time in [start, end)."""
+        rows = self._conn.execute(
+            "SELECT direction, count(*) FROM events WHERE device_time >= ? AND device_time < ? "
+            "AND verdict = 'admit' GROUP BY direction",
+            (to_iso(start), to_iso(end)),
+        ).fetchall()
+        found = {Direction(d): int(n) for d, n in rows}
+        return {d: found.get(d, 0) for d in Direction}
+
+    def per_minute(
+        self, start: dt.datetime, end: dt.datetime
+    ) -> list[tuple[dt.datetime, str, int]]:
+        """Admitted events in [start, end) grouped by UTC minute and direction (for histograms in
+        any time zone, half-hour offsets included)."""
+        rows = self._conn.execute(
+            "SELECT substr(device_time, 1, 16) AS minute, direction, count(*) FROM events "
+            "WHERE device_time >= ? AND device_time < ? AND verdict = 'admit' "
+            "GROUP BY minute, direction ORDER BY minute",
+            (to_iso(start), to_iso(end)),
+        ).fetchall()
+        return [(from_iso(m + ":00Z"), d, int(n)) for m, d, n in rows]
+
+    def events(
+        self,
+        *,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+        limit: int | None = None,
+    ) -> Iterator[StoredEvent]:
+        """Events in seq order, optionally with device time in [since, until)."""
+        clauses, params = [], []
+        if since is not None:
+            clauses.append("device_time >= ?")
+            params.append(to_iso(since))
+        if until is not None:
+            clauses.append("device_time < ?")
+            params.append(to_iso(until))
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        sql = f"SELECT {_EVENT_COLUMNS} FROM events {where} ORDER BY seq"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        for row in self._conn.execute(sql, params):
+            yield _stored_event(row)
+
+    def outbox(self, limit: int = 500) -> list[StoredEvent]:
+        """The oldest undelivered, unquarantined events, in seq order."""
+        rows = self._conn.execute(
+            f"SELECT {', '.join('e.' + c.strip() for c in _EVENT_COLUMNS.split(','))} "
+            "FROM outbox o JOIN events e ON e.seq = o.seq WHERE o.quarantined = 0 "
+            "ORDER BY o.seq LIMIT ?",
+            (limit,),
+        ).fetchall()
+        return [_stored_event(r) for r in rows]
+
+    def outbox_count(self) -> int:
+        return int(self._conn.execute("SELECT count(*) FROM outbox").fetchone()[0])
+
+    def co_presence(
+        self, person_key: str, *, margin: dt.timedelta, now: dt.datetime
+    ) -> list[Overlap]:
+        """Everyone whose stay overlapped one of the person's stays, widened by `margin`.
+
+        An open stay counts as lasting until `now`. Each other person appears once, with their
+        stay that overlapped longest. Index use: the person's stays by stays_person; candidates
+        by stays_in_time, bounded below by the longest closed stay on record (stays_duration),
+        plus the open stays (stays_open).
+        """
+        now_iso = to_iso(now)
+        mine = self._conn.execute(
+            "SELECT in_time, coalesce(out_time, ?) FROM stays WHERE person_key = ?",
+            (now_iso, person_key),
+        ).fetchall()
+        if not mine:
+            return []
+        longest = self._conn.execute("SELECT max(duration_s) FROM stays").fetchone()[0] or 0
+        best: dict[str, Overlap] = {}
+        for in_iso, out_iso in mine:
+            start = from_iso(in_iso) - margin
+            end = from_iso(out_iso) + margin
+            rows = self._conn.execute(
+                "SELECT person_key, kind, display_name, in_time, out_time FROM stays "
+                "WHERE in_time >= ? AND in_time <= ? AND out_time >= ? AND person_key != ? "
+                "UNION ALL "
+                "SELECT person_key, kind, display_name, in_time, out_time FROM stays "
+                "WHERE out_time IS NULL AND in_time <= ? AND person_key != ?",
+                (
+                    to_iso(start - dt.timedelta(seconds=longest)),
+                    to_iso(end),
+                    to_iso(start),
+                    person_key,
+                    to_iso(end),
+                    person_key,
+                ),
+            ).fetchall()
+            mine_start, mine_end = from_iso(in_iso), from_iso(out_iso)
+            for other_key, kind, name, o_in, o_out in rows:
+                other_in = from_iso(o_in)
+                other_out = from_iso(o_out) if o_out else None
+                together = min(mine_end, other_out or now) - max(mine_start, other_in)
+                overlap = Overlap(
+                    other_key,
+                    kind,
+                    name,
+                    other_in,
+                    other_out,
+                    max(0, int(together.total_seconds())),
+                )
+                if other_key not in best or overlap.overlap_s > best[other_key].overlap_s:
+                    best[other_key] = overlap
+        return sorted(best.values(), key=lambda o: (o.in_time, o.person_key))
+
+    # -- status list --------------------------------------------------------------------------
+
+    def status_of(self, person_key: str, at: dt.datetime) -> str | None:
+        """The person's colour on the local status list, ignoring entries no longer valid."""
+        row = self._conn.execute(
+            "SELECT colour, valid_until FROM status_list WHERE person_key = ?", (person_key,)
+        ).fetchone()
+        if row is None or (row[1] is not None and row[1] < to_iso(at)):
+            return None
+        return str(row[0])
+
+    def replace_status_list(
+        self,
+        entries: Iterable[tuple[str, str, dt.datetime | None]],
+        *,
+        version: str,
+        updated_at: dt.datetime,
+    ) -> int:
+        """Replace the whole list (person_key, colour, valid_until) in one transaction."""
+        rows = [(k, c, to_iso(v) if v else None) for k, c, v in entries]
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM status_list")
+            conn.executemany(
+                "INSERT OR REPLACE INTO status_list (person_key, colour, valid_until) "
+                "VALUES (?, ?, ?)",
+                rows,
+            )
+            for key, value in (
+                ("status_list_version", version),
+                ("status_list_updated_at", to_iso(updated_at)),
+            ):
+                conn.execute(
+                    "INSERT INTO meta (key, value) VALUES (?, ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (key, value),
+                )
+        return len(rows)
+
+    def status_list_info(self) -> StatusListInfo:
+        updated = self.get_meta("status_list_updated_at")
+        count = int(self._conn.execute("SELECT count(*) FROM status_list").fetchone()[0])
+        return StatusListInfo(
+            self.get_meta("status_list_version"), from_iso(updated) if updated else None, count
+        )
+
+    # -- retention ----------------------------------------------------------------------------
+
+    def check_clock(self, instant: Instant) -> None:
+        """Raise PurgeRefused if, within this boot, the wall clock ran ahead of the monotonic
+        clock since the last event (it was stepped forward: ages computed now would be wrong)."""
+        row = self._conn.execute(
+            "SELECT device_time, mono_ns FROM events WHERE boot_id = ? AND reason != ? "
+            "ORDER BY seq DESC LIMIT 1",
+            (instant.boot_id, Reason.AUTO_CHECKOUT.value),
+        ).fetchone()
+        if row is None:
+            return
+        wall = (instant.utc - from_iso(row[0])).total_seconds()
+        mono = (instant.mono_ns - int(row[1])) / 1e9
+        if wall - mono > CLOCK_JUMP_TOLERANCE_S:
+            raise PurgeRefused(
+                f"the wall clock moved {wall - mono:.0f} s further than elapsed time since the "
+                "last event: it was stepped forward; purge skipped until events are recorded "
+                "with the new time"
+            )
+
+    def purge(self, instant: Instant, *, retention_days: int, hard_days: int) -> PurgeResult:
+        """Delete delivered events older than `retention_days` and, when the clock is known to be
+        synchronised, any event older than `hard_days` (recorded with a synchronised clock).
+
+        Works in short transactions of a few thousand rows, then gives free pages back
+        (incremental vacuum). Raises PurgeRefused on a forward clock jump (`check_clock`).
+        """
+        self.check_clock(instant)
+        cutoff = instant.utc - dt.timedelta(days=retention_days)
+        hard_cutoff = instant.utc - dt.timedelta(days=hard_days) if instant.synced else None
+        delivered = self._delete_batches(
+            "SELECT seq FROM events WHERE device_time < ? AND delivered_at IS NOT NULL LIMIT ?",
+            to_iso(cutoff),
+        )
+        undelivered = 0
+        if hard_cutoff is not None:
+            undelivered = self._delete_batches(
+                "SELECT seq FROM events WHERE device_time < ? AND clock_synced = 1 LIMIT ?",
+                to_iso(hard_cutoff),
+            )
+        if delivered or undelivered:
+            with self._transaction() as conn:
+                # Stays whose both ends are gone (or that ended before the cutoff).
+                conn.execute(
+                    "DELETE FROM stays WHERE out_time IS NOT NULL AND out_time < ?",
+                    (to_iso(cutoff),),
+                )
+            self._conn.execute("PRAGMA incremental_vacuum")
+            log.info(
+                "purge: %d delivered and %d undelivered events removed", delivered, undelivered
+            )
+        return PurgeResult(delivered, undelivered, cutoff, hard_cutoff)
+
+    def _delete_batches(self, select_sql: str, cutoff_iso: str) -> int:
+        total = 0
+        while True:
+            with self._transaction() as conn:
+                seqs = [r[0] for r in conn.execute(select_sql, (cutoff_iso, _PURGE_BATCH))]
+                if not seqs:
+                    return total
+                marks = ",".join("?" * len(seqs))
+                conn.execute(f"DELETE FROM outbox WHERE seq IN ({marks})", seqs)
+                conn.execute(f"DELETE FROM events WHERE seq IN ({marks})", seqs)
+                total += len(seqs)
+
+    def integrity_ok(self) -> bool:
+        return bool(self._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
