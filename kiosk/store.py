@@ -42,6 +42,10 @@ DB_FILE_NAME = "kiosk.db"
 MIGRATION_SET = "kiosk"
 _BUSY_TIMEOUT_MS = 5000
 _PURGE_BATCH = 2000
+_UPSERT_META = (
+    "INSERT INTO meta (key, value) VALUES (?, ?) "
+    "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+)
 # A wall clock that ran this much further than the monotonic clock within one boot was stepped.
 CLOCK_JUMP_TOLERANCE_S = 300
 
@@ -393,8 +397,7 @@ class Store:
     def set_meta(self, key: str, value: str) -> None:
         with self._transaction() as conn:
             conn.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                _UPSERT_META,
                 (key, value),
             )
 
@@ -722,8 +725,7 @@ class Store:
                 ("status_list_updated_at", to_iso(updated_at)),
             ):
                 conn.execute(
-                    "INSERT INTO meta (key, value) VALUES (?, ?) "
-                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    _UPSERT_META,
                     (key, value),
                 )
         return len(rows)

@@ -17,7 +17,7 @@ import re
 import unicodedata
 
 from kiosk.credentials import Fields, Identity, Kind
-from kiosk.formats.common import Parsed, drop_controls, iso_date, mask_name, split_fields
+from kiosk.formats.common import Parsed, checked_date, clean_text, mask_name, split_fields
 
 __all__ = ["BHYT_CARD", "bhyt_identity", "parse_bhyt"]
 
@@ -50,29 +50,11 @@ def _hex_text(value: str, name: str, problems: list[str]) -> str | None:
     except UnicodeDecodeError:
         problems.append(f"bad_{name}_hex")
         return None
-    text, dropped = drop_controls(unicodedata.normalize("NFC", text).strip())
-    if dropped:
-        problems.append("control_chars")
-    return text or None
+    return clean_text(unicodedata.normalize("NFC", text).strip(), problems)
 
 
-def _plain(value: str, problems: list[str]) -> str | None:
-    text, dropped = drop_controls(value)
-    if dropped:
-        problems.append("control_chars")
-    return text or None
-
-
-def _date(value: str, name: str, problems: list[str]) -> str | None:
-    if not value:
-        return None
-    # dd/mm/yyyy is the common form; some cards carry the year only or an ISO date.
-    iso = None
-    if value.isascii():  # other scripts' digits would pass `\d` and come out unreadable
-        iso = iso_date(value, order="dmy") or iso_date(value, order="ymd")
-    if iso is None:
-        problems.append(f"bad_{name}")
-    return iso
+# dd/mm/yyyy is the common form; some cards carry the year only or an ISO date.
+_DATE_ORDERS = ("dmy", "ymd")
 
 
 def _gender(value: str, problems: list[str]) -> str | None:
@@ -111,12 +93,12 @@ def parse_bhyt(text: str) -> Parsed | None:
         card_number=card,
         bhyt_number=card,
         full_name=full_name,
-        birth_date=_date(parts[2], "birth_date", problems),
+        birth_date=checked_date(parts[2], "birth_date", problems, orders=_DATE_ORDERS),
         gender=_gender(parts[3], problems),
         address=_hex_text(parts[4], "address", problems),
-        clinic_code=_plain(parts[5], problems),
-        valid_from=_date(parts[6], "valid_from", problems),
-        valid_to=_date(parts[7], "valid_to", problems),
+        clinic_code=clean_text(parts[5], problems),
+        valid_from=checked_date(parts[6], "valid_from", problems, orders=_DATE_ORDERS),
+        valid_to=checked_date(parts[7], "valid_to", problems, orders=_DATE_ORDERS),
     )
     return Parsed(
         Kind.BHYT,

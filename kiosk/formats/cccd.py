@@ -16,7 +16,7 @@ import re
 import unicodedata
 
 from kiosk.credentials import Fields, Identity, Kind
-from kiosk.formats.common import Parsed, drop_controls, iso_date, mask_name, split_fields
+from kiosk.formats.common import Parsed, checked_date, clean_text, mask_name, split_fields
 
 __all__ = ["parse_cccd"]
 
@@ -29,22 +29,6 @@ _DMY = re.compile(r"^(?:[0-9]{8}|[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{4})$")
 _FROM_NAME = 5
 # Read after the name: birth date, gender, address, issue date, and the unconfirmed expiry.
 _AFTER_NAME = 5
-
-
-def _plain(value: str, problems: list[str]) -> str | None:
-    text, dropped = drop_controls(value)
-    if dropped:
-        problems.append("control_chars")
-    return text or None
-
-
-def _date(value: str, name: str, problems: list[str]) -> str | None:
-    if not value:
-        return None
-    iso = iso_date(value, order="dmy") if value.isascii() else None
-    if iso is None:
-        problems.append(f"bad_{name}")
-    return iso
 
 
 def _gender(value: str, problems: list[str]) -> str | None:
@@ -100,7 +84,7 @@ def parse_cccd(text: str) -> Parsed | None:
         return None
 
     standard = name_at + _FROM_NAME  # 7 fields, or 6 without the CMND field
-    full_name = _plain(parts[name_at], problems) if len(parts) > name_at else None
+    full_name = clean_text(parts[name_at], problems) if len(parts) > name_at else None
     if full_name is None:
         # Number(s) and no name: a CCCD cut short or damaged; every real card has a name.
         cut = len(parts) <= name_at + 1
@@ -119,7 +103,7 @@ def parse_cccd(text: str) -> Parsed | None:
 
     if not dob:
         problems.append("missing_birth_date")
-    birth_date = _date(dob, "birth_date", problems)
+    birth_date = checked_date(dob, "birth_date", problems)
     gender = _gender(gender_text, problems)
     problems += _cross_check(id12, birth_date, gender)
     fields = Fields(
@@ -128,9 +112,9 @@ def parse_cccd(text: str) -> Parsed | None:
         full_name=full_name,
         birth_date=birth_date,
         gender=gender,
-        address=_plain(address, problems),
-        issue_date=_date(issued, "issue_date", problems),
-        valid_to=_date(expiry, "valid_to", problems),
+        address=clean_text(address, problems),
+        issue_date=checked_date(issued, "issue_date", problems),
+        valid_to=checked_date(expiry, "valid_to", problems),
     )
     return Parsed(
         Kind.CCCD,

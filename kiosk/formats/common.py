@@ -122,3 +122,31 @@ def drop_controls(text: str) -> tuple[str, bool]:
         return text, False
     cleaned = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf"))
     return cleaned, len(cleaned) != len(text)
+
+
+def clean_text(value: str, problems: list[str]) -> str | None:
+    """`value` without control characters (noting `control_chars` in problems); None if empty."""
+    text, dropped = drop_controls(value)
+    if dropped:
+        problems.append("control_chars")
+    return text or None
+
+
+def checked_date(
+    value: str, name: str, problems: list[str], *, orders: tuple[str, ...] = ("dmy",)
+) -> str | None:
+    """ISO text for a date field tried in `orders`; notes `bad_<name>` when none fits.
+
+    ASCII only: other scripts' digits would pass `\\d` and come out unreadable.
+    """
+    if not value:
+        return None
+    iso = None
+    if value.isascii():
+        for order in orders:
+            iso = iso_date(value, order=order)
+            if iso:
+                break
+    if iso is None:
+        problems.append(f"bad_{name}")
+    return iso

@@ -16,7 +16,7 @@ import re
 
 from kiosk.credentials import Fields, Identity, Kind
 from kiosk.formats.bhyt import bhyt_identity
-from kiosk.formats.common import Parsed, drop_controls, iso_date, mask_name, split_fields
+from kiosk.formats.common import Parsed, clean_text, iso_date, mask_name, split_fields
 
 __all__ = ["parse_personal_qr"]
 
@@ -52,13 +52,6 @@ def _looks_like_personal_qr(parts: list[str]) -> bool:
     if _YMD_SHAPE.match(parts[2]):
         return True
     return len(parts) >= 5 and parts[3] in ("0", "1") and bool(_QID_DIGITS.match(parts[4]))
-
-
-def _plain(value: str, problems: list[str]) -> str | None:
-    text, dropped = drop_controls(value)
-    if dropped:
-        problems.append("control_chars")
-    return text or None
 
 
 def _id_identity(id_number: str, problems: list[str]) -> Identity | None:
@@ -135,7 +128,7 @@ def parse_personal_qr(text: str) -> Parsed | None:
 
     id_identity = _id_identity(id_number, problems)
 
-    full_name = _plain(name, problems)
+    full_name = clean_text(name, problems)
     if not full_name:
         problems.append("missing_name")
 
@@ -167,11 +160,11 @@ def parse_personal_qr(text: str) -> Parsed | None:
     bhyt_number = ext_fields["bhyt_number"]
     identity = id_identity or qid_identity or (bhyt_identity(bhyt_number) if bhyt_number else None)
     fields = Fields(
-        id_number=_plain(id_number, problems),
+        id_number=clean_text(id_number, problems),
         full_name=full_name,
         birth_date=birth_date,
         proxy=proxy,
-        qid=_plain(qid, problems),
+        qid=clean_text(qid, problems),
         proxy_qid=ext_fields["proxy_qid"],
         gender=ext_fields["gender"],
         bhyt_number=bhyt_number,
