@@ -396,10 +396,7 @@ class Store:
 
     def set_meta(self, key: str, value: str) -> None:
         with self._transaction() as conn:
-            conn.execute(
-                _UPSERT_META,
-                (key, value),
-            )
+            conn.execute(_UPSERT_META, (key, value))
 
     def _ensure_meta(self, key: str, make: Any) -> str:
         value = self.get_meta(key)
@@ -724,10 +721,7 @@ class Store:
                 ("status_list_version", version),
                 ("status_list_updated_at", to_iso(updated_at)),
             ):
-                conn.execute(
-                    _UPSERT_META,
-                    (key, value),
-                )
+                conn.execute(_UPSERT_META, (key, value))
         return len(rows)
 
     def status_list_info(self) -> StatusListInfo:

@@ -73,13 +73,18 @@ def test_errors_name_the_key_and_what_is_allowed(
 def test_save_round_trips_every_key_and_replaces_atomically(tmp_path: Path) -> None:
     path = tmp_path / "conf" / "kiosk.toml"
     changed = settings_with(
-        Settings(), checkpoint_name='Bệnh viện "Bạch Mai" \\ cổng A', gate_mode="in",
-        capacity=42, accepted_kinds=["personal_qr", "cccd"], auto_checkout_time="",
+        Settings(),
+        checkpoint_name='Bệnh viện "Bạch Mai" \\ cổng A',
+        gate_mode="in",
+        capacity=42,
+        accepted_kinds=["personal_qr", "cccd"],
+        auto_checkout_time="",
     )
     save_settings(changed, path)
     assert load_settings(path) == changed
-    assert set(KEYS) == {line.split(" = ")[0] for line in dumps(changed).splitlines()
-                         if " = " in line}
+    assert set(KEYS) == {
+        line.split(" = ")[0] for line in dumps(changed).splitlines() if " = " in line
+    }
     # Nothing but the file itself is left in the directory (no temp files).
     assert [p.name for p in path.parent.iterdir()] == ["kiosk.toml"]
 

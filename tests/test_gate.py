@@ -193,11 +193,19 @@ def test_eu_certificate_decisions_follow_the_trust_list(tmp_path: Path, clock: F
     from tests.test_dcc import cose_sign1, ec_signer, hc1, make
 
     trusted, stranger = ec_signer(tag="gate-trusted"), ec_signer(tag="gate-stranger")
-    (tmp_path / "trust_list.json").write_text(json.dumps({
-        "version": 1,
-        "keys": [{"kid": base64.b64encode(trusted.kid).decode(),
-                  "certificate": base64.b64encode(trusted.der).decode()}],
-    }))
+    (tmp_path / "trust_list.json").write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "keys": [
+                    {
+                        "kid": base64.b64encode(trusted.kid).decode(),
+                        "certificate": base64.b64encode(trusted.der).decode(),
+                    }
+                ],
+            }
+        )
+    )
     gate = Gate.open(tmp_path, Settings(duplicate_window_s=0, gate_mode="in"), clock)
     try:
         ok = gate.scan(make(trusted))
@@ -205,11 +213,15 @@ def test_eu_certificate_decisions_follow_the_trust_list(tmp_path: Path, clock: F
         assert ok.credential.display_name == "N. V. An"
         unknown = gate.scan(make(stranger))
         assert (unknown.decision.verdict, unknown.decision.reason) == (
-            Verdict.REFER, Reason.DCC_NOT_VERIFIED)
+            Verdict.REFER,
+            Reason.DCC_NOT_VERIFIED,
+        )
         cose = cose_sign1(trusted)
         cose[2] = cose[2].replace(b"NGUYEN", b"NGUYEM")  # someone else's name, same signature
         forged = gate.scan(hc1(cose))
         assert (forged.decision.verdict, forged.decision.reason) == (
-            Verdict.DENY, Reason.DCC_SIGNATURE_INVALID)
+            Verdict.DENY,
+            Reason.DCC_SIGNATURE_INVALID,
+        )
     finally:
         gate.close()
