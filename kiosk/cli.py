@@ -233,7 +233,11 @@ def cmd_trace(args: argparse.Namespace, settings: Settings) -> int:
             person_key = gate.person_key(parse(target, keyer=gate.keyer, trust=gate.trust))
         now = gate.clock.now().utc
         overlaps = gate.store.co_presence(
-            person_key, margin=dt.timedelta(minutes=args.margin), now=now
+            person_key,
+            margin=dt.timedelta(minutes=args.margin),
+            now=now,
+            since=_parse_when(args.date_from, settings) if args.date_from else None,
+            until=_parse_when(args.date_to, settings, end_of_day=True) if args.date_to else None,
         )
     finally:
         gate.close()
@@ -436,6 +440,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("code_or_key", help="the person's scanned code, or their person key")
     p.add_argument("--margin", type=int, default=15, help="minutes before and after (15)")
+    p.add_argument("--from", dest="date_from", help="only the person's visits from this day")
+    p.add_argument("--to", dest="date_to", help="... up to this day (included)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_trace)
 

@@ -130,7 +130,8 @@ def _m0002(db: Database) -> None:
             duration_s INTEGER,
             closed_by TEXT
         );
-        CREATE INDEX stays_in_time ON stays (in_time);
+        -- Covers co-presence's range scan: out_time and person_key filter without a row lookup.
+        CREATE INDEX stays_in_time ON stays (in_time, out_time, person_key);
         CREATE INDEX stays_person ON stays (person_key, in_time);
         CREATE INDEX stays_open ON stays (person_key) WHERE out_time IS NULL;
         CREATE INDEX stays_duration ON stays (duration_s);
@@ -534,12 +535,12 @@ class Store:
                 chunk = ids[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 count += conn.execute(
-                    f"UPDATE events SET delivered_at = ? WHERE delivered_at IS NULL "
+                    f"UPDATE events SET delivered_at = ? WHERE delivered_at IS NULL "  # noqa: S608
                     f"AND event_id IN ({marks})",
                     (at_iso, *chunk),
                 ).rowcount
                 conn.execute(
-                    f"DELETE FROM outbox WHERE event_id IN ({marks})",
+                    f"DELETE FROM outbox WHERE event_id IN ({marks})",  # noqa: S608
                     chunk,
                 )
         return count
@@ -617,7 +618,7 @@ class Store:
             clauses.append("device_time < ?")
             params.append(to_iso(until))
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        sql = f"SELECT {_EVENT_COLUMNS} FROM events {where} ORDER BY seq"
+        sql = f"SELECT {_EVENT_COLUMNS} FROM events {where} ORDER BY seq"  # noqa: S608
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         for row in self._conn.execute(sql, params):
@@ -626,7 +627,7 @@ class Store:
     def outbox(self, limit: int = 500) -> list[StoredEvent]:
         """The oldest undelivered, unquarantined events, in seq order."""
         rows = self._conn.execute(
-            f"SELECT {', '.join('e.' + c.strip() for c in _EVENT_COLUMNS.split(','))} "
+            f"SELECT {', '.join('e.' + c.strip() for c in _EVENT_COLUMNS.split(','))} "  # noqa: S608
             "FROM outbox o JOIN events e ON e.seq = o.seq WHERE o.quarantined = 0 "
             "ORDER BY o.seq LIMIT ?",
             (limit,),
@@ -637,58 +638,79 @@ class Store:
         return int(self._conn.execute("SELECT count(*) FROM outbox").fetchone()[0])
 
     def co_presence(
-        self, person_key: str, *, margin: dt.timedelta, now: dt.datetime
+        self,
+        person_key: str,
+        *,
+        margin: dt.timedelta,
+        now: dt.datetime,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
     ) -> list[Overlap]:
         """Everyone whose stay overlapped one of the person's stays, widened by `margin`.
 
+        since/until: only the person's stays that overlap this period (the case's infectious
+        period, as the health officer gives it); default: every stay on record.
+
         An open stay counts as lasting until `now`. Each other person appears once, with their
-        stay that overlapped longest. Index use: the person's stays by stays_person; candidates
-        by stays_in_time, bounded below by the longest closed stay on record (stays_duration),
-        plus the open stays (stays_open).
+        stay that overlapped longest (`overlap_s` 0: only within the margin). One SQL statement:
+        candidates come from stays_in_time (closed stays that began at most the longest closed
+        stay on record before the window: stays_duration) and stays_open; the overlap is
+        computed and grouped in SQLite, so a busy site's thousands of contacts cost no Python
+        per row.
         """
         now_iso = to_iso(now)
         mine = self._conn.execute(
-            "SELECT in_time, coalesce(out_time, ?) FROM stays WHERE person_key = ?",
-            (now_iso, person_key),
+            "SELECT in_time, coalesce(out_time, ?) AS out FROM stays "
+            "WHERE person_key = ? AND out >= ? AND in_time <= ?",
+            (
+                now_iso,
+                person_key,
+                to_iso(since) if since else "",
+                to_iso(until) if until else "9999",
+            ),
         ).fetchall()
         if not mine:
             return []
-        longest = self._conn.execute("SELECT max(duration_s) FROM stays").fetchone()[0] or 0
-        best: dict[str, Overlap] = {}
+        longest = dt.timedelta(
+            seconds=self._conn.execute("SELECT max(duration_s) FROM stays").fetchone()[0] or 0
+        )
+        windows = []
         for in_iso, out_iso in mine:
-            start = from_iso(in_iso) - margin
-            end = from_iso(out_iso) + margin
-            rows = self._conn.execute(
-                "SELECT person_key, kind, display_name, in_time, out_time FROM stays "
-                "WHERE in_time >= ? AND in_time <= ? AND out_time >= ? AND person_key != ? "
-                "UNION ALL "
-                "SELECT person_key, kind, display_name, in_time, out_time FROM stays "
-                "WHERE out_time IS NULL AND in_time <= ? AND person_key != ?",
-                (
-                    to_iso(start - dt.timedelta(seconds=longest)),
-                    to_iso(end),
-                    to_iso(start),
-                    person_key,
-                    to_iso(end),
-                    person_key,
-                ),
-            ).fetchall()
-            mine_start, mine_end = from_iso(in_iso), from_iso(out_iso)
-            for other_key, kind, name, o_in, o_out in rows:
-                other_in = from_iso(o_in)
-                other_out = from_iso(o_out) if o_out else None
-                together = min(mine_end, other_out or now) - max(mine_start, other_in)
-                overlap = Overlap(
-                    other_key,
-                    kind,
-                    name,
-                    other_in,
-                    other_out,
-                    max(0, int(together.total_seconds())),
-                )
-                if other_key not in best or overlap.overlap_s > best[other_key].overlap_s:
-                    best[other_key] = overlap
-        return sorted(best.values(), key=lambda o: (o.in_time, o.person_key))
+            start, end = from_iso(in_iso) - margin, from_iso(out_iso) + margin
+            windows.extend((in_iso, out_iso, to_iso(start), to_iso(end), to_iso(start - longest)))
+        values = ", ".join(["(?, ?, ?, ?, ?)"] * len(mine))
+        rows = self._conn.execute(
+            f"""
+            WITH mine (a0, b0, a, b, lo) AS (VALUES {values}),
+            candidates AS (
+                SELECT m.a0, m.b0, s.person_key, s.kind, s.display_name, s.in_time, s.out_time
+                FROM mine m JOIN stays s INDEXED BY stays_in_time
+                    ON s.in_time BETWEEN m.lo AND m.b AND s.out_time >= m.a
+                UNION ALL
+                SELECT m.a0, m.b0, s.person_key, s.kind, s.display_name, s.in_time, s.out_time
+                FROM mine m JOIN stays s INDEXED BY stays_open
+                    ON s.out_time IS NULL AND s.in_time <= m.b
+            )
+            SELECT person_key, kind, display_name, in_time, out_time,
+                max(86400.0 * (julianday(min(b0, coalesce(out_time, ?)))
+                               - julianday(max(a0, in_time)))) AS together
+            FROM candidates WHERE person_key != ?
+            GROUP BY person_key
+            ORDER BY in_time, person_key
+            """,  # noqa: S608 (only placeholders are interpolated)
+            (*windows, now_iso, person_key),
+        ).fetchall()
+        return [
+            Overlap(
+                key,
+                kind,
+                name,
+                from_iso(t_in),
+                from_iso(t_out) if t_out else None,
+                max(0, round(together)),
+            )
+            for key, kind, name, t_in, t_out, together in rows
+        ]
 
     # -- status list --------------------------------------------------------------------------
 
@@ -793,8 +815,8 @@ class Store:
                 if not seqs:
                     return total
                 marks = ",".join("?" * len(seqs))
-                conn.execute(f"DELETE FROM outbox WHERE seq IN ({marks})", seqs)
-                conn.execute(f"DELETE FROM events WHERE seq IN ({marks})", seqs)
+                conn.execute(f"DELETE FROM outbox WHERE seq IN ({marks})", seqs)  # noqa: S608
+                conn.execute(f"DELETE FROM events WHERE seq IN ({marks})", seqs)  # noqa: S608
                 total += len(seqs)
 
     def integrity_ok(self) -> bool:

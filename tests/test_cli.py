@@ -139,6 +139,10 @@ def test_scan_log_export_trace(kiosk: Kiosk, tmp_path: Path) -> None:
     assert [t["person_key"] for t in together] == [events[1]["person_key"]]
     by_key = kiosk.json_lines("trace", str(events[1]["person_key"]), "--json")
     assert [t["person_key"] for t in by_key] == [events[0]["person_key"]]
+    long_ago = kiosk.json_lines(
+        "trace", CCCD, "--json", "--from", "2020-01-01", "--to", "2020-01-31"
+    )
+    assert long_ago == []
 
 
 def test_purge_reports_what_it_did(kiosk: Kiosk) -> None:

@@ -146,6 +146,10 @@ def test_co_presence_with_margin(store: Store) -> None:
     assert together["id:open"] == 20 * 60
     assert together["id:before"] == 0
     assert store.co_presence("id:nobody", margin=m, now=now) == []
+    # The health officer's period: a later visit of the case finds the later contacts only.
+    store.record(event("id:case", at=T0 + 26 * 60 * m + 5 * m))
+    later_only = store.co_presence("id:case", margin=2 * m, now=now, since=T0 + 24 * 60 * m)
+    assert {o.person_key for o in later_only} == {"id:later", "id:open"}
 
 
 def _plan(store: Store, sql: str, params: tuple[object, ...] = ()) -> str:
