@@ -234,6 +234,9 @@ def bench_queries(directory: Path, target: int) -> list[str]:
     day_end = day_start + dt.timedelta(days=1)
     now = T0 + dt.timedelta(days=24)
     margin = dt.timedelta(minutes=15)
+    contacts = statistics.median(
+        len(store.co_presence(p, margin=margin, now=now)) for p in people[:30]
+    )
     rows = [
         summary("occupancy now", timed(store.occupancy, 2000)),
         summary("is the person inside", timed(lambda: store.is_inside(rng.choice(people)), 2000)),
@@ -245,8 +248,17 @@ def bench_queries(directory: Path, target: int) -> list[str]:
         ),
         summary("outbox: first batch of 500, in order", timed(lambda: store.outbox(500), 100)),
         summary(
-            "co-presence of one person (15 min margin)",
-            timed(lambda: store.co_presence(rng.choice(people), margin=margin, now=now), 100),
+            "co-presence, one day of the person's visits (15 min margin)",
+            timed(
+                lambda: store.co_presence(
+                    rng.choice(people), margin=margin, now=now, since=day_start, until=day_end
+                ),
+                100,
+            ),
+        ),
+        summary(
+            "co-presence, all 24 days of the person's visits",
+            timed(lambda: store.co_presence(rng.choice(people), margin=margin, now=now), 30),
         ),
     ]
     clock = FakeClock(now)
@@ -266,7 +278,8 @@ def bench_queries(directory: Path, target: int) -> list[str]:
     size_mb = path.stat().st_size / 1e6
     store.close()
     rows.append(
-        f"\n{total:,} events ({open_stays:,} open stays), file {size_mb:,.0f} MB, filled in "
+        f"\n{total:,} events ({open_stays:,} open stays; a person's contacts over all 24 days: "
+        f"median {contacts:,.0f}), file {size_mb:,.0f} MB, filled in "
         f"{fill_s:.0f} s. Purge of {purged.deleted_delivered:,} delivered events older than "
         f"21 days afterwards: {purge_s:.1f} s."
     )
