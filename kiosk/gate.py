@@ -152,6 +152,13 @@ class Gate:
             log.info("auto-checkout at %s closed %d open stays", to_iso(due), closed)
         return closed
 
+    def idle(self) -> None:
+        """Work that must not delay a scan: the nightly auto-checkout when due, and copying the
+        WAL into the database file. The owner calls it when no scan is waiting (a timer on the
+        gate's thread); raises the store's errors."""
+        self.housekeeping()
+        self.store.checkpoint()
+
     def scan(self, payload: str | bytes, *, gate_mode: str | None = None) -> ScanOutcome:
         """Parse, decide and (unless a duplicate) record one scan; returns after the commit.
 

@@ -307,3 +307,17 @@ def test_auto_checkout_closes_open_stays_once(store: Store) -> None:
     assert store.outbox_count() == 5  # the closing events are delivered like any other
     assert store.auto_checkout(cutoff, instant, "cp-1") == 0
     assert later.seq < max(e.seq for e in outs)
+
+
+def test_wal_stays_bounded_when_nobody_checkpoints(tmp_path: Path) -> None:
+    """Checkpoints are kept off the scan path (Gate.idle), but a kiosk whose idle timer never
+    runs must not grow its WAL without end."""
+    path = tmp_path / "kiosk.db"
+    with Store.open(path) as store:
+        for i in range(1500):
+            store.record(event(f"id:{i}", at=T0 + dt.timedelta(seconds=i)))
+        wal = path.with_name("kiosk.db-wal").stat().st_size
+        # Unchecked, 1,500 scans of ~15 pages would need ~90 MB of WAL.
+        assert wal < 20 * 1024 * 1024, wal
+        assert store.checkpoint() == 0
+        assert store.outbox_count() == 1500
