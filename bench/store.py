@@ -19,6 +19,7 @@ tmpfs: fsync cost is the point.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import random
 import shutil
@@ -57,7 +58,6 @@ def bench_appends(directory: Path, count: int) -> list[str]:
     clock = FakeClock(T0)
     with Store.open(path) as store:
         latencies = []
-        started = time.perf_counter()
         for i in range(count):
             clock.advance(1.7)
             now = clock.now()
@@ -83,9 +83,18 @@ def bench_appends(directory: Path, count: int) -> list[str]:
             store.record(event)
             latencies.append((time.perf_counter() - t) * 1000)
             store.checkpoint()  # between scans, as Gate.idle does (not timed)
-        elapsed = time.perf_counter() - started
         rows.append(summary("Store.record (event+outbox+stay, FULL)", latencies))
-        rate = count / elapsed
+        # Rate: back to back, no idle time (the WAL is then checkpointed inline).
+        started = time.perf_counter()
+        for _ in range(count):
+            clock.advance(1.7)
+            now = clock.now()
+            store.record(
+                dataclasses.replace(
+                    event, event_id=str(uuid.uuid4()), device_time=now.utc, mono_ns=now.mono_ns
+                )
+            )
+        rate = count / (time.perf_counter() - started)
 
     # The whole scan step, through the real parser and policy.
     keyer = PersonKeyer(b"bench-secret-0123456789")
@@ -103,7 +112,7 @@ def bench_appends(directory: Path, count: int) -> list[str]:
             latencies.append((time.perf_counter() - t) * 1000)
             gate.idle()
         rows.append(summary("Gate.scan (parse+decide+record)", latencies))
-    rows.append(f"\nAppend rate, one commit each: {rate:,.0f} events/s")
+    rows.append(f"\nAppend rate, back to back, one commit each: {rate:,.0f} events/s")
     return rows
 
 
