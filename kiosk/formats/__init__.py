@@ -32,7 +32,9 @@ def decode_payload(payload: str | bytes) -> tuple[str, tuple[str, ...]]:
     """
     if isinstance(payload, str):
         # Lone surrogates (from a broken decoder upstream) cannot be stored as text.
-        if any("\ud800" <= ch <= "\udfff" for ch in payload):
+        try:
+            payload.encode("utf-8")
+        except UnicodeEncodeError:
             raw = payload.encode("utf-8", "surrogatepass")
             return raw.decode("utf-8", "backslashreplace"), ("not_utf8",)
         return payload, ()
