@@ -29,6 +29,7 @@ imports: setup   ## the core never imports Qt or the UI
 	.venv/bin/lint-imports
 
 bench: setup     ## benchmarks (figures go to docs/benchmarks.md by hand)
+	.venv/bin/python bench/parse.py
 	.venv/bin/python bench/store.py
 
 clean:           ## remove the virtual environment and caches

@@ -5,7 +5,6 @@ the public entry point `kiosk.formats.parse`, compared on `Credential.to_json()`
 from __future__ import annotations
 
 import json
-import time
 import unicodedata
 from typing import Any
 
@@ -664,7 +663,7 @@ def test_parsers_directly_never_raise(parser_kind: Kind, text: str) -> None:
     assert parsed is None or (not parsed.kind.names_a_person or parsed.identity is not None)
 
 
-# --- Speed ------------------------------------------------------------------------------------
+# --- 4 KB inputs (their parse times are measured by bench/parse.py) ----------------------------
 
 
 @pytest.mark.parametrize(
@@ -680,13 +679,9 @@ def test_parsers_directly_never_raise(parser_kind: Kind, text: str) -> None:
     ],
     ids=["pqr", "cccd", "bhyt", "bars", "mixed_separators", "dates", "digits"],
 )
-def test_4kb_parses_well_under_10_ms(text: str) -> None:
+def test_4kb_inputs_are_parsed_not_rejected(text: str) -> None:
     assert 4000 <= len(text.encode()) <= 16_000
-    best = min(_time(text) for _ in range(20))
-    assert best < 0.010
-
-
-def _time(text: str) -> float:
-    start = time.perf_counter()
-    scan(text)
-    return time.perf_counter() - start
+    credential = scan(text)
+    assert "too_long" not in credential.problems
+    assert credential.raw == text
+    json.dumps(credential.to_json())
