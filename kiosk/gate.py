@@ -23,7 +23,7 @@ from kiosk.credentials import Credential, Identity, PersonKeyer
 from kiosk.events import NewEvent
 from kiosk.formats import TrustList, parse
 from kiosk.policy import Decision, GateState, auto_checkout_due, decide
-from kiosk.store import DB_FILE_NAME, RecordError, Store
+from kiosk.store import DB_FILE_NAME, PurgeRefused, RecordError, Store
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,7 @@ MAX_PAYLOAD_BYTES = 16 * 1024
 SECRET_FILE_NAME = "person_key.secret"
 TRUST_LIST_FILE_NAME = "trust_list.json"
 _META_AUTO_CHECKOUT = "auto_checkout_last_run"
+_DAY_NS = 86_400 * 10**9
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +111,8 @@ class Gate:
         self.trust = trust
         last = store.get_meta(_META_AUTO_CHECKOUT)
         self._last_auto_checkout = from_iso(last) if last else None
+        # Measured on the monotonic clock: a wall-clock jump must not make the purge run early.
+        self._last_purge_mono: int | None = None
         self.refresh_status_list_info()
 
     @classmethod
@@ -153,10 +156,22 @@ class Gate:
         return closed
 
     def idle(self) -> None:
-        """Work that must not delay a scan: the nightly auto-checkout when due, and copying the
-        WAL into the database file. The owner calls it when no scan is waiting (a timer on the
-        gate's thread); raises the store's errors."""
-        self.housekeeping()
+        """Work that must not delay a scan: the nightly auto-checkout when due, the retention
+        purge once a day, and copying the WAL into the database file. The owner calls it when
+        no scan is waiting (a timer on the gate's thread); raises the store's errors except
+        PurgeRefused (logged: the purge waits for a clock it can trust)."""
+        instant = self.clock.now()
+        self.housekeeping(instant)
+        if self._last_purge_mono is None or instant.mono_ns - self._last_purge_mono > _DAY_NS:
+            self._last_purge_mono = instant.mono_ns
+            try:
+                self.store.purge(
+                    instant,
+                    retention_days=self.settings.retention_days,
+                    hard_days=self.settings.retention_hard_days,
+                )
+            except PurgeRefused as refused:
+                log.warning("retention purge skipped: %s", refused)
         self.store.checkpoint()
 
     def scan(self, payload: str | bytes, *, gate_mode: str | None = None) -> ScanOutcome:

@@ -225,3 +225,19 @@ def test_eu_certificate_decisions_follow_the_trust_list(tmp_path: Path, clock: F
         )
     finally:
         gate.close()
+
+
+def test_idle_work_purges_delivered_events_past_retention_once_a_day(
+    gate: Gate, clock: FakeClock
+) -> None:
+    old = gate.scan(CCCD)
+    gate.store.mark_delivered([old.event_id or ""], clock.now().utc)
+    clock.advance(60)
+    waiting = gate.scan(OTHER)  # never delivered
+    gate.idle()
+    assert len(list(gate.store.events())) == 2  # nothing old enough yet
+    clock.advance(22 * 86400)
+    gate.idle()
+    left = [e.event_id for e in gate.store.events()]
+    assert old.event_id not in left and waiting.event_id in left
+    assert gate.store.occupancy() == 0  # the stays were closed by the nightly auto-checkout
