@@ -7,6 +7,8 @@ Exit codes (the same for every command):
      bad trust list, bad settings file)
   4  the scan was NOT recorded (the database refused the commit)
   5  refused for safety (purge on a clock that jumped forward)
+  6  sync did not complete: not enrolled, enrollment refused, server unreachable, records
+     still waiting (`kiosk sync --once`)
 """
 
 from __future__ import annotations
@@ -40,12 +42,15 @@ from kiosk.credentials import PersonKeyer
 from kiosk.formats import parse
 from kiosk.gate import Gate, load_person_secret, load_trust_list
 from kiosk.store import PurgeRefused, RecordError, StoreError
+from kiosk.sync.client import SyncError
+from kiosk.sync.service import SyncService, enroll
 
 EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_DATA = 3
 EXIT_NOT_RECORDED = 4
 EXIT_REFUSED = 5
+EXIT_SYNC = 6
 
 log = logging.getLogger("kiosk")
 
@@ -376,6 +381,65 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _sync_service(args: argparse.Namespace, gate: Gate, config_path: Path) -> SyncService:
+    def save(new: Settings) -> None:
+        save_settings(new, config_path)
+        gate.update_settings(new)
+
+    return SyncService(
+        data_dir=_data_dir(args),
+        settings=lambda: gate.settings,
+        run_store=lambda fn: fn(gate.store),  # the CLI is single-threaded: it owns the store
+        clock=gate.clock,
+        on_settings=save,
+        on_status_list=gate.refresh_status_list_info,
+    )
+
+
+def cmd_enroll(args: argparse.Namespace, settings: Settings) -> int:
+    config_path = Path(args.config) if args.config else default_config_path()
+    gate = _open_gate(args, settings)
+    try:
+        device_id = gate.store.device_id
+    finally:
+        gate.close()
+    new, name = enroll(
+        data_dir=_data_dir(args),
+        settings=settings,
+        url=args.url,
+        code=args.code,
+        device_id=device_id,
+        device_name=args.name or "",
+    )
+    save_settings(new, config_path)
+    print(printable(f"enrolled as checkpoint {name!r} ({new.checkpoint_id})"), file=sys.stderr)
+    if not args.no_sync:
+        return cmd_sync(argparse.Namespace(**{**vars(args), "status": False}), new)
+    return EXIT_OK
+
+
+def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
+    config_path = Path(args.config) if args.config else default_config_path()
+    gate = _open_gate(args, settings)
+    try:
+        service = _sync_service(args, gate, config_path)
+        if args.status:
+            _print_json(service.status().to_json())
+            return EXIT_OK
+        report = service.run_once()
+    finally:
+        gate.close()
+    _print_json(dataclasses.asdict(report))
+    if report.remaining:
+        print(
+            f"{report.remaining} records still waiting ({report.quarantined} set aside as "
+            "rejected by the server)",
+            file=sys.stderr,
+        )
+        return EXIT_SYNC
+    return EXIT_OK
+
+
 def _print_json(obj: object) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
     sys.stdout.flush()
@@ -466,6 +530,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--count", type=int, default=24)
     p.add_argument("--interval", type=float, default=1.0)
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("enroll", parents=[common], help="join a central server with a code")
+    p.add_argument("url", help="the central server's address, e.g. https://central.example.vn")
+    p.add_argument("code", help="the one-time enrollment code from the site manager")
+    p.add_argument("--name", help="a name for this kiosk (e.g. 'cổng 1')")
+    p.add_argument("--no-sync", action="store_true", help="do not sync right after enrolling")
+    p.set_defaults(func=cmd_enroll)
+
+    p = sub.add_parser("sync", parents=[common], help="deliver records / show sync status")
+    mode = p.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--once", action="store_true", help="deliver everything, then exit")
+    mode.add_argument("--status", action="store_true", help="print the sync status as JSON")
+    p.set_defaults(func=cmd_sync)
     return parser
 
 
@@ -494,6 +571,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail(f"NOT RECORDED: {exc}", EXIT_NOT_RECORDED)
     except PurgeRefused as exc:
         _fail(f"purge refused: {exc}", EXIT_REFUSED)
+    except SyncError as exc:
+        _fail(f"sync ({exc.kind}): {exc}", EXIT_SYNC)
     except (StoreError, TrustListError) as exc:
         _fail(str(exc), EXIT_DATA)
     except sqlite3.DatabaseError as exc:

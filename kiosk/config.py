@@ -72,6 +72,13 @@ class Settings:
     # Seconds a verdict stays on screen.
     verdict_display_s: int = 4
     language: str = "vi"
+    # Central server (set by `kiosk enroll`); "" means not enrolled: the kiosk works offline.
+    server_url: str = ""
+    # Verify the server's TLS certificate. Turn off only for a test server, never in the field.
+    verify_tls: bool = True
+    # Seconds between sync rounds when idle, and while records are waiting.
+    sync_interval_s: int = 60
+    sync_backlog_interval_s: int = 15
 
     @property
     def zone(self) -> ZoneInfo:
@@ -135,6 +142,16 @@ def _hhmm(value: Any) -> str | None:
     return f'{value!r} is not a time HH:MM (00:00 to 23:59) or "" (off)'
 
 
+def _bool(value: Any) -> str | None:
+    return None if isinstance(value, bool) else f"{value!r} is not true or false"
+
+
+def _url(value: Any) -> str | None:
+    if value == "" or (isinstance(value, str) and re.match(r"^https?://[^\s/]+(/\S*)?$", value)):
+        return None
+    return f'{value!r} is not an http(s):// address or "" (not enrolled)'
+
+
 def _zone(value: Any) -> str | None:
     try:
         ZoneInfo(str(value))
@@ -160,6 +177,10 @@ _CHECKS: dict[str, Callable[[Any], str | None]] = {
     "trust_list_file": _text(4096, allow_empty=True),
     "verdict_display_s": _int_between(1, 60),
     "language": _one_of(("vi", "en")),
+    "server_url": _url,
+    "verify_tls": _bool,
+    "sync_interval_s": _int_between(5, 86400),
+    "sync_backlog_interval_s": _int_between(1, 3600),
 }
 
 KEYS = tuple(f.name for f in dataclasses.fields(Settings))

@@ -643,7 +643,23 @@ class Store:
         return [_stored_event(r) for r in rows]
 
     def outbox_count(self) -> int:
+        """Events waiting for delivery (quarantined ones included)."""
         return int(self._conn.execute("SELECT count(*) FROM outbox").fetchone()[0])
+
+    def quarantined_count(self) -> int:
+        return int(
+            self._conn.execute("SELECT count(*) FROM outbox WHERE quarantined = 1").fetchone()[0]
+        )
+
+    def quarantine(self, event_id: str, error: str) -> None:
+        """Set an event aside: the server rejected it. It stays in the log and the outbox (for
+        the report and a later retry by an operator) but no longer blocks the queue."""
+        with self._transaction() as conn:
+            conn.execute(
+                "UPDATE outbox SET quarantined = 1, last_error = ?, attempts = attempts + 1 "
+                "WHERE event_id = ?",
+                (error[:500], event_id),
+            )
 
     def co_presence(
         self,
@@ -737,11 +753,19 @@ class Store:
         *,
         version: str,
         updated_at: dt.datetime,
+        full: bool = True,
+        removed: Iterable[str] = (),
     ) -> int:
-        """Replace the whole list (person_key, colour, valid_until) in one transaction."""
+        """Apply a status list (person_key, colour, valid_until) in one transaction: the whole
+        list when `full` (everything else is dropped), else changes on top of the current one
+        (`entries` upserted, `removed` deleted). Returns the number of entries after."""
         rows = [(k, c, to_iso(v) if v else None) for k, c, v in entries]
         with self._transaction() as conn:
-            conn.execute("DELETE FROM status_list")
+            if full:
+                conn.execute("DELETE FROM status_list")
+            conn.executemany(
+                "DELETE FROM status_list WHERE person_key = ?", [(k,) for k in removed]
+            )
             conn.executemany(
                 "INSERT OR REPLACE INTO status_list (person_key, colour, valid_until) "
                 "VALUES (?, ?, ?)",
@@ -752,7 +776,7 @@ class Store:
                 ("status_list_updated_at", to_iso(updated_at)),
             ):
                 conn.execute(_UPSERT_META, (key, value))
-        return len(rows)
+            return int(conn.execute("SELECT count(*) FROM status_list").fetchone()[0])
 
     def status_list_info(self) -> StatusListInfo:
         updated = self.get_meta("status_list_updated_at")
