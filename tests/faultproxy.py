@@ -8,7 +8,8 @@ It sits between the kiosk and the real reference server and, per connection, dec
   then cut the client off without the answer: the outcome is unknown to the kiosk;
 - "delay:SECONDS": wait, then forward both ways;
 - "garbage": answer with a non-HTTP-JSON body (a captive portal's page) without asking the
-  server.
+  server;
+- "429:SECONDS": answer 429 Too Many Requests with that Retry-After, without asking the server.
 
 The client should use one connection per request (`Connection: close`) so that each request
 gets its own decision. Runs an asyncio loop in a daemon thread; `close()` stops it.
@@ -58,12 +59,24 @@ class FaultProxy:
             if action == "reset":
                 _abort(writer)
                 return
+            if action.startswith("429:"):
+                await reader.read(65536)
+                writer.write(
+                    b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: "
+                    + action.split(":", 1)[1].encode()
+                    + b"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                )
+                await writer.drain()
+                writer.close()
+                return
             if action == "garbage":
                 await reader.read(65536)
                 body = b"<html>Please log in to the Wi-Fi</html>"
                 writer.write(
                     b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                    b"Content-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n"
+                    b"Content-Length: "
+                    + str(len(body)).encode()
+                    + b"\r\nConnection: close\r\n\r\n"
                     + body
                 )
                 await writer.drain()

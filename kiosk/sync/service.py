@@ -33,7 +33,7 @@ from kiosk.formats.dcc import TrustListError
 from kiosk.gate import SECRET_FILE_NAME, TRUST_LIST_FILE_NAME
 from kiosk.store import Store
 from kiosk.sync.client import AuthError, SyncClient, SyncError, TooLarge, TransientError
-from kiosk.sync.protocol import SERVER_SETTINGS, EventPayload
+from kiosk.sync.protocol import SERVER_SETTINGS, STATUS_DUPLICATE, EventPayload
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,7 @@ DEFAULT_BATCH = 500
 @dataclass(frozen=True, slots=True)
 class SyncReport:
     delivered: int = 0  # newly stored or already stored (a replay) on the server
+    replayed: int = 0  # of those, already stored: a response had been lost on the way back
     quarantined: int = 0  # rejected by the server this round
     remaining: int = 0  # still waiting (quarantined ones included)
     config_changed: bool = False
@@ -200,7 +201,7 @@ class SyncService:
         client = self._client_factory(settings, token)
         attempt_at = self._clock.now().utc
         try:
-            delivered, quarantined = self._deliver(client)
+            delivered, replayed, quarantined = self._deliver(client)
             config_changed = self._fetch_config(client, settings)
             status_changed = self._fetch_status_list(client)
             trust_changed = self._fetch_trust_list(client)
@@ -225,17 +226,25 @@ class SyncService:
         )
         remaining = self._run_store(lambda s: s.outbox_count())
         return SyncReport(
-            delivered, quarantined, remaining, config_changed, status_changed, trust_changed
+            delivered,
+            replayed,
+            quarantined,
+            remaining,
+            config_changed,
+            status_changed,
+            trust_changed,
         )
 
-    def _deliver(self, client: SyncClient) -> tuple[int, int]:
+    def _deliver(self, client: SyncClient) -> tuple[int, int, int]:
+        """Send the outbox in batches until it is empty. Returns (delivered, replayed,
+        quarantined). Raises the SyncError kinds; what was marked before stays marked."""
         device_id = self._run_store(lambda s: s.device_id)
         batch_size = self.batch_size
-        delivered = quarantined = 0
+        delivered = replayed = quarantined = 0
         while True:
             events: list[StoredEvent] = self._run_store(partial(Store.outbox, limit=batch_size))
             if not events:
-                return delivered, quarantined
+                return delivered, replayed, quarantined
             before = self._clock.now()
             try:
                 answer = client.upload(
@@ -272,6 +281,7 @@ class SyncService:
 
             self._run_store(apply)
             delivered += len(ok)
+            replayed += sum(1 for r in answer.results if r.status == STATUS_DUPLICATE)
             quarantined += len(bad)
             for event_id, error in bad:
                 log.warning("event %s quarantined by the server: %s", event_id, error[:100])
