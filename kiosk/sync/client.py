@@ -75,6 +75,10 @@ class RejectedError(SyncError):
 
     kind = "rejected"
 
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
 
 class EnrollmentRefused(SyncError):
     """The enrollment code is unknown, used or expired."""
@@ -173,7 +177,7 @@ class SyncClient:
             raise RateLimited("rate limited (HTTP 429)", _retry_after(response))
         if status >= 500:
             raise TransientError(f"server error (HTTP {status})")
-        raise RejectedError(f"request refused (HTTP {status}): {response.text[:200]!r}")
+        raise RejectedError(f"request refused (HTTP {status}): {response.text[:200]!r}", status)
 
     @staticmethod
     def _json(response: requests.Response) -> Any:
@@ -263,7 +267,12 @@ class SyncClient:
     def trust_list(self, etag: str | None = None) -> tuple[dict[str, Any] | None, str | None]:
         """The trust list as the file format kiosk.formats.dcc reads (validated by the caller
         with TrustList before it is saved)."""
-        fetched = self._get("/trust-list", etag)
+        try:
+            fetched = self._get("/trust-list", etag)
+        except RejectedError as exc:
+            if exc.status == 404:  # the authority has not published a list yet
+                return None, etag
+            raise
         if fetched.body is not None and not isinstance(fetched.body, dict):
             raise TransientError("bad trust list answer: not an object")
         return fetched.body, fetched.etag
