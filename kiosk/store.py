@@ -642,6 +642,20 @@ class Store:
         ).fetchall()
         return [_stored_event(r) for r in rows]
 
+    def outbox_rows(self, limit: int = 500) -> list[tuple[Any, ...]]:
+        """Like `outbox`, as plain rows for the wire (no datetime parsing: the sync hot path):
+        (event_id, seq, checkpoint_id, person_key, kind, display_name, birth_year, direction,
+        verdict, reason, device_time ISO text, mono_ns, boot_id, clock_synced 0/1, problems
+        JSON text)."""
+        return self._conn.execute(
+            "SELECT e.event_id, e.seq, e.checkpoint_id, e.person_key, e.kind, e.display_name, "
+            "e.birth_year, e.direction, e.verdict, e.reason, e.device_time, e.mono_ns, "
+            "e.boot_id, e.clock_synced, e.problems "
+            "FROM outbox o JOIN events e ON e.seq = o.seq WHERE o.quarantined = 0 "
+            "ORDER BY o.seq LIMIT ?",
+            (limit,),
+        ).fetchall()
+
     def outbox_count(self) -> int:
         """Events waiting for delivery (quarantined ones included)."""
         return int(self._conn.execute("SELECT count(*) FROM outbox").fetchone()[0])

@@ -27,7 +27,6 @@ from typing import Any, TypeVar
 
 from kiosk.clock import Clock, from_iso, to_iso
 from kiosk.config import Settings, validate
-from kiosk.events import StoredEvent
 from kiosk.formats import TrustList
 from kiosk.formats.dcc import TrustListError
 from kiosk.gate import SECRET_FILE_NAME, TRUST_LIST_FILE_NAME
@@ -119,23 +118,14 @@ def read_token(data_dir: Path) -> str | None:
         return None
 
 
-def payload_of(event: StoredEvent) -> EventPayload:
+def payload_of(row: tuple[Any, ...]) -> EventPayload:
+    """The wire form of a `Store.outbox_rows` row (same column order as EventPayload)."""
+    (event_id, seq, checkpoint, person, kind, name, year, direction, verdict, reason, time,
+     mono, boot, synced, problems) = row  # fmt: skip
     return EventPayload(
-        event_id=event.event_id,
-        seq=event.seq,
-        checkpoint_id=event.checkpoint_id,
-        person_key=event.person_key,
-        kind=event.kind,
-        display_name=event.display_name,
-        birth_year=event.birth_year,
-        direction=event.direction.value,
-        verdict=event.verdict.value,
-        reason=event.reason.value,
-        device_time=to_iso(event.device_time),
-        mono_ns=event.mono_ns,
-        boot_id=event.boot_id,
-        clock_synced=event.clock_synced,
-    )
+        event_id, seq, checkpoint, person, kind, name, year, direction, verdict, reason, time,
+        mono, boot, bool(synced), tuple(json.loads(problems)),
+    )  # fmt: skip
 
 
 def server_settings(current: Settings, received: dict[str, Any]) -> Settings:
@@ -242,14 +232,15 @@ class SyncService:
         batch_size = self.batch_size
         delivered = replayed = quarantined = 0
         while True:
-            events: list[StoredEvent] = self._run_store(partial(Store.outbox, limit=batch_size))
-            if not events:
+            rows = self._run_store(partial(Store.outbox_rows, limit=batch_size))
+            if not rows:
                 return delivered, replayed, quarantined
+            events = [payload_of(row) for row in rows]
             before = self._clock.now()
             try:
                 answer = client.upload(
                     device_id,
-                    [payload_of(e) for e in events],
+                    events,
                     boot_id=before.boot_id,
                     sent_at=to_iso(before.utc),
                     sent_mono_ns=before.mono_ns,

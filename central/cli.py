@@ -1,0 +1,501 @@
+"""`kiosk-central`: serve the reference central server and administer its database.
+
+Every command takes `--db PATH` (default: `KIOSK_CENTRAL_DB`, else `./central.db`). Output meant
+for programs is JSON, one object per line, UTF-8; messages go to stderr. docs/central.md lists
+the commands.
+
+Exit codes (the same for every command, as the kiosk's):
+  0  done
+  2  bad usage or bad input (argparse, unknown checkpoint or device, bad setting, bad file)
+  3  the database cannot be used (missing for a read-only command, written by a newer
+     version, not a database)
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import os
+import socket
+import sqlite3
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NoReturn
+
+from central import tokens
+from central.storage import (
+    CheckpointRecord,
+    InvalidInput,
+    Storage,
+    StorageError,
+    UnknownCheckpoint,
+)
+from kiosk.clock import to_iso
+from kiosk.config import Settings
+from kiosk.sync.protocol import SERVER_SETTINGS, ProtocolError, StatusEntry
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_DATA = 3
+
+DB_ENV = "KIOSK_CENTRAL_DB"
+DEFAULT_DB = "central.db"
+ENROLLMENT_CODE_HOURS = 24
+_SHUTDOWN_GRACE_S = 5
+
+log = logging.getLogger("central")
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def printable(text: object) -> str:
+    """Text safe for a terminal: control characters (escape codes, RTL overrides) made visible.
+    Names and keys come from kiosks and operators, and so may hold anything."""
+    out = []
+    for ch in str(text):
+        if ch == "\t" or (
+            ord(ch) >= 32
+            and ord(ch) != 127
+            and not "\u202a" <= ch <= "\u202e"
+            and not "\u2066" <= ch <= "\u2069"
+        ):
+            out.append(ch)
+        else:
+            out.append(f"\\u{ord(ch):04x}")
+    return "".join(out)
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@contextmanager
+def _storage(args: argparse.Namespace, *, create: bool = True) -> Iterator[Storage]:
+    path = Path(args.db)
+    if not create and not path.exists():
+        raise CliError(f"no database at {path} (give --db or set {DB_ENV})", EXIT_DATA)
+    storage = Storage.open(path)
+    try:
+        yield storage
+    finally:
+        storage.close()
+
+
+def _find_checkpoint(storage: Storage, ident: str) -> CheckpointRecord:
+    """A checkpoint by id, or else by its exact name."""
+    found = storage.checkpoint(ident)
+    if found is None:
+        found = next((c for c in storage.checkpoints() if c.name == ident), None)
+    if found is None:
+        raise CliError(
+            f"no checkpoint {printable(ident)!r} (`kiosk-central checkpoints` lists them)"
+        )
+    return found
+
+
+# -- commands --------------------------------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from central.app import RateLimit, create_app
+
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise CliError("--tls-cert and --tls-key go together")
+    for name in (args.tls_cert, args.tls_key):
+        if name and not Path(name).is_file():
+            raise CliError(f"no such file: {name}")
+    try:
+        rate_limit = None if args.rate_limit is None else RateLimit(args.rate_limit, args.burst)
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    # Bind here (port 0 picks a free one) so the address printed is the one really listened on.
+    family = socket.getaddrinfo(args.host, args.port, type=socket.SOCK_STREAM)[0][0]
+    sock = socket.create_server((args.host, args.port), family=family)
+    # Accepted connections inherit this on Linux. Without it, Nagle's algorithm holds the tail
+    # of each response until the kiosk's delayed ACK (~40 ms a request): measured, it cost a
+    # third of the time to drain a backlog (bench/sync.py).
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    host, port = sock.getsockname()[:2]
+    with _storage(args) as storage:
+        app = create_app(storage, rate_limit=rate_limit)
+        shown_host = f"[{host}]" if family == socket.AF_INET6 else host
+        scheme = "https" if args.tls_cert else "http"
+        print(
+            f"kiosk-central: serving {args.db} on {scheme}://{shown_host}:{port}",
+            file=sys.stderr,
+            flush=True,
+        )
+        config = uvicorn.Config(
+            app,
+            log_level=args.log_level,
+            # The app adds Date itself (one clock for Date and server_time); two would confuse.
+            date_header=False,
+            server_header=False,
+            ssl_certfile=args.tls_cert,
+            ssl_keyfile=args.tls_key,
+            # An idle keep-alive TLS connection waits for the peer's close_notify on shutdown;
+            # a kiosk that never answers must not hold the server up for long.
+            timeout_graceful_shutdown=_SHUTDOWN_GRACE_S,
+        )
+        uvicorn.Server(config).run(sockets=[sock])
+    return EXIT_OK
+
+
+def cmd_enrollment_code(args: argparse.Namespace) -> int:
+    now = _now()
+    with _storage(args) as storage:
+        existing = storage.checkpoint(args.checkpoint)
+        try:
+            checkpoint = existing or storage.ensure_checkpoint(args.checkpoint, now)
+        except InvalidInput as exc:
+            raise CliError(f"checkpoint name: {exc}") from exc
+        code = tokens.new_enrollment_code()
+        expires = now + dt.timedelta(hours=args.valid_hours)
+        storage.add_enrollment_code(
+            checkpoint.id, tokens.code_digest(code), now=now, expires_at=expires
+        )
+    print(code)
+    print(
+        printable(
+            f"checkpoint {checkpoint.id} ({checkpoint.name}); one use, valid until "
+            f"{to_iso(expires)[:16]}Z. On the kiosk: kiosk enroll URL {code}"
+        ),
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def cmd_checkpoints(args: argparse.Namespace) -> int:
+    with _storage(args, create=False) as storage:
+        for item in storage.today(_now()):
+            if args.json:
+                _print_json(
+                    {
+                        "id": item.checkpoint_id,
+                        "name": item.name,
+                        "devices": item.devices,
+                        "entries_today": item.entries,
+                        "exits_today": item.exits,
+                        "last_contact": to_iso(item.last_contact) if item.last_contact else None,
+                    }
+                )
+            else:
+                last = to_iso(item.last_contact)[:19] + "Z" if item.last_contact else "-"
+                print(
+                    printable(
+                        f"{item.checkpoint_id}  {item.name}  kiosks {item.devices}  "
+                        f"in {item.entries}  out {item.exits}  last contact {last}"
+                    )
+                )
+    return EXIT_OK
+
+
+def _setting_value(key: str, text: str) -> Any:
+    """A command-line value as the setting's type (the kiosk's default tells the type)."""
+    default = getattr(Settings(), key)
+    if isinstance(default, str):
+        return text
+    if isinstance(default, int):
+        try:
+            return int(text)
+        except ValueError as exc:
+            raise CliError(f"{key}: {text!r} is not a whole number") from exc
+    if isinstance(default, tuple):
+        if text.lstrip().startswith("["):
+            try:
+                return json.loads(text)
+            except ValueError as exc:
+                raise CliError(f"{key}: {text!r} is not a JSON list") from exc
+        return [part.strip() for part in text.split(",") if part.strip()]
+    raise CliError(f"{key}: cannot set this setting from the command line")
+
+
+def cmd_checkpoint_settings(args: argparse.Namespace) -> int:
+    changes: dict[str, Any] = {}
+    for pair in args.pairs:
+        key, sep, text = pair.partition("=")
+        key = key.strip()
+        if not sep:
+            raise CliError(f"{pair!r}: expected KEY=VALUE")
+        if key not in SERVER_SETTINGS:
+            raise CliError(
+                f"{key!r} is not a server-managed setting ({', '.join(SERVER_SETTINGS)})"
+            )
+        changes[key] = _setting_value(key, text)
+    for key in args.unset or ():
+        if key not in SERVER_SETTINGS:
+            raise CliError(
+                f"{key!r} is not a server-managed setting ({', '.join(SERVER_SETTINGS)})"
+            )
+        changes[key] = None
+    if not changes:
+        raise CliError("nothing to change: give KEY=VALUE pairs or --unset KEY")
+    with _storage(args, create=False) as storage:
+        checkpoint = _find_checkpoint(storage, args.checkpoint)
+        try:
+            updated = storage.update_checkpoint_settings(checkpoint.id, changes)
+        except (InvalidInput, UnknownCheckpoint) as exc:
+            raise CliError(str(exc)) from exc
+    _print_json(
+        {
+            "id": updated.id,
+            "version": updated.config_version,
+            "settings": updated.kiosk_settings(),
+        }
+    )
+    return EXIT_OK
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    with _storage(args, create=False) as storage:
+        if args.checkpoint is not None and storage.checkpoint(args.checkpoint) is None:
+            raise CliError(f"no checkpoint {printable(args.checkpoint)!r}")
+        for stored in storage.events(args.checkpoint):
+            if args.json:
+                _print_json(stored.to_json())
+                continue
+            event = stored.event
+            print(
+                printable(
+                    f"{to_iso(stored.corrected_time)[:19]}Z {stored.clock_flag:10} "
+                    f"{event.checkpoint_id}  {event.direction.upper():3} {event.verdict:6} "
+                    f"{event.reason:20} {event.kind:12} {event.display_name or '-'}  "
+                    f"device {stored.device_id}"
+                )
+            )
+    return EXIT_OK
+
+
+def cmd_trace(args: argparse.Namespace) -> int:
+    if args.margin < 0:
+        raise CliError("--margin must not be negative")
+    with _storage(args, create=False) as storage:
+        contacts = storage.co_presence(
+            args.person_key, margin=dt.timedelta(minutes=args.margin), now=_now()
+        )
+    for contact in contacts:
+        if args.json:
+            _print_json(contact.to_json())
+            continue
+        out = to_iso(contact.out_time)[:16] + "Z" if contact.out_time else "still inside"
+        print(
+            printable(
+                f"{contact.checkpoint_id}  {to_iso(contact.in_time)[:16]}Z → {out}  "
+                f"together {contact.overlap_s // 60} min  {contact.kind:12} "
+                f"{contact.display_name or '-'}  {contact.person_key}"
+            )
+        )
+    print(f"{len(contacts)} contacts (margin {args.margin} min, all checkpoints)", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    with _storage(args, create=False) as storage:
+        if not storage.revoke_device(args.device_id, _now()):
+            raise CliError(f"no device {printable(args.device_id)!r}")
+    print(printable(f"device {args.device_id} revoked"), file=sys.stderr)
+    return EXIT_OK
+
+
+def _read_json_file(path: Path) -> Any:
+    try:
+        return json.loads(path.read_bytes().decode("utf-8"))
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise CliError(f"{path} is not UTF-8 JSON: {exc}") from exc
+
+
+def cmd_status_list(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    data = _read_json_file(path)
+    raw = data.get("entries") if isinstance(data, dict) else data
+    if not isinstance(raw, list):
+        raise CliError(f'{path}: expected a list of entries or {{"entries": [...]}}')
+    entries = []
+    for index, item in enumerate(raw):
+        if isinstance(item, dict) and "code" in item and "person_key" not in item:
+            raise CliError(f"{path}: entries[{index}]: give person_key (codes are not accepted)")
+        try:
+            entries.append(StatusEntry.from_json(item))
+        except ProtocolError as exc:
+            raise CliError(f"{path}: entries[{index}]: {exc}") from exc
+    with _storage(args) as storage:
+        try:
+            version = storage.load_status_list(entries, _now())
+        except InvalidInput as exc:
+            raise CliError(f"{path}: {exc}") from exc
+    _print_json({"version": version, "entries": len(entries)})
+    return EXIT_OK
+
+
+def cmd_trust_list(args: argparse.Namespace) -> int:
+    from kiosk.formats.dcc import TrustList, TrustListError
+
+    path = Path(args.file)
+    try:
+        # The kiosk's own parser: whatever it would refuse is refused here, before any kiosk.
+        TrustList.from_file(path)
+    except TrustListError as exc:
+        raise CliError(str(exc)) from exc
+    data = _read_json_file(path)
+    keys = [
+        {k: v for k, v in entry.items() if k in ("kid", "certificate", "public_key")}
+        for entry in data["keys"]
+    ]
+    with _storage(args) as storage:
+        try:
+            loaded = storage.load_trust_list(data["version"], keys, _now())
+        except InvalidInput as exc:
+            raise CliError(f"{path}: {exc}") from exc
+    _print_json({"version": data["version"], "keys": len(keys), "changed": loaded})
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    with _storage(args, create=False) as storage:
+        _print_json(storage.stats().to_json())
+    return EXIT_OK
+
+
+# -- parser ----------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        default=os.environ.get(DB_ENV) or DEFAULT_DB,
+        help=f"the database file (default: ${DB_ENV}, else ./{DEFAULT_DB})",
+    )
+    common.add_argument("-v", "--verbose", action="store_true", help="log to stderr")
+    parser = argparse.ArgumentParser(
+        prog="kiosk-central", description="Reference central server for checkpoint kiosks."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", parents=[common], help="run the HTTP server")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (8000; 0 picks a free one)")
+    p.add_argument(
+        "--rate-limit",
+        type=float,
+        default=None,
+        metavar="PER_MINUTE",
+        help="requests per minute per device, over it 429 with Retry-After (default: no limit)",
+    )
+    p.add_argument("--burst", type=int, default=10, help="requests allowed at once (10)")
+    p.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS with this certificate chain")
+    p.add_argument("--tls-key", metavar="PEM", help="... and this private key")
+    p.add_argument(
+        "--log-level", default="info", choices=("critical", "error", "warning", "info", "debug")
+    )
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser(
+        "enrollment-code",
+        parents=[common],
+        help="print a one-time enrollment code (creates the checkpoint if new)",
+    )
+    p.add_argument("--checkpoint", required=True, metavar="NAME", help="checkpoint name (or id)")
+    p.add_argument(
+        "--valid-hours", type=float, default=ENROLLMENT_CODE_HOURS, help="validity (24 h)"
+    )
+    p.set_defaults(func=cmd_enrollment_code)
+
+    p = sub.add_parser("checkpoints", parents=[common], help="list checkpoints with today's counts")
+    p.add_argument("--json", action="store_true", help="one JSON object per checkpoint")
+    p.set_defaults(func=cmd_checkpoints)
+
+    p = sub.add_parser(
+        "checkpoint-settings",
+        parents=[common],
+        help="set server-managed settings of a checkpoint (bumps its config version)",
+    )
+    p.add_argument("--checkpoint", required=True, metavar="ID", help="checkpoint id (or name)")
+    p.add_argument("pairs", nargs="*", metavar="KEY=VALUE", help="e.g. capacity=300")
+    p.add_argument("--unset", action="append", metavar="KEY", help="stop managing KEY")
+    p.set_defaults(func=cmd_checkpoint_settings)
+
+    p = sub.add_parser("events", parents=[common], help="list stored events in arrival order")
+    p.add_argument("--checkpoint", metavar="ID", help="only this checkpoint's")
+    p.add_argument("--json", action="store_true", help="one JSON object per event")
+    p.set_defaults(func=cmd_events)
+
+    p = sub.add_parser("trace", parents=[common], help="co-presence across all checkpoints")
+    p.add_argument("person_key")
+    p.add_argument("--margin", type=int, default=15, help="minutes before and after (15)")
+    p.add_argument("--json", action="store_true", help="one JSON object per contact")
+    p.set_defaults(func=cmd_trace)
+
+    p = sub.add_parser("revoke", parents=[common], help="revoke a device's token (403)")
+    p.add_argument("device_id")
+    p.set_defaults(func=cmd_revoke)
+
+    p = sub.add_parser(
+        "status-list",
+        parents=[common],
+        help='load a full status list [{"person_key", "colour", "valid_until"}] as a new version',
+    )
+    p.add_argument("file")
+    p.set_defaults(func=cmd_status_list)
+
+    p = sub.add_parser("trust-list", parents=[common], help="load an EU DCC trust-list file")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_trust_list)
+
+    p = sub.add_parser("stats", parents=[common], help="counts, replays and conflicts (JSON)")
+    p.set_defaults(func=cmd_stats)
+    return parser
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    print(f"kiosk-central: {printable(message)}", file=sys.stderr)
+    sys.exit(code)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.umask(0o077)  # the database holds personal data: owner only
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose or args.command == "serve" else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return int(args.func(args))
+    except CliError as exc:
+        _fail(str(exc), exc.code)
+    except (InvalidInput, UnknownCheckpoint) as exc:
+        _fail(str(exc), EXIT_USAGE)
+    except StorageError as exc:
+        _fail(str(exc), EXIT_DATA)
+    except UnicodeEncodeError:
+        # An argument with bytes that are not UTF-8 (Python keeps them as lone surrogates).
+        _fail("an argument or file is not valid UTF-8 text", EXIT_USAGE)
+    except sqlite3.DatabaseError as exc:
+        _fail(f"database unusable: {exc}", EXIT_DATA)
+    except BrokenPipeError:
+        # `kiosk-central events | head`: the reader went away; that is not an error.
+        sys.stderr.close()
+        return EXIT_OK
+    except OSError as exc:
+        # serve: the address is taken or not ours to bind; otherwise the database's directory.
+        _fail(f"{exc.strerror or exc}", EXIT_USAGE if args.command == "serve" else EXIT_DATA)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""Fixtures for the central server: real SQLite files in tmp_path, an injected server clock,
+FastAPI's TestClient, and helpers that build protocol messages the way a kiosk does."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import uuid
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from central import tokens
+from central.app import RateLimit, create_app
+from central.storage import Storage
+from kiosk.clock import to_iso
+
+with warnings.catch_warnings():
+    # Starlette's TestClient warns that it will move to another HTTP library; not our concern.
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+# 2026-11-25 10:00 in Hà Nội (UTC+7).
+T0 = dt.datetime(2026, 11, 25, 3, 0, tzinfo=dt.UTC)
+S = 10**9  # nanoseconds per second
+
+
+class ServerClock:
+    """The server's injected wall clock (callable like `create_app` expects)."""
+
+    def __init__(self, start: dt.datetime = T0) -> None:
+        self.now = start
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += dt.timedelta(seconds=seconds)
+
+
+def make_event(checkpoint_id: str, **overrides: Any) -> dict[str, Any]:
+    """An EVENT of docs/protocol.md as JSON data."""
+    event: dict[str, Any] = {
+        "event_id": str(uuid.uuid4()),
+        "seq": 1,
+        "checkpoint_id": checkpoint_id,
+        "person_key": "pk-aaaa",
+        "kind": "cccd",
+        "display_name": "N*** V** A",
+        "birth_year": 1990,
+        "direction": "in",
+        "verdict": "admit",
+        "reason": "entry",
+        "device_time": to_iso(T0),
+        "mono_ns": 1000 * S,
+        "boot_id": "boot-1",
+        "clock_synced": True,
+        "problems": [],
+    }
+    event.update(overrides)
+    return event
+
+
+def envelope(
+    device_id: str,
+    events: list[dict[str, Any]],
+    *,
+    boot_id: str = "boot-1",
+    sent_mono_ns: int = 2000 * S,
+    sent_at: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "device_id": device_id,
+        "boot_id": boot_id,
+        "sent_at": sent_at or to_iso(T0),
+        "sent_mono_ns": sent_mono_ns,
+        "events": events,
+    }
+
+
+def gzipped(data: Any) -> bytes:
+    return gzip.compress(json.dumps(data).encode("utf-8"))
+
+
+@dataclass
+class Kiosk:
+    """An enrolled device as the tests see it."""
+
+    device_id: str
+    token: str
+    checkpoint_id: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.headers = {"Authorization": f"Bearer {self.token}"}
+
+    def event(self, **overrides: Any) -> dict[str, Any]:
+        return make_event(self.checkpoint_id, **overrides)
+
+    def envelope(self, events: list[dict[str, Any]], **kwargs: Any) -> dict[str, Any]:
+        return envelope(self.device_id, events, **kwargs)
+
+
+def new_code(storage: Storage, checkpoint: str, now: dt.datetime, hours: float = 24) -> str:
+    cp = storage.ensure_checkpoint(checkpoint, now)
+    code = tokens.new_enrollment_code()
+    storage.add_enrollment_code(
+        cp.id, tokens.code_digest(code), now=now, expires_at=now + dt.timedelta(hours=hours)
+    )
+    return code
+
+
+@pytest.fixture
+def server_clock() -> ServerClock:
+    return ServerClock()
+
+
+@pytest.fixture
+def storage(tmp_path: Path) -> Iterator[Storage]:
+    s = Storage.open(tmp_path / "central.db")
+    yield s
+    s.close()
+
+
+class Api:
+    """A TestClient on create_app(storage, clock) plus enrollment in one call."""
+
+    def __init__(self, storage: Storage, clock: ServerClock, client: TestClient) -> None:
+        self.storage = storage
+        self.clock = clock
+        self.client = client
+
+    def enroll(self, checkpoint: str = "Chợ Bến Thành - cổng 2", device_id: str = "dev-1") -> Kiosk:
+        code = new_code(self.storage, checkpoint, self.clock())
+        response = self.client.post(
+            "/api/v1/enroll", json={"code": code, "device_id": device_id, "device_name": "cổng 1"}
+        )
+        assert response.status_code == 200, response.text
+        body = response.json()
+        return Kiosk(device_id, body["device_token"], body["checkpoint"]["id"])
+
+
+def make_api(
+    storage: Storage, clock: ServerClock, rate_limit: RateLimit | None = None, **kwargs: Any
+) -> Iterator[Api]:
+    with TestClient(create_app(storage, clock=clock, rate_limit=rate_limit, **kwargs)) as client:
+        yield Api(storage, clock, client)
+
+
+@pytest.fixture
+def api(storage: Storage, server_clock: ServerClock) -> Iterator[Api]:
+    yield from make_api(storage, server_clock)
+
+
+@pytest.fixture
+def kiosk(api: Api) -> Kiosk:
+    return api.enroll()
