@@ -63,6 +63,7 @@ class Kiosk:
         self.session = requests.Session()
         self.session.headers["Connection"] = "close"  # one connection per request (the proxy)
         self.via: str | None = None  # talk through this address instead of the server's
+        self.timeout = (5.0, 30.0)  # connect, read: the product's defaults
 
     def enroll(self, server: Server, db: Path, checkpoint: str = "Chợ Bến Thành") -> None:
         made = run_cli(db, "enrollment-code", "--checkpoint", checkpoint)
@@ -79,7 +80,12 @@ class Kiosk:
 
     def service(self, batch_size: int = 500) -> SyncService:
         def client(settings: Settings, token: str | None) -> SyncClient:
-            return SyncClient(self.via or settings.server_url, token=token, session=self.session)
+            return SyncClient(
+                self.via or settings.server_url,
+                token=token,
+                session=self.session,
+                timeout=self.timeout,
+            )
 
         def trust(list_: Any) -> None:
             self.gate.trust = list_
@@ -188,7 +194,7 @@ def test_long_offline_then_online_delivers_everything_once(
     assert len(assert_exactly_once(kiosk, db)) == 1200
 
 
-def test_lost_responses_resets_and_delays_deliver_exactly_once(
+def test_lost_responses_resets_timeouts_and_garbage_deliver_exactly_once(
     kiosk: Kiosk, server: Server, db: Path
 ) -> None:
     kiosk.enroll(server, db)
@@ -201,20 +207,22 @@ def test_lost_responses_resets_and_delays_deliver_exactly_once(
         if roll < 0.40:
             return "reset"
         if roll < 0.45:
-            return f"delay:{rng.uniform(0.5, 1.0):.2f}"
+            return f"delay:{rng.uniform(1.2, 2.0):.2f}"  # past the read timeout below
         if roll < 0.50:
             return "garbage"
         return "pass"
 
     proxy = FaultProxy(int(server.url.rsplit(":", 1)[1]), chaos)
     kiosk.via = proxy.url
+    kiosk.timeout = (2.0, 1.0)  # a delayed answer times out: outcome unknown, retried
     try:
         kiosk.scan_many(2000)
         outcomes = drain(kiosk.service(batch_size=100), attempts=400)
     finally:
         proxy.close()
     assert_exactly_once(kiosk, db)
-    assert any(isinstance(o, TransientError) for o in outcomes)
+    errors = " ".join(str(o) for o in outcomes if isinstance(o, TransientError))
+    assert "Timeout" in errors and "not JSON" in errors and "ConnectionError" in errors
     stats = json.loads(run_cli(db, "stats").stdout)
     assert stats["duplicates"] > 0, "no lost response was replayed: the harness did not bite"
     assert proxy.counts.get("drop_response", 0) > 0 and proxy.counts.get("reset", 0) > 0
