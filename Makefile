@@ -31,6 +31,9 @@ imports: setup   ## the core never imports Qt or the UI
 bench: setup     ## benchmarks (figures go to docs/benchmarks.md by hand)
 	.venv/bin/python bench/parse.py
 	.venv/bin/python bench/store.py
+	.venv/bin/python bench/decode.py
+	.venv/bin/python bench/scan_latency.py
+	.venv/bin/python bench/sync.py
 
 clean:           ## remove the virtual environment and caches
 	rm -rf .venv .mypy_cache .ruff_cache .pytest_cache

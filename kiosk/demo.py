@@ -5,8 +5,6 @@ Every name, number and date here is invented (../shared/FORMATS.md's examples an
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 
 def _hex(text: str) -> str:
     return text.encode("utf-8").hex()
@@ -52,9 +50,3 @@ EXAMPLES: tuple[tuple[str, str], ...] = (
     ("venue code", "https://tokhaiyte.vn/?page=Group.checkin&groupId=5f1d2c3b4a5968778695a4b3"),
     ("garbage", "xin chào 123 ☺"),
 )
-
-
-def demo_payloads(count: int) -> Iterator[tuple[str, str]]:
-    """`count` scans: every example in turn, then again (the second pass goes out in auto mode)."""
-    for i in range(count):
-        yield EXAMPLES[i % len(EXAMPLES)]

@@ -103,7 +103,11 @@ class FaultProxy:
         async def stop() -> None:
             if self._server is not None:
                 self._server.close()
-                await self._server.wait_closed()
+            # Connections still being served (a delay, a kiosk that went away) end here.
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
         with contextlib.suppress(RuntimeError):
             asyncio.run_coroutine_threadsafe(stop(), self._loop).result(5)
