@@ -16,6 +16,17 @@ def _bhyt(card: str, name: str, birth: str, gender: str, address: str) -> str:
     )
 
 
+# An EU vaccine certificate for a made-up person, signed with a throwaway demo key that is on
+# no trust list: the kiosk decodes it and says "signature not verified" (refer). Valid to 2031.
+DEMO_DCC = (
+    "HC1:NCFOXN%TSMAHN-HGYOXCJSUL1VDK*R19H9M9QUII/V4YK N8GI6359G3UXFC5VC9:BPCNJINQ+MN/QP9"
+    "QE8QEA7IB65C94JBKUVO61I4FC9Q31A5CQ8719+F-QFNPMVYQ7$BUZUXZQ H90TB84W/UI2YUME6ZQ8Q+J4X"
+    "JP2WPRAAUICO1A.P9UE5%P.T1RM2%E3 X4CZKHKB-43.E3KD3OAJ5%IWZKRA38M7323/15A+2XEN QT QTHC"
+    "31M3+E3+T4D-4HRVUMNMD3323623423.LJX/KQ968X2+36/-KKTC 509UE*BGYD3SZ46J062KZEBAX32JB O"
+    "KGDB VBDKBJZI2CB8J3G*S2U2V8TQEDK8CQY226D+USGYT300V.GFZ1$L8OR39ITNZV8EAY27VWNC18T4LXW"
+    "92WR-PLHQJC+4G3KCU769OPUK4OB75I9NQYAJ*9LO2D:8SY2KHDNBUQX468.RD:T.B9 S1O00Y.NO4"
+)
+
 # (label, payload). Order matters for the demo story: people enter, a duplicate, people leave.
 EXAMPLES: tuple[tuple[str, str], ...] = (
     (
@@ -47,6 +58,7 @@ EXAMPLES: tuple[tuple[str, str], ...] = (
         "001203012345||Nguyễn Văn An|02032003|Nam|"
         "Thôn Đông, Xã Cẩm Yên, Huyện Thạch Thất, Hà Nội|10072021",
     ),
+    ("EU vaccine certificate", DEMO_DCC),
     ("venue code", "https://tokhaiyte.vn/?page=Group.checkin&groupId=5f1d2c3b4a5968778695a4b3"),
     ("garbage", "xin chào 123 ☺"),
 )
