@@ -98,3 +98,34 @@ def test_a_crashing_round_does_not_stop_syncing() -> None:
     assert done.wait(10)
     assert s.failures == 1 and "internal error" in str(outcomes[0])
     s.shutdown(final_attempt=False)
+
+
+def test_network_coming_back_triggers_a_round_without_waiting_for_the_backoff() -> None:
+    """While backing off, a TCP probe notices the server is reachable and syncs at once."""
+    import socket
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    service = CountingService([TransientError("network down"), SyncReport()])
+    second = threading.Event()
+
+    def on_round(outcome: object) -> None:
+        if service.calls >= 2:
+            second.set()
+
+    s = SyncScheduler(
+        cast(SyncService, service),
+        backoff_base_s=3600,  # the backoff alone would wait at least half an hour
+        backoff_cap_s=3600,
+        probe_interval_s=0.2,
+        server_url=lambda: f"http://127.0.0.1:{port}",
+        on_round=on_round,
+        rng=random.Random(1),
+    )
+    try:
+        s.start()
+        assert second.wait(15), "the probe did not trigger a round"
+        assert service.calls == 2 and s.failures == 0
+    finally:
+        s.shutdown(final_attempt=False)
+        listener.close()
