@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
@@ -37,6 +38,27 @@ class Reason(StrEnum):
     DCC_NOT_VERIFIED = "dcc_not_verified"
     DCC_EXPIRED = "dcc_expired"
     AUTO_CHECKOUT = "auto_checkout"
+    DECLARATION = "declaration"  # the health declaration has a "yes": see the medical staff
+
+
+@dataclass(frozen=True, slots=True)
+class Declaration:
+    """A short health declaration taken by the guard for a visitor ("khai hộ"). Any yes means
+    the visitor is referred to the medical staff."""
+
+    fever: bool = False
+    cough: bool = False
+    short_of_breath: bool = False
+    lost_taste_or_smell: bool = False
+    contact_with_case_14d: bool = False
+    from_epidemic_zone: bool = False
+
+    @property
+    def any_yes(self) -> bool:
+        return any(getattr(self, f.name) for f in dataclasses.fields(self))
+
+    def to_json(self) -> dict[str, bool]:
+        return dataclasses.asdict(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +96,7 @@ class NewEvent:
     payload: bytes | None  # the exact scanned bytes (None: refused, e.g. over the size limit)
     fields_json: str | None  # identity fields as parsed; sealed together with payload later (#6)
     problems: tuple[str, ...] = ()
+    declaration_json: str | None = None  # a proxy health declaration, when one was taken
 
 
 @dataclass(frozen=True, slots=True)

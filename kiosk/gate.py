@@ -20,7 +20,7 @@ from pathlib import Path
 from kiosk.clock import Clock, Instant, from_iso, to_iso
 from kiosk.config import Settings
 from kiosk.credentials import Credential, Identity, PersonKeyer
-from kiosk.events import NewEvent
+from kiosk.events import Declaration, NewEvent
 from kiosk.formats import TrustList, parse
 from kiosk.policy import Decision, GateState, auto_checkout_due, decide
 from kiosk.store import DB_FILE_NAME, PurgeRefused, RecordError, Store
@@ -192,9 +192,10 @@ class Gate:
         instant: Instant,
         *,
         gate_mode: str | None = None,
+        declaration: Declaration | None = None,
     ) -> ScanOutcome:
         """The decide-and-record half of `scan`, for credentials not parsed from a scan
-        (manual entry). Same contract as `scan`."""
+        (manual entry, a scan with a proxy health declaration). Same contract as `scan`."""
         key = self.person_key(credential)
         status = self.store.status_of(key, instant.utc) if credential.kind.names_a_person else None
         state = GateState(
@@ -206,12 +207,14 @@ class Gate:
             if self._status_updated_at
             else None,
         )
-        decision = decide(credential, state, self.settings, instant, gate_mode=gate_mode)
+        decision = decide(
+            credential, state, self.settings, instant, gate_mode=gate_mode, declaration=declaration
+        )
         if not decision.records:
             log.info("scan duplicate kind=%s key=%s", credential.kind.value, key[:12])
             return ScanOutcome(credential, decision, None, None, instant.utc, state.occupancy)
 
-        event = self._new_event(credential, payload, key, decision, instant)
+        event = self._new_event(credential, payload, key, decision, instant, declaration)
         try:
             result = self.store.record(event)
         except RecordError as first:
@@ -239,6 +242,7 @@ class Gate:
         key: str,
         decision: Decision,
         instant: Instant,
+        declaration: Declaration | None,
     ) -> NewEvent:
         problems = credential.problems
         raw: bytes | None
@@ -270,4 +274,5 @@ class Gate:
             payload=raw,
             fields_json=json.dumps(fields, ensure_ascii=False) if has_fields else None,
             problems=problems,
+            declaration_json=json.dumps(declaration.to_json()) if declaration else None,
         )

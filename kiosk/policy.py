@@ -11,7 +11,8 @@ Order of the rules (first match wins):
 3. direction: the gate mode, or in `auto` out for a person inside and in for anyone else.
 4. exits always pass (capacity, status and kind rules are for entries).
 5. entries: kind accepted here; status list (red: deny or refer, a setting; yellow: refer);
-   EU certificate signature and expiry; capacity last (a red-listed person is not told "wait").
+   a health declaration with a yes (refer); EU certificate signature and expiry; capacity last
+   (a red-listed person is not told "wait").
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from kiosk.clock import Instant
 from kiosk.config import Settings
 from kiosk.credentials import Credential, Kind, Signature
-from kiosk.events import Direction, LastEvent, Reason, Verdict
+from kiosk.events import Declaration, Direction, LastEvent, Reason, Verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +72,10 @@ def _direction(settings: Settings, state: GateState, override: str | None) -> Di
 
 
 def _entry_rule(
-    credential: Credential, state: GateState, settings: Settings
+    credential: Credential,
+    state: GateState,
+    settings: Settings,
+    declaration: Declaration | None,
 ) -> tuple[Verdict, Reason]:
     if credential.kind.value not in settings.accepted_kinds:
         return Verdict.DENY, Reason.KIND_NOT_ACCEPTED
@@ -80,6 +84,8 @@ def _entry_rule(
         return verdict, Reason.STATUS_RED
     if state.status == "yellow":
         return Verdict.REFER, Reason.STATUS_YELLOW
+    if declaration is not None and declaration.any_yes:
+        return Verdict.REFER, Reason.DECLARATION
     if credential.kind is Kind.EU_DCC:
         signature = credential.fields.signature
         if signature is Signature.INVALID:
@@ -100,10 +106,12 @@ def decide(
     now: Instant,
     *,
     gate_mode: str | None = None,
+    declaration: Declaration | None = None,
 ) -> Decision:
     """Decide what happens to this scan. Pure; never raises for any credential.
 
     gate_mode overrides settings.gate_mode for this scan (a guard's switch, `kiosk scan --gate`).
+    declaration: a health declaration the guard took for this visitor; any yes refers an entry.
     """
     stale = state.status_list_age is None or state.status_list_age > dt.timedelta(
         hours=settings.status_list_max_age_h
@@ -121,7 +129,7 @@ def decide(
         return Decision(Verdict.DENY, direction, Reason.UNKNOWN_CODE, None, stale)
     if direction is Direction.OUT:
         return Decision(Verdict.ADMIT, direction, Reason.EXIT, None, stale)
-    verdict, reason = _entry_rule(credential, state, settings)
+    verdict, reason = _entry_rule(credential, state, settings, declaration)
     return Decision(verdict, direction, reason, None, stale)
 
 

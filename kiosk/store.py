@@ -161,6 +161,12 @@ def _m0003(db: Database) -> None:
     )
 
 
+@migrations(name="0004_event_declaration")
+def _m0004(db: Database) -> None:
+    # A proxy health declaration ("khai hộ") taken by the guard; personal data like payload.
+    db.execute("ALTER TABLE events ADD COLUMN declaration_json TEXT")
+
+
 def _apply_stay(
     conn: sqlite3.Connection,
     seq: int,
@@ -426,8 +432,9 @@ class Store:
                 cursor = conn.execute(
                     "INSERT OR IGNORE INTO events (event_id, device_id, checkpoint_id, "
                     "person_key, kind, display_name, birth_year, direction, verdict, reason, "
-                    "device_time, mono_ns, boot_id, clock_synced, problems, payload, fields_json) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "device_time, mono_ns, boot_id, clock_synced, problems, payload, fields_json, "
+                    "declaration_json) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         event.event_id,
                         event.device_id,
@@ -446,6 +453,7 @@ class Store:
                         json.dumps(list(event.problems), ensure_ascii=False),
                         event.payload,
                         event.fields_json,
+                        event.declaration_json,
                     ),
                 )
                 if cursor.rowcount == 0:

@@ -241,3 +241,28 @@ def test_idle_work_purges_delivered_events_past_retention_once_a_day(
     left = [e.event_id for e in gate.store.events()]
     assert old.event_id not in left and waiting.event_id in left
     assert gate.store.occupancy() == 0  # the stays were closed by the nightly auto-checkout
+
+
+def test_proxy_declaration_is_stored_with_the_event(gate: Gate, clock: FakeClock) -> None:
+    from kiosk.events import Declaration
+
+    visitor = manual_credential(keyer=gate.keyer, full_name="Bà Nguyễn Thị Lan", phone="0987654321")
+    outcome = gate.decide_and_record(
+        visitor, None, clock.now(), declaration=Declaration(cough=True, from_epidemic_zone=True)
+    )
+    assert (outcome.decision.verdict, outcome.decision.reason) == (
+        Verdict.REFER,
+        Reason.DECLARATION,
+    )
+    stored = gate.store.db.conn.execute(
+        "SELECT declaration_json FROM events WHERE event_id = ?", (outcome.event_id,)
+    ).fetchone()[0]
+    assert json.loads(stored) == {
+        "fever": False,
+        "cough": True,
+        "short_of_breath": False,
+        "lost_taste_or_smell": False,
+        "contact_with_case_14d": False,
+        "from_epidemic_zone": True,
+    }
+    assert gate.store.occupancy() == 0  # referred, not admitted

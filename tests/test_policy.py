@@ -468,3 +468,17 @@ def test_auto_checkout_due(
 def test_auto_checkout_off() -> None:
     settings = dataclasses.replace(S, auto_checkout_time="")
     assert auto_checkout_due(settings, T0, None) is None
+
+
+def test_a_health_declaration_with_a_yes_refers_an_entry_not_an_exit() -> None:
+    from kiosk.events import Declaration
+
+    fever = Declaration(fever=True)
+    entry = decide(cred(Kind.MANUAL), state(), S, NOW, declaration=fever)
+    clean = decide(cred(Kind.MANUAL), state(), S, NOW, declaration=Declaration())
+    leaving = decide(cred(), state(inside=True, last_event=last(600)), S, NOW, declaration=fever)
+    red = decide(cred(), state(status="red"), S, NOW, declaration=fever)
+    assert (entry.verdict, entry.reason) == (Verdict.REFER, Reason.DECLARATION)
+    assert (clean.verdict, clean.reason) == (Verdict.ADMIT, Reason.ENTRY)
+    assert (leaving.verdict, leaving.direction) == (Verdict.ADMIT, Direction.OUT)
+    assert red.reason is Reason.STATUS_RED  # the stronger finding is shown
