@@ -468,6 +468,15 @@ def _print_json(obj: object) -> None:
 # -- wiring ----------------------------------------------------------------------------------
 
 
+def run_app(argv: Sequence[str]) -> int:
+    """`kiosk run ...`: the full-screen app. Imported by name at call time: the screen is the
+    only Qt part, and every other command stays Qt-free and fast to start."""
+    import importlib
+
+    app = importlib.import_module("kiosk.ui.app")
+    return int(app.main(argv))
+
+
 def build_parser() -> argparse.ArgumentParser:
     def options(*, top: bool) -> argparse.ArgumentParser:
         # The options are accepted before and after the command. Below the top level their
@@ -555,6 +564,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--count", type=int, help="stop after this many scans")
     p.set_defaults(func=cmd_demo)
 
+    # Handled before parsing (main): listed here so that `kiosk --help` shows it.
+    sub.add_parser("run", help="the full-screen kiosk (see `kiosk run --help`)")
+
     p = sub.add_parser("enroll", parents=[common], help="join a central server with a code")
     p.add_argument("url", help="the central server's address, e.g. https://central.example.vn")
     p.add_argument("code", help="the one-time enrollment code from the site manager")
@@ -583,7 +595,10 @@ def _fail(message: str, code: int) -> NoReturn:
 
 def main(argv: Sequence[str] | None = None) -> int:
     os.umask(0o077)  # every file the kiosk makes holds personal data: owner only
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["run"]:
+        return run_app(arguments[1:])
+    args = build_parser().parse_args(arguments)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

@@ -79,6 +79,13 @@ class Settings:
     # Seconds between sync rounds when idle, and while records are waiting.
     sync_interval_s: int = 60
     sync_backlog_interval_s: int = 15
+    # Where frames come from: "auto" (the first camera, else the built-in demo), or a source
+    # string: camera:0, camera:/dev/video2, picamera, video:PATH, images:DIR, demo.
+    source: str = "auto"
+    # Play the verdict sounds.
+    sounds: bool = True
+    # The administration PIN as a slow hash (kiosk.ui.pin); "" until one is set.
+    admin_pin_hash: str = ""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -152,6 +159,18 @@ def _url(value: Any) -> str | None:
     return f'{value!r} is not an http(s):// address or "" (not enrolled)'
 
 
+_SOURCE = re.compile(r"^(auto|demo|picamera(:\d+)?|camera:(\d+|/\S+)|video:.+|images:.+)$")
+
+
+def _source(value: Any) -> str | None:
+    if isinstance(value, str) and _SOURCE.match(value):
+        return None
+    return (
+        f"{value!r} is not a frame source: auto, demo, camera:0, camera:/dev/video2, picamera, "
+        "video:PATH or images:DIR"
+    )
+
+
 def _zone(value: Any) -> str | None:
     try:
         ZoneInfo(str(value))
@@ -181,6 +200,9 @@ _CHECKS: dict[str, Callable[[Any], str | None]] = {
     "verify_tls": _bool,
     "sync_interval_s": _int_between(5, 86400),
     "sync_backlog_interval_s": _int_between(1, 3600),
+    "source": _source,
+    "sounds": _bool,
+    "admin_pin_hash": _text(400, allow_empty=True),
 }
 
 KEYS = tuple(f.name for f in dataclasses.fields(Settings))
