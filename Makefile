@@ -1,6 +1,6 @@
 # Task runner. Every target works on a fresh Debian/Ubuntu machine (scripts/setup installs what
 # is missing). `make help` lists the targets.
-.PHONY: help setup run demo test lint format typecheck imports bench clean
+.PHONY: help setup run demo test lint format typecheck imports bench translations screenshots clean
 
 help:            ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -34,6 +34,13 @@ bench: setup     ## benchmarks (figures go to docs/benchmarks.md by hand)
 	.venv/bin/python bench/decode.py
 	.venv/bin/python bench/scan_latency.py
 	.venv/bin/python bench/sync.py
+
+translations: setup ## the screen's strings into assets/translations/*.ts, then the .qm files
+	.venv/bin/python scripts/i18n.py update
+	.venv/bin/python scripts/i18n.py compile
+
+screenshots: setup ## a PNG of every screen and state, vi and en, into docs/screenshots/
+	QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py
 
 clean:           ## remove the virtual environment and caches
 	rm -rf .venv .mypy_cache .ruff_cache .pytest_cache

@@ -14,7 +14,6 @@ Exit codes (the same for every command):
 from __future__ import annotations
 
 import argparse
-import csv
 import dataclasses
 import datetime as dt
 import json
@@ -38,6 +37,7 @@ from kiosk.config import (
     settings_with,
 )
 from kiosk.credentials import PersonKeyer
+from kiosk.export import write_events_csv
 from kiosk.formats import parse
 from kiosk.gate import Gate, load_person_secret, load_trust_list
 from kiosk.store import PurgeRefused, RecordError, StoreError
@@ -171,54 +171,15 @@ def cmd_log(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-_CSV_FIELDS = (
-    "seq",
-    "event_id",
-    "local_time",
-    "device_time",
-    "checkpoint_id",
-    "direction",
-    "verdict",
-    "reason",
-    "kind",
-    "person_key",
-    "display_name",
-    "birth_year",
-    "clock_synced",
-    "delivered",
-)
-
-
-def _csv_safe(value: object) -> object:
-    # A cell starting with = + - @ is a formula in spreadsheet programs (CSV injection).
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     start = _parse_when(args.date_from, settings)
     end = _parse_when(args.date_to, settings, end_of_day=True)
     if end <= start:
         raise CliError("--to must not be before --from")
     out = Path(args.out)
-    tmp = out.with_name(f".{out.name}.tmp")
-    count = 0
-    zone = settings.zone
     try:
-        with tmp.open("w", newline="", encoding="utf-8-sig") as handle:
-            writer = csv.DictWriter(handle, fieldnames=_CSV_FIELDS)
-            writer.writeheader()
-            for event in _events_in(args, settings, start, end):
-                row = event.to_json()
-                row["local_time"] = event.device_time.astimezone(zone).isoformat(timespec="seconds")
-                writer.writerow({k: _csv_safe(row[k]) for k in _CSV_FIELDS})
-                count += 1
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.replace(out)
+        count = write_events_csv(out, _events_in(args, settings, start, end), settings.zone)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise CliError(f"cannot write {out}: {exc.strerror or exc}") from exc
     print(f"{count} events written to {out}", file=sys.stderr)
     return EXIT_OK

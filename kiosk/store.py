@@ -618,6 +618,93 @@ class Store:
         ).fetchall()
         return [(from_iso(m + ":00Z"), d, int(n)) for m, d, n in rows]
 
+    # -- reports (admin screen) -------------------------------------------------------------
+
+    def totals_by_kind(self, start: dt.datetime, end: dt.datetime) -> dict[str, dict[str, int]]:
+        """Events with device time in [start, end) by kind of code: {kind: {"in", "out",
+        "refer", "deny"}}. "in"/"out" count admitted entries and exits (auto-checkout exits
+        included, as in `counts`); "refer" and "deny" count the refusals, whatever direction
+        they were for. Kinds with no events are absent."""
+        rows = self._conn.execute(
+            "SELECT kind, direction, verdict, count(*) FROM events "
+            "WHERE device_time >= ? AND device_time < ? GROUP BY kind, direction, verdict",
+            (to_iso(start), to_iso(end)),
+        ).fetchall()
+        totals: dict[str, dict[str, int]] = {}
+        for kind, direction, verdict, n in rows:
+            row = totals.setdefault(kind, {"in": 0, "out": 0, "refer": 0, "deny": 0})
+            column = direction if verdict == Verdict.ADMIT.value else verdict
+            row[column] += int(n)
+        return totals
+
+    def count_reason(self, start: dt.datetime, end: dt.datetime, reason: Reason) -> int:
+        """Events with device time in [start, end) recorded for `reason` (e.g. how many exits
+        the nightly auto-checkout made)."""
+        return int(
+            self._conn.execute(
+                "SELECT count(*) FROM events WHERE device_time >= ? AND device_time < ? "
+                "AND reason = ?",
+                (to_iso(start), to_iso(end), reason.value),
+            ).fetchone()[0]
+        )
+
+    def _stay_lookback(self, start: dt.datetime) -> str:
+        """The earliest in_time a closed stay still open at `start` can have: `start` minus the
+        longest closed stay on record (stays_duration), minus a second for the whole seconds
+        duration_s is kept in. Lets range queries use stays_in_time instead of a full scan."""
+        longest = self._conn.execute("SELECT max(duration_s) FROM stays").fetchone()[0] or 0
+        return to_iso(start - dt.timedelta(seconds=int(longest) + 1))
+
+    def occupancy_at(self, at: dt.datetime) -> int:
+        """People inside at the instant `at`, from the stays: entered at or before it and not yet
+        out (an exit at exactly `at` has left). An open stay counts as going on (as in
+        `occupancy`); an exit with no recorded entry is a stay of zero length and never counts.
+        """
+        at_iso = to_iso(at)
+        closed = self._conn.execute(
+            "SELECT count(*) FROM stays INDEXED BY stays_in_time "
+            "WHERE in_time BETWEEN ? AND ? AND out_time > ?",
+            (self._stay_lookback(at), at_iso, at_iso),
+        ).fetchone()[0]
+        still_open = self._conn.execute(
+            "SELECT count(*) FROM stays WHERE out_time IS NULL AND in_time <= ?", (at_iso,)
+        ).fetchone()[0]
+        return int(closed) + int(still_open)
+
+    def peak_occupancy(
+        self, start: dt.datetime, end: dt.datetime
+    ) -> tuple[int, dt.datetime | None]:
+        """The most people inside at once during [start, end), and the first instant it was
+        reached (`start` itself when it was reached by the people already inside then; None when
+        nobody was inside at all).
+
+        Computed from the stays (derived from admitted entries and exits, auto-checkout exits
+        included), not from raw events: a second entry by someone already inside, or an exit
+        with no entry, changes nothing, exactly as for the live occupancy. Starts from
+        `occupancy_at(start)` and sweeps every entry and exit in (start, end) in time order,
+        all changes at the same instant together (a zero-length stay adds nothing).
+        """
+        start_iso, end_iso = to_iso(start), to_iso(end)
+        current = self.occupancy_at(start)
+        peak, peak_at = current, (start if current else None)
+        changes = self._conn.execute(
+            """
+            SELECT t, sum(d) FROM (
+                SELECT in_time AS t, 1 AS d FROM stays
+                WHERE in_time > ? AND in_time < ?
+                UNION ALL
+                SELECT out_time AS t, -1 AS d FROM stays INDEXED BY stays_in_time
+                WHERE in_time BETWEEN ? AND ? AND out_time > ? AND out_time < ?
+            ) GROUP BY t ORDER BY t
+            """,
+            (start_iso, end_iso, self._stay_lookback(start), end_iso, start_iso, end_iso),
+        ).fetchall()
+        for when, delta in changes:
+            current += int(delta)
+            if current > peak:
+                peak, peak_at = current, from_iso(when)
+        return peak, peak_at
+
     def events(
         self,
         *,

@@ -1,20 +1,64 @@
-"""Administration behind a PIN (placeholder: being written)."""
+"""Administration behind a PIN: settings, reports, contact tracing, this device; lock; quit.
+
+The page opens on the PIN screen (kiosk.ui.pin; on first use it asks for a new PIN). Unlocked,
+a menu on the left switches between the panels (kiosk.ui.admin_*). It locks again whenever it
+is left (Lock screen, the window showing another page) and after AUTO_LOCK_MS without a touch or
+a key, going back to the scan page: an admin screen left open would stop the gate from scanning
+(scans are ignored off the scan page) and leave the settings to anyone.
+
+No dialog boxes: every question and answer is on the page itself. Quitting takes a second tap.
+
+Thread contract: GUI thread. Database work goes through `runner.call` (the gate thread), slow
+work (hashing, files, network) through `Background`; results come back as queued calls.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QHideEvent, QResizeEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QPushButton,
+    QStackedLayout,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.clock import Clock
+from kiosk.export import MEDIA_PATTERNS
+from kiosk.ui.admin_common import ADMIN_STYLE, Background, big_button
+from kiosk.ui.admin_device import DevicePanel
+from kiosk.ui.admin_reports import ReportsPanel
+from kiosk.ui.admin_settings import SettingsPanel
+from kiosk.ui.admin_trace import TracePanel
+from kiosk.ui.pin import PinScreen
 from kiosk.ui.runner import GateRunner
 from kiosk.ui.state import SettingsHolder
+from kiosk.ui.texts import RED, tr
+
+log = logging.getLogger(__name__)
+
+AUTO_LOCK_MS = 2 * 60 * 1000
+QUIT_CONFIRM_MS = 5000
+PANELS = ("settings", "reports", "tracing", "device")
+# What counts as someone using the screen (restarts the auto-lock countdown).
+_INPUT_EVENTS = {
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.KeyPress,
+    QEvent.Type.TouchBegin,
+    QEvent.Type.TouchUpdate,
+    QEvent.Type.Wheel,
+}
 
 
 class AdminPage(QWidget):
-    closed = Signal()
+    closed = Signal()  # back to the scan page (already locked)
     quit_requested = Signal()
 
     def __init__(
@@ -25,6 +69,8 @@ class AdminPage(QWidget):
         data_dir: Path,
         clock: Clock,
         on_enrolled: Callable[[], None],
+        auto_lock_ms: int = AUTO_LOCK_MS,
+        media_patterns: Sequence[str] = MEDIA_PATTERNS,
     ) -> None:
         super().__init__()
         self.runner = runner
@@ -32,3 +78,238 @@ class AdminPage(QWidget):
         self.data_dir = data_dir
         self.clock = clock
         self.on_enrolled = on_enrolled
+        self.unlocked = False
+        self.setStyleSheet(ADMIN_STYLE)
+        self.background = Background(self)
+
+        self.pin_screen = PinScreen(
+            runner=runner, settings=settings, clock=clock, background=self.background
+        )
+        self.pin_screen.unlocked.connect(self._pin_accepted)
+        self.pin_screen.cancelled.connect(self._pin_cancelled)
+
+        self.settings_panel = SettingsPanel(settings)
+        self.settings_panel.change_pin_requested.connect(self.change_pin)
+        self.reports_panel = ReportsPanel(
+            runner=runner,
+            settings=settings,
+            clock=clock,
+            background=self.background,
+            data_dir=data_dir,
+            media_patterns=media_patterns,
+        )
+        self.trace_panel = TracePanel(
+            runner=runner,
+            settings=settings,
+            clock=clock,
+            background=self.background,
+            data_dir=data_dir,
+            media_patterns=media_patterns,
+        )
+        self.device_panel = DevicePanel(
+            runner=runner,
+            settings=settings,
+            background=self.background,
+            data_dir=data_dir,
+            on_enrolled=on_enrolled,
+        )
+        self.panels: dict[str, QWidget] = {
+            "settings": self.settings_panel,
+            "reports": self.reports_panel,
+            "tracing": self.trace_panel,
+            "device": self.device_panel,
+        }
+        self.content = QStackedWidget()
+        for panel in self.panels.values():
+            self.content.addWidget(panel)
+
+        # The menu: one big button per panel, then lock and quit at the bottom.
+        self.menu_buttons: dict[str, QPushButton] = {}
+        menu = QVBoxLayout()
+        menu.setContentsMargins(12, 12, 12, 12)
+        menu.setSpacing(10)
+        for name in PANELS:
+            button = big_button(checkable=True)
+            button.clicked.connect(lambda _=False, n=name: self.show_panel(n))
+            self.menu_buttons[name] = button
+            menu.addWidget(button)
+        menu.addStretch(1)
+        self.lock_button = big_button()
+        self.lock_button.clicked.connect(self.lock_and_close)
+        self.quit_button = big_button()
+        self.quit_button.clicked.connect(self._quit_tapped)
+        menu.addWidget(self.lock_button)
+        menu.addWidget(self.quit_button)
+        menu_box = QWidget()
+        menu_box.setObjectName("adminMenu")
+        menu_box.setLayout(menu)
+        menu_box.setFixedWidth(280)
+        self.menu_box = menu_box
+        menu_box.setStyleSheet(
+            "#adminMenu { background: #1f2a30; } #adminMenu QPushButton { padding: 4px 6px; }"
+        )
+
+        unlocked_view = QWidget()
+        row = QHBoxLayout(unlocked_view)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(menu_box)
+        content_box = QVBoxLayout()
+        content_box.setContentsMargins(20, 12, 20, 12)
+        content_box.addWidget(self.content)
+        row.addLayout(content_box, 1)
+        self.unlocked_view = unlocked_view
+
+        self.stack = QStackedLayout(self)
+        self.stack.addWidget(self.pin_screen)
+        self.stack.addWidget(unlocked_view)
+
+        self._idle = QTimer(self)
+        self._idle.setSingleShot(True)
+        self._idle.setInterval(auto_lock_ms)
+        self._idle.timeout.connect(self._idle_timeout)
+        self._quit_armed = QTimer(self)
+        self._quit_armed.setSingleShot(True)
+        self._quit_armed.setInterval(QUIT_CONFIRM_MS)
+        self._quit_armed.timeout.connect(self._disarm_quit)
+        self._watching_input = False
+
+        self.retranslate()
+        self.lock()
+
+    # -- text -----------------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        for name, text in (
+            ("settings", tr("Settings")),
+            ("reports", tr("Reports")),
+            ("tracing", tr("Contact tracing")),
+            ("device", tr("This device")),
+        ):
+            self.menu_buttons[name].setText(text)
+        self.lock_button.setText(tr("Lock screen"))
+        self._disarm_quit()
+        self.pin_screen.retranslate()
+        self.settings_panel.retranslate()
+        self.reports_panel.retranslate()
+        self.trace_panel.retranslate()
+        self.device_panel.retranslate()
+
+    # -- locking --------------------------------------------------------------------------------
+
+    def lock(self) -> None:
+        """Back to the PIN screen, forgetting what was on screen (tracing results, typed codes).
+        The next visit asks for the PIN again."""
+        if self.unlocked:
+            log.info("admin screen locked")
+        self.unlocked = False
+        self.trace_panel.clear()
+        self._disarm_quit()
+        self.pin_screen.start()
+        self.stack.setCurrentWidget(self.pin_screen)
+
+    def lock_and_close(self) -> None:
+        self.lock()
+        self.closed.emit()
+
+    def change_pin(self) -> None:
+        self.pin_screen.start_change()
+        self.stack.setCurrentWidget(self.pin_screen)
+
+    def _pin_accepted(self) -> None:
+        changing = self.unlocked  # already unlocked: the PIN was changed, not entered
+        self.unlocked = True
+        self.stack.setCurrentWidget(self.unlocked_view)
+        if changing:
+            self.show_panel("settings")
+            self.settings_panel.message.ok(tr("The new PIN is saved"))
+        else:
+            self.show_panel("reports")
+
+    def _pin_cancelled(self) -> None:
+        if self.unlocked:  # gave up changing the PIN: the old one stays
+            self.stack.setCurrentWidget(self.unlocked_view)
+            return
+        self.lock_and_close()
+
+    def _idle_timeout(self) -> None:
+        log.info("admin screen left idle: locked")
+        self.lock_and_close()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # The menu gives room to the panels on a small screen (800 px wide: 200 for the menu).
+        self.menu_box.setFixedWidth(max(200, min(280, event.size().width() // 5)))
+        super().resizeEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self.unlocked:
+            self.pin_screen.start()
+        self._watch_input(True)
+        self._idle.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        # Leaving the page in any way locks it (the window may show the out-of-service panel).
+        self._watch_input(False)
+        self._idle.stop()
+        self.lock()
+        super().hideEvent(event)
+
+    def _watch_input(self, on: bool) -> None:
+        app = QApplication.instance()
+        if app is None or on == self._watching_input:
+            return
+        if on:
+            app.installEventFilter(self)
+        else:
+            app.removeEventFilter(self)
+        self._watching_input = on
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _INPUT_EVENTS and self._idle.isActive():
+            self._idle.start()  # restart the countdown
+        return False
+
+    # -- panels ---------------------------------------------------------------------------------
+
+    def show_panel(self, name: str) -> None:
+        if not self.unlocked:
+            return
+        for key, button in self.menu_buttons.items():
+            button.setChecked(key == name)
+        self.content.setCurrentWidget(self.panels[name])
+        if name == "settings":
+            self.settings_panel.load()
+        elif name == "reports":
+            self.reports_panel.folder.refresh()
+            self.reports_panel.refresh()
+        elif name == "tracing":
+            self.trace_panel.folder.refresh()
+            self.trace_panel.focus_code()
+        elif name == "device":
+            self.device_panel.refresh()
+
+    @property
+    def current_panel(self) -> str:
+        widget = self.content.currentWidget()
+        return next((k for k, v in self.panels.items() if v is widget), "")
+
+    # -- quit -----------------------------------------------------------------------------------
+
+    def _quit_tapped(self) -> None:
+        if self._quit_armed.isActive():
+            log.info("quit requested from the admin screen")
+            self._disarm_quit()
+            self.quit_requested.emit()
+            return
+        self._quit_armed.start()
+        self.quit_button.setText(tr("Tap again to quit"))
+        self.quit_button.setStyleSheet(
+            f"QPushButton {{ background: {RED}; color: white; border-color: {RED}; "
+            "font-weight: bold; }"
+        )
+
+    def _disarm_quit(self) -> None:
+        self._quit_armed.stop()
+        self.quit_button.setText(tr("Quit the kiosk"))
+        self.quit_button.setStyleSheet("")

@@ -5,6 +5,7 @@ the camera, the sync job and the window, connects them, and tears them down in o
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import logging.handlers
 import os
@@ -12,15 +13,38 @@ import sys
 import threading
 import types
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kiosk.clock import SystemClock
-from kiosk.config import Settings, default_config_path, default_data_dir, load_settings
+from kiosk.clock import Clock, SystemClock
+from kiosk.config import (
+    Settings,
+    default_config_path,
+    default_data_dir,
+    load_settings,
+    settings_with,
+)
 from kiosk.gate import Gate
-from kiosk.scanner.types import SpecError
+from kiosk.scanner.sources import open_source
+from kiosk.scanner.types import FrameSource, SpecError
 from kiosk.sync.client import SyncError
+from kiosk.sync.protocol import SERVER_SETTINGS
 from kiosk.sync.scheduler import SyncScheduler
 from kiosk.sync.service import SyncReport, SyncService, SyncStatus, read_token
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.ui.admin import AdminPage
+    from kiosk.ui.i18n import Translator
+    from kiosk.ui.main_window import MainWindow
+    from kiosk.ui.manual import ManualEntryPage
+    from kiosk.ui.runner import GateRunner
+    from kiosk.ui.scanner import ScannerBridge
+    from kiosk.ui.sounds import Sounds
+    from kiosk.ui.state import SettingsHolder
+    from kiosk.ui.sync_bridge import SyncBridge
 
 log = logging.getLogger("kiosk")
 
@@ -84,10 +108,76 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run(settings, config_path, data_dir, args)
 
 
-def run(settings: Settings, config_path: Path, data_dir: Path, args: argparse.Namespace) -> int:
-    # Qt is imported here, not at module level: `kiosk` commands other than `run` stay Qt-free.
+@dataclass(eq=False)
+class AppParts:
+    """Everything `kiosk run` builds, connected (`build_app`). `start()` sets it going and
+    `stop()` tears it down in order; the tests and bench/gate.py use the same parts."""
+
+    app: QApplication
+    translator: Translator
+    holder: SettingsHolder
+    clock: Clock
+    runner: GateRunner
+    scanner: ScannerBridge
+    source_spec: str
+    demo: bool
+    sounds: Sounds
+    service: SyncService
+    scheduler: SyncScheduler
+    sync_bridge: SyncBridge
+    manual: ManualEntryPage
+    admin: AdminPage
+    window: MainWindow
+    data_dir: Path
+    sync_started: bool = False
+
+    def start(self, *, sync_delay_s: float | None = 2) -> None:
+        """Start the gate thread and the camera, and the sync schedule unless sync_delay_s is
+        None. Always scheduled in the app: an unenrolled kiosk just reports "not enrolled"
+        (and backs off); enrollment from the admin screen then asks for a round at once.
+
+        What exists now (the libraries, the window: ~70,000 objects) is moved out of the
+        cyclic garbage collector's reach (gc.freeze): a full collection over it took 90-150 ms
+        on the GUI thread, a frozen screen; afterwards it only walks what was made since."""
+        gc.collect()
+        gc.freeze()
+        self.runner.start()
+        self.scanner.start()
+        if sync_delay_s is not None:
+            self.scheduler.start(delay_s=sync_delay_s)
+            self.sync_started = True
+
+    def stop(self) -> None:
+        self.window.close()
+        self.scanner.stop()
+        if self.sync_started:
+            # One last delivery attempt, bounded by the client's timeouts, if there is a server.
+            current = self.holder.current()
+            self.scheduler.shutdown(
+                final_attempt=bool(current.server_url and read_token(self.data_dir))
+            )
+        self.runner.shutdown()
+        gc.unfreeze()  # what start() froze may be collected again (on exit: released cleanly)
+
+    def unexpected_error(self, name: str) -> None:
+        """After an unexpected error (already logged): the out-of-service panel, never a stack
+        trace, and the scan loop restarted."""
+        self.window.show_out_of_service(name)
+        self.scanner.restart()
+
+
+def build_app(
+    settings: Settings,
+    config_path: Path,
+    data_dir: Path,
+    *,
+    source: str | FrameSource | None = None,
+    clock: Clock | None = None,
+    exit_at_end: bool = False,
+) -> AppParts:
+    """Build and connect the kiosk's parts (nothing is started). `source` is a source string
+    (default: the `source` setting; "auto" picks a camera or the demo) or a FrameSource."""
     from PySide6.QtCore import QTimer
-    from PySide6.QtGui import QGuiApplication, QInputDevice
     from PySide6.QtWidgets import QApplication
 
     from kiosk.ui.admin import AdminPage
@@ -99,6 +189,7 @@ def run(settings: Settings, config_path: Path, data_dir: Path, args: argparse.Na
     from kiosk.ui.scanner import ScannerBridge
     from kiosk.ui.sounds import Sounds
     from kiosk.ui.state import SettingsHolder
+    from kiosk.ui.sync_bridge import SyncBridge
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -108,21 +199,22 @@ def run(settings: Settings, config_path: Path, data_dir: Path, args: argparse.Na
     translator.set_language(settings.language)
     holder = SettingsHolder(settings, config_path)
 
-    clock = SystemClock()
+    clock = clock or SystemClock()
     gate = Gate.open(data_dir, settings, clock)
     runner = GateRunner(gate)
-    spec, demo = choose_source(args.source or settings.source)
-    try:
-        scanner = ScannerBridge.from_spec(spec)
-    except SpecError as exc:
-        log.error("bad frame source %r (%s): using the demo source", spec, exc)
-        scanner, demo = ScannerBridge.from_spec("demo"), True
+    if source is None or isinstance(source, str):
+        spec, demo = choose_source(source or settings.source)
+        try:
+            scanner = ScannerBridge.from_spec(spec)
+        except SpecError as exc:
+            log.error("bad frame source %r (%s): using the demo source", spec, exc)
+            scanner, spec, demo = ScannerBridge.from_spec("demo"), "demo", True
+    else:
+        scanner, spec, demo = ScannerBridge(source), source.name, False
     sounds = Sounds(enabled=settings.sounds)
 
     # Sync: the job runs on the scheduler's thread; its store access goes through the gate
     # thread (runner.run_store); what it learns reaches the GUI through Qt signals.
-    from kiosk.ui.sync_bridge import SyncBridge
-
     sync_bridge = SyncBridge()
     status_box: dict[str, SyncStatus | None] = {"status": None}
     service = SyncService(
@@ -176,9 +268,13 @@ def run(settings: Settings, config_path: Path, data_dir: Path, args: argparse.Na
     scanner.camera_lost.connect(window.on_camera_lost)
     scanner.camera_restored.connect(window.on_camera_restored)
     scanner.camera_blank.connect(window.on_camera_blank)
-    if args.exit_at_end:
+    if exit_at_end:
         # Let the last verdict be decided and shown before quitting.
         scanner.source_ended.connect(lambda: QTimer.singleShot(1500, app.quit))
+
+    # The camera follows the `source` setting unless `kiosk run --source` chose one.
+    follows_setting = source is None
+    current_source = {"setting": settings.source}
 
     def apply_settings(new: Settings) -> None:
         runner.update_settings(new)
@@ -186,22 +282,63 @@ def run(settings: Settings, config_path: Path, data_dir: Path, args: argparse.Na
         if translator.language != new.language:
             translator.set_language(new.language)
             window.retranslate()
+        if follows_setting and new.source != current_source["setting"]:
+            current_source["setting"] = new.source
+            spec, demo = choose_source(new.source)
+            try:
+                fresh = open_source(spec)
+            except SpecError as exc:
+                log.error("frame source %r refused (%s): keeping the current one", spec, exc)
+                return
+            scanner.stop()  # releases the old camera before the new one opens
+            scanner.source = fresh
+            scanner.start()
+            window.scan_page.set_demo(demo)
+            log.info("frame source is now %s", spec)
 
     holder.changed.connect(apply_settings)
     window.language_requested.connect(lambda lang: holder.change(language=lang))
 
     def settings_from_server(new: Settings) -> None:
-        # Server-managed keys only; everything local (language, source, PIN) stays.
-        holder.apply(new)
+        # Only the server-managed keys, merged onto the settings as they are NOW: the round
+        # started earlier, and a local change made meanwhile (language, source, PIN) stays.
+        keys = (*SERVER_SETTINGS, "checkpoint_id")
+        merged = settings_with(holder.current(), **{k: getattr(new, k) for k in keys})
+        if merged != holder.current():
+            holder.apply(merged)
 
     sync_bridge.settings_received.connect(settings_from_server)
+
+    return AppParts(
+        app=app,
+        translator=translator,
+        holder=holder,
+        clock=clock,
+        runner=runner,
+        scanner=scanner,
+        source_spec=spec,
+        demo=demo,
+        sounds=sounds,
+        service=service,
+        scheduler=scheduler,
+        sync_bridge=sync_bridge,
+        manual=manual,
+        admin=admin,
+        window=window,
+        data_dir=data_dir,
+    )
+
+
+def install_excepthook(parts: AppParts) -> None:
+    """An exception nothing caught is logged with its traceback (the log file, never the
+    screen). On the GUI thread (an exception in a slot reaches sys.excepthook) the kiosk then
+    shows the out-of-service panel and restarts the scan loop."""
 
     def excepthook(
         kind: type[BaseException], value: BaseException, tb: types.TracebackType | None
     ) -> None:
         log.critical("unexpected error", exc_info=(kind, value, tb))
-        window.show_out_of_service(kind.__name__)
-        scanner.restart()
+        parts.unexpected_error(kind.__name__)
 
     sys.excepthook = excepthook
     threading.excepthook = lambda hook_args: log.critical(
@@ -210,26 +347,34 @@ def run(settings: Settings, config_path: Path, data_dir: Path, args: argparse.Na
         exc_info=(hook_args.exc_type, hook_args.exc_value, hook_args.exc_traceback),
     )
 
+
+def run(settings: Settings, config_path: Path, data_dir: Path, args: argparse.Namespace) -> int:
+    # Qt is imported here, not at module level: `kiosk` commands other than `run` stay Qt-free.
+    from PySide6.QtGui import QGuiApplication, QInputDevice
+
+    from kiosk.ui.keyboard import enable_virtual_keyboard_if_available
+
+    # Before the QApplication exists: the input method is chosen when it is created.
+    enable_virtual_keyboard_if_available()
+
+    parts = build_app(
+        settings, config_path, data_dir, source=args.source, exit_at_end=args.exit_at_end
+    )
+    window = parts.window
+    install_excepthook(parts)
     if any(d.type() == QInputDevice.DeviceType.TouchScreen for d in QInputDevice.devices()):
         QGuiApplication.setOverrideCursor(_blank_cursor())
-    runner.start()
-    scanner.start()
-    # Always scheduled: an unenrolled kiosk just reports "not enrolled" (and backs off);
-    # enrollment from the admin screen then asks for a round at once (trigger_now).
-    scheduler.start(delay_s=2)
+    parts.start()
     if args.windowed:
         window.resize(1280, 800)
         window.show()
     else:
         window.showFullScreen()
-    log.info("kiosk running: source %s%s", spec, " (demo)" if demo else "")
+    log.info("kiosk running: source %s%s", parts.source_spec, " (demo)" if parts.demo else "")
     try:
-        code = app.exec()
+        code = parts.app.exec()
     finally:
-        scanner.stop()
-        # One last delivery attempt, bounded by the client's timeouts, if there is a server.
-        scheduler.shutdown(final_attempt=bool(holder.current().server_url and read_token(data_dir)))
-        runner.shutdown()
+        parts.stop()
     return int(code)
 
 

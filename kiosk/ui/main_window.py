@@ -25,6 +25,8 @@ from kiosk.ui.texts import RED, clock_text, not_recorded_view, tr, verdict_view
 
 log = logging.getLogger(__name__)
 
+OUT_OF_SERVICE_S = 8.0  # how long the panel stays up after an unexpected error
+
 
 class OutOfService(QWidget):
     """Shown instead of a stack trace when something unexpected happens."""
@@ -95,7 +97,12 @@ class MainWindow(QMainWindow):
         self.scan_page.set_checkpoint(settings().checkpoint_name)
         self.scan_page.set_gate_mode(runner.gate_mode)
         self.scan_page.set_sound_state(sounds.available)
+        self._camera_ok = False
         self.scan_page.set_camera_state(tr("Camera: starting"), ok=True)
+        self.out_of_service_s = OUT_OF_SERVICE_S
+        self._back_in_service = QTimer(self)
+        self._back_in_service.setSingleShot(True)
+        self._back_in_service.timeout.connect(self._end_out_of_service)
         self._status_timer = QTimer(self)
         self._status_timer.setInterval(1000)
         self._status_timer.timeout.connect(self._tick)
@@ -114,7 +121,8 @@ class MainWindow(QMainWindow):
     def keyPressEvent(self, event: QKeyEvent) -> None:  # a USB scanner in keyboard mode
         if self.pages.currentWidget() is self.scan_page:
             enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            for scanned in self.wedge.feed_key(event.text(), is_enter=enter):
+            scanned = self.wedge.feed_key(event.text(), is_enter=enter)
+            if scanned is not None:  # the Enter that ends a line that counts
                 self.runner.scan(ScanRequest(scanned.payload, "keyboard", scanned.frame_mono_ns))
             event.accept()
             return
@@ -138,6 +146,9 @@ class MainWindow(QMainWindow):
     # -- camera -------------------------------------------------------------------------------
 
     def on_preview(self, image: QImage) -> None:
+        if not self._camera_ok:
+            # Frames arrive: the camera works (the worker reports "restored" only after a loss).
+            self.on_camera_restored()
         if self.pages.currentWidget() is self.scan_page and not self.scan_page.showing_verdict:
             self.scan_page.set_preview(image)
 
@@ -149,12 +160,16 @@ class MainWindow(QMainWindow):
 
     def on_camera_lost(self, message: str) -> None:
         log.warning("camera lost: %s", message)
+        self._camera_ok = False
+        self.scan_page.preview.clear()  # never show a stale picture as if it were live
         self.scan_page.set_camera_state(tr("Camera disconnected"), ok=False)
 
     def on_camera_restored(self) -> None:
+        self._camera_ok = True
         self.scan_page.set_camera_state(tr("Camera OK"), ok=True)
 
     def on_camera_blank(self) -> None:
+        self._camera_ok = False
         self.scan_page.set_camera_state(tr("Camera shows nothing (covered?)"), ok=False)
 
     # -- pages --------------------------------------------------------------------------------
@@ -175,7 +190,12 @@ class MainWindow(QMainWindow):
         """Shown for a few seconds; the scan loop keeps running behind it."""
         log.error("out of service panel shown: %s", reason)
         self.pages.setCurrentWidget(self.out_of_service)
-        QTimer.singleShot(8000, self.show_scan_page)
+        # One timer, restarted: a second failure keeps the panel up for the full time again.
+        self._back_in_service.start(int(self.out_of_service_s * 1000))
+
+    def _end_out_of_service(self) -> None:
+        if self.pages.currentWidget() is self.out_of_service:
+            self.show_scan_page()
 
     def _choose_gate_mode(self, mode: str) -> None:
         self.runner.set_gate_mode(mode)

@@ -96,6 +96,8 @@ class GateRunner(QObject):
         self._gate = gate
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gate")
         self._gate_mode: str | None = None  # the guard's switch; None: the setting
+        # The setting, as the GUI thread knows it (the gate's own copy is the gate thread's).
+        self._setting_gate_mode = gate.settings.gate_mode
         self._idle = QTimer(self)
         self._idle.setInterval(IDLE_EVERY_MS)
         self._idle.timeout.connect(self._submit_idle)
@@ -128,9 +130,10 @@ class GateRunner(QObject):
 
     @property
     def gate_mode(self) -> str:
-        return self._gate_mode or self._gate.settings.gate_mode
+        return self._gate_mode or self._setting_gate_mode
 
     def update_settings(self, settings: Settings) -> None:
+        self._setting_gate_mode = settings.gate_mode
         self._executor.submit(self._gate.update_settings, settings)
         self.refresh_counters()
 

@@ -74,6 +74,9 @@ class VerdictPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAutoFillBackground(True)
+        # Paint the stylesheet's background on the whole panel, not only behind the labels
+        # (a plain QWidget ignores it): the verdict's colour must fill the centre.
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 24)
         self.direction = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
@@ -170,14 +173,25 @@ class ScanPage(QWidget):
         self.instruction.setStyleSheet("background: #263238; color: white; padding: 6px;")
         root.addWidget(self.instruction)
 
-        # Status bar.
-        bar = QHBoxLayout()
-        bar.setContentsMargins(10, 6, 10, 6)
+        # Status bar, in two rows (what the kiosk knows; what the guard can do): in one row the
+        # Vietnamese texts made the window ~1570 px wide, wider than a 1280 or 800 px screen.
+        bar = QVBoxLayout()
+        bar.setContentsMargins(10, 4, 10, 6)
+        bar.setSpacing(4)
+        info = QHBoxLayout()
+        controls = QHBoxLayout()
+        bar.addLayout(info)
+        bar.addLayout(controls)
         self.occupancy = QLabel()
         self.today = QLabel()
         self.camera_state = QLabel()
         self.sync_state = QLabel()
         self.sound_state = QLabel()
+        for label in (self.camera_state, self.sync_state):
+            # Two lines on a narrow screen rather than a window wider than the screen; the
+            # stretch below lets them use one line where there is room.
+            label.setWordWrap(True)
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.mode_buttons: dict[str, QPushButton] = {}
         modes = QButtonGroup(self)
         modes.setExclusive(True)
@@ -197,19 +211,23 @@ class ScanPage(QWidget):
         self.language_button = QPushButton()
         self.language_button.setMinimumHeight(44)
         self.language_button.clicked.connect(self.language_toggled.emit)
-        bar.addWidget(self.occupancy)
-        bar.addSpacing(16)
-        bar.addWidget(self.today)
-        bar.addStretch(1)
+        info.addWidget(self.occupancy)
+        info.addSpacing(16)
+        info.addWidget(self.today)
+        for label, stretch in ((self.camera_state, 1), (self.sync_state, 1), (self.sound_state, 0)):
+            info.addSpacing(16)
+            info.addWidget(label, stretch)
         for button in self.mode_buttons.values():
-            bar.addWidget(button)
-        bar.addStretch(1)
-        bar.addWidget(self.camera_state)
-        bar.addWidget(self.sync_state)
-        bar.addWidget(self.sound_state)
-        bar.addWidget(self.manual_button)
-        bar.addWidget(self.admin_button)
-        bar.addWidget(self.language_button)
+            controls.addWidget(button)
+        controls.addStretch(1)
+        controls.addWidget(self.manual_button)
+        controls.addWidget(self.admin_button)
+        controls.addWidget(self.language_button)
+        # Touch only, never keyboard focus: a USB scanner types into the focused widget, and a
+        # space in a payload would press a focused button (and be lost from the scan).
+        buttons = (*self.mode_buttons.values(), self.manual_button, self.admin_button)
+        for button in (*buttons, self.language_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         status = QWidget()
         status.setLayout(bar)
         status.setStyleSheet("background: #eceff1; color: #102027;")
@@ -224,7 +242,7 @@ class ScanPage(QWidget):
             button.setText(gate_mode_name(mode))
         self.manual_button.setText(tr("Manual entry"))
         self.admin_button.setText(tr("Administration"))
-        self.language_button.setText(tr("English"))
+        self.language_button.setText(tr("Tiếng Việt"))  # the other language, named in it
         self._default_instruction()
         if self._counters is not None:
             self.set_counters(self._counters)
@@ -235,6 +253,10 @@ class ScanPage(QWidget):
         self.instruction.setText(tr("Put the QR code in the frame"))
 
     # -- state ------------------------------------------------------------------------------
+
+    def set_demo(self, demo: bool) -> None:
+        self.demo = demo
+        self.demo_badge.setVisible(demo)
 
     def set_checkpoint(self, name: str) -> None:
         self.checkpoint.setText(name)

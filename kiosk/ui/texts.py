@@ -68,7 +68,8 @@ def reason_text(reason: Reason) -> str:
     texts = {
         Reason.CAPACITY_FULL: tr("Full inside, please wait"),
         Reason.STATUS_RED: tr("Under quarantine, please see the medical staff"),
-        Reason.STATUS_YELLOW: tr("Please see the medical staff"),
+        # Not the title's words again: the title already says "please see the medical staff".
+        Reason.STATUS_YELLOW: tr("Under health monitoring (yellow)"),
         Reason.KIND_NOT_ACCEPTED: tr("This kind of code is not accepted here"),
         Reason.VENUE_CODE: tr("This is the place's code. Please show your personal code"),
         Reason.UNKNOWN_CODE: tr(

@@ -1,0 +1,179 @@
+"""CSV files for people outside the kiosk (a health officer, a spreadsheet), and where to put them.
+
+Used by `kiosk export` and the admin screen, so both write the same columns with the same
+guard against CSV injection. Files are written whole or not at all: a temp file beside the
+target, fsync, rename, fsync of the folder, so a USB stick pulled out too early holds the old
+file or the new one, never half of one.
+
+Thread contract: none of this touches the store; callers hand in events or overlaps already read
+(on the gate thread) and may write from any thread (the admin screen writes off the GUI thread:
+a slow USB stick must not freeze it).
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from kiosk.events import StoredEvent
+from kiosk.store import Overlap
+
+log = logging.getLogger(__name__)
+
+EVENT_CSV_FIELDS = (
+    "seq",
+    "event_id",
+    "local_time",
+    "device_time",
+    "checkpoint_id",
+    "direction",
+    "verdict",
+    "reason",
+    "kind",
+    "person_key",
+    "display_name",
+    "birth_year",
+    "clock_synced",
+    "delivered",
+)
+
+OVERLAP_CSV_FIELDS = (
+    "person_key",
+    "kind",
+    "display_name",
+    "in_local_time",
+    "out_local_time",
+    "in_time",
+    "out_time",
+    "minutes_together",
+)
+
+EXPORTS_DIR_NAME = "exports"
+# Where desktop Linux (udisks: Raspberry Pi OS, Ubuntu) and Fedora-like systems mount USB sticks.
+MEDIA_PATTERNS = ("/media/*/*", "/run/media/*/*")
+
+
+def csv_safe(value: object) -> object:
+    """A cell value that a spreadsheet will not run as a formula (CSV injection)."""
+    # A cell starting with = + - @ is a formula in spreadsheet programs; tab and CR too.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _write_csv(path: Path, fields: Sequence[str], rows: Iterable[Mapping[str, object]]) -> int:
+    """Write rows atomically (UTF-8 with BOM: Excel then reads Vietnamese right). Returns the
+    row count. Raises OSError; the target is then untouched and no temp file is left."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    count = 0
+    try:
+        with tmp.open("w", newline="", encoding="utf-8-sig") as handle:
+            writer = csv.DictWriter(handle, fieldnames=fields)
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({k: csv_safe(row[k]) for k in fields})
+                count += 1
+            handle.flush()
+            os.fsync(handle.fileno())
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+    return count
+
+
+def _fsync_dir(folder: Path) -> None:
+    # The rename is durable only once the folder is synced (matters on a stick pulled out soon).
+    # Some filesystems (FAT on some kernels, FUSE) refuse to open or fsync a folder; the file's
+    # own data is synced by then, so this is logged, not raised.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError as exc:
+        log.info("cannot open the export folder to sync it: %s", exc.strerror)
+        return
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        log.info("cannot sync the export folder: %s", exc.strerror)
+    finally:
+        os.close(fd)
+
+
+def event_rows(events: Iterable[StoredEvent], zone: ZoneInfo) -> Iterable[dict[str, object]]:
+    for event in events:
+        row = event.to_json()
+        row["local_time"] = event.device_time.astimezone(zone).isoformat(timespec="seconds")
+        yield row
+
+
+def write_events_csv(path: Path, events: Iterable[StoredEvent], zone: ZoneInfo) -> int:
+    """The `kiosk export` file: one row per event, EVENT_CSV_FIELDS, local time in `zone`.
+    Returns the number of events written; raises OSError."""
+    return _write_csv(path, EVENT_CSV_FIELDS, event_rows(events, zone))
+
+
+def write_overlaps_csv(path: Path, overlaps: Iterable[Overlap], zone: ZoneInfo) -> int:
+    """A contact-tracing result: one row per person present at the same time (OVERLAP_CSV_FIELDS;
+    out times empty for someone still inside). Returns the row count; raises OSError."""
+
+    def rows() -> Iterable[dict[str, object]]:
+        for o in overlaps:
+            row = o.to_json()
+            row["in_local_time"] = o.in_time.astimezone(zone).isoformat(timespec="seconds")
+            row["out_local_time"] = (
+                o.out_time.astimezone(zone).isoformat(timespec="seconds") if o.out_time else ""
+            )
+            row["out_time"] = row["out_time"] or ""
+            row["minutes_together"] = o.overlap_s // 60
+            yield row
+
+    return _write_csv(path, OVERLAP_CSV_FIELDS, rows())
+
+
+def safe_file_part(text: str) -> str:
+    """Text usable in a file name on any stick (FAT included): letters, digits, - and _."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-")[:40] or "kiosk"
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFolder:
+    path: Path
+    removable: bool  # a mounted USB stick or card (else the data directory's exports/)
+
+
+def export_folders(
+    data_dir: Path, patterns: Sequence[str] = MEDIA_PATTERNS, *, mounted_only: bool = True
+) -> list[ExportFolder]:
+    """The data directory's exports/ folder, then every removable medium that is mounted now.
+
+    Only mount points count (`mounted_only`): a folder left under /media after a stick was
+    pulled out is on the SD card, and an export there would silently never leave the kiosk.
+    """
+    found = [ExportFolder(data_dir / EXPORTS_DIR_NAME, removable=False)]
+    for pattern in patterns:
+        anchor = Path(Path(pattern).anchor or ".")
+        for path in sorted(anchor.glob(str(Path(pattern).relative_to(anchor)))):
+            if path.is_dir() and (path.is_mount() or not mounted_only):
+                found.append(ExportFolder(path, removable=True))
+    return found
+
+
+__all__ = [
+    "EVENT_CSV_FIELDS",
+    "EXPORTS_DIR_NAME",
+    "MEDIA_PATTERNS",
+    "OVERLAP_CSV_FIELDS",
+    "ExportFolder",
+    "csv_safe",
+    "export_folders",
+    "safe_file_part",
+    "write_events_csv",
+    "write_overlaps_csv",
+]

@@ -1,0 +1,265 @@
+"""Admin: this device. What it is (checkpoint, device id, server, records waiting to be sent) and
+its enrollment with the central server: server address + one-time enrollment code.
+
+Thread contract: GUI thread. The counts come from the gate thread (`runner.call`). Enrollment
+is network I/O: it runs on a thread of its own (Background.thread), never on the gate thread
+(a slow server would hold up scans) nor the GUI thread; the settings it returns are applied
+back on the GUI thread with SettingsHolder, and the gate's person keyer is reloaded (the
+deployment's secret replaced the kiosk's own) before `on_enrolled` asks for a sync round.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from kiosk.config import KEYS, ConfigError, Settings, settings_with
+from kiosk.credentials import PersonKeyer
+from kiosk.gate import Gate, load_person_secret
+from kiosk.sync.client import EnrollmentRefused, SyncError, TransientError
+from kiosk.sync.service import enroll, read_token
+from kiosk.ui.admin_common import (
+    Background,
+    Message,
+    big_button,
+    error_text,
+    scrolling,
+    set_invalid,
+    title_label,
+)
+from kiosk.ui.runner import GateRunner
+from kiosk.ui.state import SettingsHolder
+from kiosk.ui.texts import GREEN, tr
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceInfo:
+    device_id: str
+    inside: int
+    waiting: int
+    quarantined: int
+
+
+class DevicePanel(QWidget):
+    def __init__(
+        self,
+        *,
+        runner: GateRunner,
+        settings: SettingsHolder,
+        background: Background,
+        data_dir: Path,
+        on_enrolled: Callable[[], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._holder = settings
+        self._background = background
+        self._data_dir = data_dir
+        self._on_enrolled = on_enrolled
+        self.info: DeviceInfo | None = None
+        self.enrolling = False
+
+        self.title = title_label()
+        self.facts = QFormLayout()
+        self.facts.setVerticalSpacing(10)
+        self.facts.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.values = {key: QLabel() for key in ("checkpoint", "device", "server", "waiting")}
+        self.names = {key: QLabel() for key in self.values}
+        for key, value in self.values.items():
+            value.setWordWrap(True)
+            self.facts.addRow(self.names[key], value)
+        self.enroll_title = title_label()
+        self.url = QLineEdit()
+        self.code = QLineEdit()
+        self.url_label = QLabel()
+        self.code_label = QLabel()
+        form = QFormLayout()
+        form.setVerticalSpacing(10)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.addRow(self.url_label, self.url)
+        form.addRow(self.code_label, self.code)
+        self.enroll_button = big_button(colour=GREEN)
+        self.enroll_button.setMinimumWidth(260)
+        self.enroll_button.clicked.connect(self.start_enrollment)
+        self.code.returnPressed.connect(self.start_enrollment)
+        self.message = Message()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.enroll_button)
+        buttons.addStretch(1)
+
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.title)
+        column.addLayout(self.facts)
+        column.addSpacing(18)
+        column.addWidget(self.enroll_title)
+        column.addLayout(form)
+        column.addLayout(buttons)
+        column.addWidget(self.message)
+        column.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scrolling(content))
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(tr("This device"))
+        self.names["checkpoint"].setText(tr("Checkpoint"))
+        self.names["device"].setText(tr("Device ID"))
+        self.names["server"].setText(tr("Server"))
+        self.names["waiting"].setText(tr("Waiting to send"))
+        self.enroll_title.setText(tr("Enroll this device"))
+        self.url_label.setText(tr("Server address"))
+        self.code_label.setText(tr("Enrollment code"))
+        self.url.setPlaceholderText("https://")
+        self.enroll_button.setText(tr("Enroll this device"))
+        self._show_facts()
+
+    # -- facts ----------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        if not self.url.text():
+            self.url.setText(self._holder.current().server_url)
+
+        def read(gate: Gate) -> DeviceInfo:
+            store = gate.store
+            return DeviceInfo(
+                store.device_id, store.occupancy(), store.outbox_count(), store.quarantined_count()
+            )
+
+        self._background.watch(self._runner.call(read), self._arrived, self._failed)
+
+    def _arrived(self, info: DeviceInfo) -> None:
+        self.info = info
+        self._show_facts()
+
+    def _failed(self, error: BaseException) -> None:
+        log.error("device facts not readable: %s", error)
+        self.message.error(error_text(error))
+
+    def _show_facts(self) -> None:
+        settings = self._holder.current()
+        self.values["checkpoint"].setText(f"{settings.checkpoint_name} ({settings.checkpoint_id})")
+        enrolled = bool(settings.server_url and read_token(self._data_dir))
+        self.values["server"].setText(
+            settings.server_url if enrolled else tr("Not enrolled: the kiosk works offline")
+        )
+        info = self.info
+        self.values["device"].setText(info.device_id if info else "…")
+        if info is None:
+            self.values["waiting"].setText("…")
+        else:
+            waiting = tr("{n} records").format(n=info.waiting)
+            if info.quarantined:
+                waiting += " · " + tr("{n} refused by the server").format(n=info.quarantined)
+            self.values["waiting"].setText(waiting)
+
+    # -- enrollment -----------------------------------------------------------------------------
+
+    def start_enrollment(self) -> None:
+        if self.enrolling:
+            return
+        url = self.url.text().strip().rstrip("/")
+        code = self.code.text().strip()
+        set_invalid(self.url, False)
+        set_invalid(self.code, False)
+        try:
+            settings_with(self._holder.current(), server_url=url)
+        except ConfigError as exc:
+            set_invalid(self.url, True)
+            self.message.error(tr("Not a server address: {reason}").format(reason=exc))
+            return
+        if not url or not code:
+            set_invalid(self.url if not url else self.code, True)
+            self.message.error(tr("Enter the server address and the enrollment code"))
+            return
+        self.enrolling = True
+        self.enroll_button.setEnabled(False)
+        self.message.info(tr("Enrolling…"))
+        before = self._holder.current()
+        data_dir = self._data_dir
+
+        def with_device_id(device_id: str) -> None:
+            # The network part: its own thread; nothing here touches widgets or the store.
+            self._background.thread(
+                lambda: enroll(
+                    data_dir=data_dir, settings=before, url=url, code=code, device_id=device_id
+                ),
+                lambda answer: self._enrolled(before, answer),
+                self._enroll_failed,
+                name="enroll",
+            )
+
+        self._background.watch(
+            self._runner.call(lambda gate: gate.store.device_id),
+            with_device_id,
+            self._enroll_failed,
+        )
+
+    def _enrolled(self, before: Settings, answer: tuple[Settings, str]) -> None:
+        received, name = answer
+        # Only what enrollment changed goes on top of the settings as they are now: a change
+        # made meanwhile (by the server's sync, on another page) is kept.
+        changed: dict[str, Any] = {
+            k: getattr(received, k) for k in KEYS if getattr(received, k) != getattr(before, k)
+        }
+        try:
+            self._holder.apply(settings_with(self._holder.current(), **changed))
+        except (ConfigError, OSError) as exc:
+            self._done()
+            log.error("enrollment settings not saved: %s", exc)
+            self.message.error(
+                tr("Enrolled, but the settings were not saved: {reason}").format(
+                    reason=error_text(exc)
+                )
+            )
+            return
+        data_dir = self._data_dir
+
+        def reload_keyer(gate: Gate) -> None:
+            # Enrollment wrote the deployment's person-key secret: scans from now on must be
+            # keyed with it, like every other kiosk of the deployment.
+            gate.keyer = PersonKeyer(load_person_secret(data_dir))
+
+        self._background.watch(
+            self._runner.call(reload_keyer),
+            lambda _none: self._finish_enrollment(name),
+            self._enroll_failed,
+        )
+
+    def _finish_enrollment(self, name: str) -> None:
+        self._done()
+        self.code.clear()
+        log.info("enrolled from the admin screen")
+        self.message.ok(tr("Enrolled as checkpoint {name}").format(name=name))
+        self._show_facts()
+        self.refresh()
+        self._on_enrolled()
+
+    def _enroll_failed(self, error: BaseException) -> None:
+        self._done()
+        if isinstance(error, EnrollmentRefused):
+            set_invalid(self.code, True)
+            text = tr("The enrollment code was refused (wrong, used or expired)")
+        elif isinstance(error, TransientError):
+            text = tr("The server could not be reached: {reason}").format(reason=error)
+        elif isinstance(error, SyncError | OSError):
+            text = tr("Enrollment failed: {reason}").format(reason=error_text(error))
+        else:
+            log.error("enrollment failed unexpectedly", exc_info=error)
+            text = tr("Enrollment failed: {reason}").format(reason=type(error).__name__)
+        log.warning("enrollment failed: %s", type(error).__name__)
+        self.message.error(text)
+
+    def _done(self) -> None:
+        self.enrolling = False
+        self.enroll_button.setEnabled(True)

@@ -1,0 +1,500 @@
+#!/usr/bin/env python3
+"""`make screenshots`: a PNG of every screen and state of the kiosk, in Vietnamese and English,
+into docs/screenshots/ (NAME.LANG.png at 1280x800; NAME.LANG.800x480.png for a few states on the
+Raspberry Pi touch display's size: a second run of the same story in a window that size from the
+start, as the Pi's full screen would be).
+
+Offscreen, with the real window as `kiosk run` builds it (kiosk.ui.app.build_app) on a temporary
+data directory, a FakeClock (10:00 on 25 Nov 2026 in Hà Nội) and no camera: the preview shows
+frames rendered by kiosk.scanner.render. Every verdict is real: a payload from kiosk/demo.py goes
+through the GateRunner and the Gate into SQLite, with the settings or data that cause the case
+(a yellow status list entry, a full capacity, a write lock held by another connection), and the
+screen is captured after the runner's signal has been shown. Nothing here fakes a verdict.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py [--lang vi] [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import os
+import sqlite3
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+# Before Qt is imported: no display needed.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import cv2
+from PySide6.QtCore import QEventLoop, Qt, QTimer, SignalInstance
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
+
+from kiosk.clock import FakeClock, to_iso
+from kiosk.config import Settings, settings_with
+from kiosk.credentials import Identity
+from kiosk.demo import EXAMPLES
+from kiosk.scanner.render import render_empty, render_frame, render_with_corners
+from kiosk.scanner.sources import open_source
+from kiosk.scanner.types import CodeScanned
+from kiosk.store import DB_FILE_NAME
+from kiosk.sync.service import TOKEN_FILE_NAME, write_private
+from kiosk.ui import admin as admin_module
+from kiosk.ui.app import AppParts, build_app
+from kiosk.ui.runner import ScanDone, ScanNotRecorded
+from kiosk.ui.scanner import ScannerBridge, to_qimage
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "docs" / "screenshots"
+START = dt.datetime(2026, 11, 25, 3, 0, tzinfo=dt.UTC)  # 10:00 in Hà Nội (UTC+7)
+SIZE = (1280, 800)
+SMALL = (800, 480)  # the Raspberry Pi 7" touch display
+# The states pictured at SMALL too: the tightest screens.
+SMALL_SHOTS = frozenset(
+    {
+        "scan-idle",
+        "verdict-entry",
+        "verdict-denied-full",
+        "verdict-refer-declaration",
+        "manual-entry",
+        "manual-invalid",
+    }
+)
+WAIT_MS = 30_000  # "not recorded" waits out SQLite's busy timeout twice (2 x 5 s)
+CODES = dict(EXAMPLES)
+CHECKPOINT = "Chợ Bến Thành · Cổng số 1"
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout_ms: int = WAIT_MS) -> None:
+    """Run the event loop until `condition()` holds (checked as events arrive and every 20 ms);
+    raises TimeoutError naming `what`."""
+    deadline = QTimer()
+    deadline.setSingleShot(True)
+    deadline.start(timeout_ms)
+    loop = QEventLoop()
+
+    def check() -> None:  # returns None: PySide mishandles a bool returned from a slot
+        if condition() or not deadline.isActive():
+            loop.quit()
+
+    poll = QTimer()
+    poll.timeout.connect(check)
+    poll.start(20)
+    if not condition():
+        loop.exec()
+    poll.stop()
+    if not condition():
+        raise TimeoutError(f"screenshots: gave up waiting for {what}")
+
+
+def wait_signal(
+    signals: tuple[SignalInstance, ...], trigger: Callable[[], object], what: str
+) -> Any:
+    """Connect to `signals`, call `trigger`, and run the event loop until one of them fires;
+    returns its first argument. Receivers connected earlier (the window) have run by then:
+    queued calls are delivered in the order of connection."""
+    got: list[Any] = []
+
+    def receive(*args: Any) -> None:
+        got.append(args[0] if args else None)
+
+    for signal in signals:
+        signal.connect(receive)
+    try:
+        trigger()
+        wait_until(lambda: bool(got), what)
+    finally:
+        for signal in signals:
+            signal.disconnect(receive)
+    QApplication.sendPostedEvents()
+    return got[0]
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type `text` into a focused field the way an input method does (the on-screen keyboard
+    commits each letter, diacritics included; QTest's key clicks only know ASCII)."""
+    widget.setFocus()
+    for char in text:
+        event = QInputMethodEvent()
+        event.setCommitString(char)
+        QApplication.sendEvent(widget, event)
+
+
+class Shooter:
+    """One language's kiosk, and the pictures taken of it."""
+
+    def __init__(
+        self,
+        language: str,
+        workdir: Path,
+        out: Path,
+        size: tuple[int, int] = SIZE,
+        only: frozenset[str] | None = None,
+    ) -> None:
+        self.language = language
+        self.out = out
+        self.size = size
+        self.only = only
+        self.suffix = "" if size == SIZE else f".{size[0]}x{size[1]}"
+        self.workdir = workdir
+        self.clock = FakeClock(START)
+        settings = settings_with(
+            Settings(),
+            language=language,
+            checkpoint_name=CHECKPOINT,
+            verdict_display_s=60,  # the verdict must still be up when it is captured
+            sounds=False,  # no audio device here; the status area is set below
+        )
+        # A camera that is never started: the preview is fed rendered frames, and the codes
+        # go to the window exactly as the camera's decoder hands them over (CodeScanned).
+        camera = open_source(f"images:{workdir}")
+        self.data_dir = workdir / "data"
+        self.parts: AppParts = build_app(
+            settings, workdir / "kiosk.toml", self.data_dir, source=camera, clock=self.clock
+        )
+        self.window = self.parts.window
+        self.page = self.window.scan_page
+        # The machine taking the screenshots has no speaker; a kiosk does (else the status
+        # area says so, in red words nobody should see in the README).
+        self.page.set_sound_state(True)
+        self.parts.runner.start()
+        self.window.resize(*size)
+        self.window.show()
+        self.taken: list[Path] = []
+
+    # -- taking pictures --------------------------------------------------------------------
+
+    def settle(self) -> None:
+        for _ in range(3):
+            QApplication.sendPostedEvents()
+            QApplication.processEvents()
+
+    def shoot(self, name: str) -> None:
+        """Save the window as NAME.LANG[.WxH].png (unless this run pictures only some states).
+        The window must have kept its size: a page that needs more room would grow it, and
+        the picture would hide that the real screen cuts it off."""
+        if self.only is not None and name not in self.only:
+            return
+        self.settle()
+        size = (self.window.width(), self.window.height())
+        if size != self.size:
+            # Not fatal (the page at fault may be someone's work in progress), but loud: on the
+            # real screen the window would be cut off.
+            pages = self.window.pages
+            widest = [
+                f"{type(page).__name__} needs {hint.width()}x{hint.height()}"
+                for page in (pages.widget(i) for i in range(pages.count()))
+                if (hint := page.minimumSizeHint()).width() > self.size[0]
+                or hint.height() > self.size[1]
+            ]
+            print(
+                f"screenshots: WARNING {name}.{self.language}: the window grew to {size}, wider "
+                f"or taller than the {self.size} screen ({'; '.join(widest) or '?'})",
+                file=sys.stderr,
+            )
+        path = self.out / f"{name}.{self.language}{self.suffix}.png"
+        if not self.window.grab().save(str(path)):
+            raise OSError(f"could not write {path}")
+        self.taken.append(path)
+
+    # -- driving the kiosk ------------------------------------------------------------------
+
+    def preview(self, payload: str | None, seed: int = 3, *, centred: bool = False) -> None:
+        """Show a camera frame: the empty scene, or a phone showing `payload` (moved into the
+        guide frame when `centred`, as someone would hold it)."""
+        if payload is None:
+            frame = render_empty(seed=seed)
+        else:
+            offset = (0.0, 0.0)
+            if centred:
+                _, corners = render_with_corners(payload, size_px=300, seed=seed)
+                x, y = corners.mean(axis=0)
+                offset = (640 - float(x), 360 - float(y))
+            frame = render_frame(payload, size_px=300, seed=seed, offset=offset)
+        self.window.on_preview(to_qimage(frame))
+
+    def scan(self, label: str, *, seconds_later: float = 30) -> ScanDone | ScanNotRecorded:
+        """Time passes, then the camera reads the demo code `label`; returns what the runner
+        said once the window has shown it."""
+        self.clock.advance(seconds_later)
+        payload = CODES[label]
+        self.preview(payload)
+        event = CodeScanned(payload.encode("utf-8"), "camera", 0, 0)
+        runner = self.parts.runner
+        return wait_signal(
+            (runner.scanned, runner.not_recorded),
+            lambda: self.window.on_code_scanned(event),
+            f"the verdict for {label}",
+        )
+
+    def change(self, **values: Any) -> None:
+        holder = self.parts.holder
+        wait_signal((holder.changed,), lambda: holder.change(**values), f"settings {values}")
+        self.drain()
+
+    def drain(self) -> None:
+        """Everything sent to the gate thread so far has run and its signals are delivered."""
+        self.parts.runner.call(lambda _gate: None).result(timeout=WAIT_MS / 1000)
+        self.settle()
+
+    def shows_clock(self) -> None:
+        """Wait for the window's once-a-second tick to show the FakeClock's time."""
+        local = self.clock.now().utc.astimezone(self.parts.holder.current().zone)
+        expected = local.strftime("%H:%M")
+        wait_until(lambda: self.page.clock.text() == expected, f"the clock to show {expected}")
+
+    def person_key(self, label: str) -> str:
+        """The person key the gate gives the demo code `label` (computed on the gate thread,
+        with the deployment's secret)."""
+        from kiosk.formats import parse
+
+        payload = CODES[label]
+
+        def key(gate: Any) -> str:
+            credential = parse(payload, keyer=gate.keyer, trust=gate.trust, now=START)
+            return str(gate.person_key(credential))
+
+        return self.parts.runner.call(key).result(timeout=WAIT_MS / 1000)
+
+    def manual_key(self, id_number: str) -> str:
+        return self.parts.runner.call(lambda g: g.keyer.key(Identity("id", id_number))).result()
+
+    # -- the story --------------------------------------------------------------------------
+
+    def run(self) -> None:
+        page = self.page
+        self.preview(None)
+        self.shows_clock()
+        self.shoot("scan-empty")
+
+        # People come in: a personal QR (N. V. An), then a chip ID card with diacritics.
+        self.scan("personal QR", seconds_later=0)
+        self.scan("CCCD (no old ID)", seconds_later=95)
+        self.scan("personal QR (masked)", seconds_later=70)
+        self.expect(self.scan("CCCD", seconds_later=40), "admit", "in")
+        self.shows_clock()
+        self.shoot("verdict-entry")
+
+        # The same card again a few seconds later: recorded once, and said so.
+        self.expect(self.scan("CCCD", seconds_later=4), "duplicate", "in")
+        self.shoot("verdict-duplicate")
+
+        # N. V. An leaves (the gate is on "auto": someone inside goes out).
+        self.expect(self.scan("personal QR", seconds_later=20 * 60), "admit", "out")
+        self.shows_clock()
+        self.shoot("verdict-exit")
+
+        # The health authority's status list has the BHYT card holder as yellow.
+        key = self.person_key("BHYT")
+        self.parts.runner.call(
+            lambda g: (
+                g.store.replace_status_list(
+                    [(key, "yellow", None)], version="demo-1", updated_at=self.clock.now().utc
+                ),
+                g.refresh_status_list_info(),
+            )
+        ).result()
+        self.expect(self.scan("BHYT"), "refer", "in")
+        self.shoot("verdict-refer-status")
+
+        # An EU certificate without the key list on this kiosk: "not verified" (refer).
+        self.expect(self.scan("EU vaccine certificate"), "refer", "in")
+        self.shoot("verdict-refer-certificate")
+
+        # A poster's venue code, and something that is no code of a person at all.
+        self.expect(self.scan("venue code"), "deny", None)
+        self.shoot("verdict-venue-code")
+        self.expect(self.scan("garbage"), "deny", None)
+        self.shoot("verdict-unknown-code")
+
+        # Full: as many inside as the capacity allows; N. V. An comes back and must wait.
+        inside = self.parts.runner.call(lambda g: g.store.occupancy()).result()
+        self.change(capacity=inside)
+        self.expect(self.scan("personal QR"), "deny", "in")
+        self.shoot("verdict-denied-full")
+        self.change(capacity=50)
+
+        # Manual entry for a visitor without a phone: first the form sent empty ...
+        QTest.mouseClick(page.manual_button, Qt.MouseButton.LeftButton)
+        manual = self.parts.manual
+        QTest.mouseClick(manual.confirm_button, Qt.MouseButton.LeftButton)
+        self.shoot("manual-invalid")
+        # ... then filled in, with a proxy declaration: a cough.
+        type_text(manual.name, "Nguyễn Thị Hồng Nhung")
+        type_text(manual.phone, "0912 345 678")
+        type_text(manual.birth_year, "1957")
+        QTest.mouseClick(manual.questions["cough"].yes, Qt.MouseButton.LeftButton)
+        self.shoot("manual-entry")
+        runner = self.parts.runner
+        self.clock.advance(30)
+        outcome = wait_signal(
+            (runner.scanned, runner.not_recorded),
+            lambda: QTest.mouseClick(manual.confirm_button, Qt.MouseButton.LeftButton),
+            "the manual entry's verdict",
+        )
+        self.expect(outcome, "refer", "in")
+        self.shoot("verdict-refer-declaration")
+
+        # Not recorded: another program holds the database's write lock (a backup tool, the
+        # sqlite3 shell) for longer than the gate waits. The screen must not say "welcome".
+        with self.write_lock():
+            outcome = self.scan("CCCD (no old ID)")
+        if not isinstance(outcome, ScanNotRecorded):
+            raise AssertionError(f"expected 'not recorded', got {outcome}")
+        self.drain()
+        self.shoot("verdict-not-recorded")
+
+        # Back to waiting for the next visitor, someone holding up a phone.
+        page.clear_verdict()
+        self.preview(CODES["personal QR (masked)"], seed=5, centred=True)
+        self.shows_clock()
+        self.shoot("scan-idle")
+
+        self.camera_lost()
+        self.shoot("camera-lost")
+        self.window.on_camera_restored()  # what the scanner says when the webcam is back
+
+        self.sync_offline()
+        self.shoot("sync-offline")
+
+        self.window.show_out_of_service("screenshot")
+        self.shoot("out-of-service")
+        self.window.show_scan_page()
+        self.admin_pages()
+
+    def expect(
+        self, outcome: ScanDone | ScanNotRecorded, verdict: str, direction: str | None
+    ) -> None:
+        """A scan must have had the intended effect: a wrong picture is worse than none."""
+        if not isinstance(outcome, ScanDone):
+            raise AssertionError(f"not recorded: {outcome}")
+        decision = outcome.outcome.decision
+        if decision.verdict.value != verdict or (
+            direction is not None and decision.direction.value != direction
+        ):
+            raise AssertionError(f"expected {verdict}/{direction}, got {decision}")
+
+    @contextlib.contextmanager
+    def write_lock(self) -> Iterator[None]:
+        other = sqlite3.connect(self.data_dir / DB_FILE_NAME, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            yield
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+
+    def camera_lost(self) -> None:
+        """A camera that is not there (a USB webcam unplugged): the real scan worker reports
+        it through a ScannerBridge, as in the app."""
+        missing = ScannerBridge.from_spec("camera:/dev/video97")
+        missing.camera_lost.connect(self.window.on_camera_lost)
+        try:
+            wait_signal((missing.camera_lost,), missing.start, "the camera to be reported lost")
+        finally:
+            missing.stop()
+
+    def sync_offline(self) -> None:
+        """Enrolled, synced 47 minutes ago, and now the server cannot be reached: the real sync
+        job runs a round against a closed port and the status area shows the result."""
+        write_private(self.data_dir / TOKEN_FILE_NAME, b"screenshot-device-token")
+        synced = self.clock.now().utc - dt.timedelta(minutes=47)
+        self.parts.runner.call(
+            lambda g: g.store.set_meta("sync.last_success", to_iso(synced))
+        ).result()
+        self.change(server_url="http://127.0.0.1:9")  # discard port: connection refused
+        self.parts.scheduler.start(delay_s=0)
+        self.parts.sync_started = True  # AppParts.stop() shuts the schedule down
+        wait_until(
+            lambda: (
+                (self.parts.service.status().last_error_kind or "") != ""
+                and "47" in self.page.sync_state.text()
+            ),
+            "the sync round to fail and the status area to say so",
+        )
+
+    def admin_pages(self) -> None:
+        """The administration: the PIN pad (first use: choose a PIN), then, with a PIN set,
+        each panel; contact tracing with a real search (T. T. B. Ngọc's CCCD number)."""
+        if "placeholder" in (admin_module.__doc__ or ""):
+            print("screenshots: kiosk/ui/admin.py is still the placeholder: no admin screens")
+            return
+        admin = self.parts.admin
+        QTest.mouseClick(self.page.admin_button, Qt.MouseButton.LeftButton)
+        pin = admin.pin_screen
+        wait_until(lambda: pin.ready, "the PIN screen")
+        self.shoot("admin-pin")
+        try:
+            for _ in range(2):  # the new PIN, then the same again
+                for digit in "2468":
+                    pin.pad.press(digit)
+                pin.pad.submit()
+            wait_until(lambda: admin.unlocked, "the new PIN to be saved")
+            for panel in ("reports", "tracing", "settings", "device"):
+                admin.show_panel(panel)
+                if panel == "tracing":
+                    type_text(admin.trace_panel.code, "079199012345")
+                    QTest.mouseClick(admin.trace_panel.search_button, Qt.MouseButton.LeftButton)
+                    wait_until(lambda: admin.trace_panel.results.rowCount() > 0, "a trace result")
+                self.drain()
+                self.loaded(admin.panels[panel])
+                self.shoot(f"admin-{panel}")
+        except (AttributeError, TimeoutError) as exc:
+            # Someone is still building these screens: picture what exists, say what did not.
+            print(f"screenshots: admin panels not pictured ({exc})", file=sys.stderr)
+        admin.lock_and_close()
+        self.window.show_scan_page()
+
+    def loaded(self, panel: QWidget) -> None:
+        """Give a panel's background loads a few seconds to replace its "…" placeholders; a
+        panel that keeps one is pictured as it is (that is what the guard would see)."""
+        with contextlib.suppress(TimeoutError):
+            wait_until(
+                lambda: all(label.text() != "…" for label in panel.findChildren(QLabel)),
+                "the panel's values",
+                timeout_ms=5000,
+            )
+
+    def close(self) -> None:
+        self.parts.stop()
+        # Its translator is installed on the QApplication, which the next run shares.
+        self.parts.translator.set_language("en")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Screenshots of every screen, offscreen.")
+    parser.add_argument("--lang", choices=("vi", "en"), action="append", help="default: both")
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    _app = QApplication.instance() or QApplication(sys.argv[:1])  # alive for the whole run
+    taken: list[Path] = []
+    for language in args.lang or ("vi", "en"):
+        for size, only in ((SIZE, None), (SMALL, SMALL_SHOTS)):
+            with tempfile.TemporaryDirectory(prefix="kiosk-screens-") as tmp:
+                cv2.imwrite(str(Path(tmp) / "000.png"), render_frame("unused", seed=1))
+                shooter = Shooter(language, Path(tmp), args.out, size, only)
+                try:
+                    shooter.run()
+                finally:
+                    shooter.close()
+                taken += shooter.taken
+    for path in taken:
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+    return 0
+
+
+if __name__ == "__main__":
+    code = main()
+    # Leave without the interpreter's teardown: with PySide6 6.12.0 on CPython 3.11 every
+    # void Qt call drops a reference to None/True/False (shiboken bug), and the garbage
+    # collection at exit then aborts ("bool_dealloc") after all the work is done and saved.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
