@@ -34,6 +34,7 @@ bench: setup     ## benchmarks (figures go to docs/benchmarks.md by hand)
 	.venv/bin/python bench/decode.py
 	.venv/bin/python bench/scan_latency.py
 	.venv/bin/python bench/sync.py
+	QT_QPA_PLATFORM=offscreen .venv/bin/python bench/gate.py
 
 translations: setup ## the screen's strings into assets/translations/*.ts, then the .qm files
 	.venv/bin/python scripts/i18n.py update

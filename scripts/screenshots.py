@@ -442,6 +442,9 @@ class Shooter:
                     type_text(admin.trace_panel.code, "079199012345")
                     QTest.mouseClick(admin.trace_panel.search_button, Qt.MouseButton.LeftButton)
                     wait_until(lambda: admin.trace_panel.results.rowCount() > 0, "a trace result")
+                if panel == "reports":
+                    reports = admin.panels[panel]
+                    wait_until(lambda r=reports: r.report is not None, "the day's report")
                 self.drain()
                 self.loaded(admin.panels[panel])
                 self.shoot(f"admin-{panel}")

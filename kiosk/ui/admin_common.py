@@ -340,6 +340,9 @@ class FolderPicker(QWidget):
         """List the folders again (a stick may have been plugged in); keeps a typed path."""
         typed = self.path.text()
         for button in self._buttons:
+            # Hidden at once: deleteLater waits for the event loop, and until then the old
+            # button would still be painted over the new row.
+            button.hide()
             button.deleteLater()
         self._buttons = []
         while self._row.count():

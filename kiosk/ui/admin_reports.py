@@ -104,8 +104,8 @@ class ReportsPanel(QWidget):
         chart_box = QVBoxLayout()
         chart_box.addWidget(self.chart_title)
         chart_box.addWidget(self.chart, 1)
-        self._middle.addLayout(chart_box, 1)
-        self._middle.addWidget(self.kinds, 1)
+        self._middle.addLayout(chart_box, 4)
+        self._middle.addWidget(self.kinds, 5)  # the table needs its columns whole
         self._narrow: bool | None = None
         self._arrange(narrow=False)
         content = QWidget()

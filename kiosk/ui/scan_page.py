@@ -104,14 +104,16 @@ class VerdictPanel(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         height = max(1, event.size().height())
-        for label, share, bold in (
-            (self.direction, 0.16, True),
-            (self.title, 0.085, True),
-            (self.detail, 0.05, False),
-            (self.reason, 0.05, False),
+        # Shares of the panel's height; the floors keep the name and the reason readable from
+        # a metre away on a 800x480 screen, where the panel is under 300 px tall.
+        for label, share, floor, bold in (
+            (self.direction, 0.16, 36, True),
+            (self.title, 0.085, 26, True),
+            (self.detail, 0.05, 20, False),
+            (self.reason, 0.05, 20, False),
         ):
             font = label.font()
-            font.setPixelSize(max(14, int(height * share)))
+            font.setPixelSize(max(floor, int(height * share)))
             font.setBold(bold)
             label.setFont(font)
         super().resizeEvent(event)
