@@ -362,6 +362,9 @@ def run(settings: Settings, config_path: Path, data_dir: Path, args: argparse.Na
     )
     window = parts.window
     install_excepthook(parts)
+    from kiosk.ui.screensaver import keep_screen_on
+
+    keep_screen_on()
     if any(d.type() == QInputDevice.DeviceType.TouchScreen for d in QInputDevice.devices()):
         QGuiApplication.setOverrideCursor(_blank_cursor())
     parts.start()
