@@ -35,9 +35,12 @@ from kiosk.config import Settings
 from kiosk.credentials import PersonKeyer
 from kiosk.events import Direction, NewEvent, Reason, Verdict
 from kiosk.gate import Gate
+from kiosk.seal import PersonalData, PrivateKey, PublicKey
 from kiosk.store import Store
 
 T0 = dt.datetime(2026, 11, 1, 0, 0, tzinfo=dt.UTC)
+# Personal data is sealed to this key on every record, as in the field.
+AUTHORITY = PrivateKey.generate().public.to_text()
 
 
 def pct(values: list[float], q: float) -> float:
@@ -57,6 +60,7 @@ def bench_appends(directory: Path, count: int) -> list[str]:
     path = directory / "append.db"
     clock = FakeClock(T0)
     with Store.open(path) as store:
+        store.use_authority_key(PublicKey.from_text(AUTHORITY))
         latencies = []
         for i in range(count):
             clock.advance(1.7)
@@ -76,8 +80,11 @@ def bench_appends(directory: Path, count: int) -> list[str]:
                 mono_ns=now.mono_ns,
                 boot_id=now.boot_id,
                 clock_synced=True,
-                payload=b"079199012345|212345678|Tr\xe1\xba\xa7n Th\xe1\xbb\x8b|15081999|N|x|1",
-                fields_json='{"full_name": "Trần Thị Bích Ngọc"}',
+                personal=PersonalData(
+                    b"079199012345|212345678|Tr\xe1\xba\xa7n Th\xe1\xbb\x8b|15081999|N|x|1",
+                    {"full_name": "Trần Thị Bích Ngọc", "id_number": "079199012345"},
+                    None,
+                ),
             )
             t = time.perf_counter()
             store.record(event)
@@ -99,7 +106,9 @@ def bench_appends(directory: Path, count: int) -> list[str]:
     # The whole scan step, through the real parser and policy.
     keyer = PersonKeyer(b"bench-secret-0123456789")
     with Store.open(directory / "gate.db") as store:
-        gate = Gate(store, Settings(duplicate_window_s=0), clock, keyer)
+        gate = Gate(
+            store, Settings(duplicate_window_s=0, authority_public_key=AUTHORITY), clock, keyer
+        )
         latencies = []
         for i in range(count):
             clock.advance(1.7)
@@ -151,8 +160,8 @@ def fill(path: Path, target: int, seed: int = 7) -> Store:
                 seq * 10**9,
                 "boot",
                 1,
-                b"x" * 120,
-                None,
+                "sealed",
+                b"\x01" + rng.randbytes(200),  # a sealed box's size (not a real one)
                 to_iso(when) if when < T0 + dt.timedelta(days=20) else None,
             )
         )
@@ -202,7 +211,7 @@ def fill(path: Path, target: int, seed: int = 7) -> Store:
     conn.executemany(
         "INSERT INTO events (seq, event_id, device_id, checkpoint_id, person_key, kind, "
         "display_name, birth_year, direction, verdict, reason, device_time, mono_ns, boot_id, "
-        "clock_synced, payload, fields_json, delivered_at) "
+        "clock_synced, payload_format, sealed, delivered_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         events,
     )
@@ -276,7 +285,12 @@ def bench_queries(directory: Path, target: int) -> list[str]:
     ]
     clock = FakeClock(now)
     keyer = PersonKeyer(b"bench-secret-0123456789")
-    gate = Gate(store, Settings(duplicate_window_s=0, auto_checkout_time=""), clock, keyer)
+    gate = Gate(
+        store,
+        Settings(duplicate_window_s=0, auto_checkout_time="", authority_public_key=AUTHORITY),
+        clock,
+        keyer,
+    )
     latencies = []
     for i in range(1000):
         clock.advance(2)

@@ -52,6 +52,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from central import tokens
 from central.storage import (
+    CheckpointRecord,
     DeviceRecord,
     EnrollmentRefused,
     InvalidInput,
@@ -375,6 +376,12 @@ def create_app(
     app.state.storage = storage
     limiter = _RateLimiter(rate_limit, monotonic) if rate_limit else None
     bearer = HTTPBearer(auto_error=False, description="the device token from enrollment")
+    authority_public = storage.authority_key().public
+
+    def kiosk_settings(checkpoint: CheckpointRecord) -> dict[str, Any]:
+        """The checkpoint's settings plus the deployment's: the key kiosks seal personal data
+        to (kiosk.seal)."""
+        return {**checkpoint.kiosk_settings(), "authority_public_key": authority_public.to_text()}
 
     def now_iso() -> str:
         return to_iso(clock())
@@ -478,7 +485,7 @@ def create_app(
                 device_token=token,
                 device_id=device_id,
                 checkpoint=Checkpoint(checkpoint.id, checkpoint.name),
-                settings=checkpoint.kiosk_settings(),
+                settings=kiosk_settings(checkpoint),
                 person_key_secret=storage.person_key_secret(),
                 server_time=now_iso(),
             )
@@ -541,15 +548,18 @@ def create_app(
         checkpoint = storage.checkpoint(device.checkpoint_id)
         if checkpoint is None:  # checkpoints are never deleted; a device always has one
             raise ApiError(404, "not_found", "the device's checkpoint is gone")
-        etag = _etag(checkpoint.config_version)
+        # The authority key's id is part of the version: a kiosk that fetched its settings
+        # before the server handed out keys must not get a 304 forever.
+        version = f"{checkpoint.config_version}-{authority_public.key_id}"
+        etag = _etag(version)
         headers = {"ETag": etag, "Cache-Control": "no-cache"}
         if _not_modified(request, etag):
             return Response(status_code=304, headers=headers)
         return answer(
             ConfigResponse(
-                version=str(checkpoint.config_version),
+                version=version,
                 checkpoint=Checkpoint(checkpoint.id, checkpoint.name),
-                settings=checkpoint.kiosk_settings(),
+                settings=kiosk_settings(checkpoint),
                 server_time=now_iso(),
             ),
             headers=headers,

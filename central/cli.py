@@ -14,6 +14,7 @@ Exit codes (the same for every command, as the kiosk's):
 from __future__ import annotations
 
 import argparse
+import base64
 import datetime as dt
 import json
 import logging
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from central import tokens
+from central.reveal import BROKEN, OPENED, OTHER_KEY, ExportFileError, decrypt_export, reveal
 from central.storage import (
     CheckpointRecord,
     InvalidInput,
@@ -264,19 +266,67 @@ def cmd_events(args: argparse.Namespace) -> int:
     with _storage(args, create=False) as storage:
         if args.checkpoint is not None and storage.checkpoint(args.checkpoint) is None:
             raise CliError(f"no checkpoint {printable(args.checkpoint)!r}")
+        key = storage.authority_key() if args.reveal else None
         for stored in storage.events(args.checkpoint):
-            if args.json:
-                _print_json(stored.to_json())
-                continue
             event = stored.event
+            revealed = None
+            if key is not None:
+                sealed = base64.b64decode(event.sealed) if event.sealed else None
+                revealed = reveal(key, event.event_id, event.seal_key, sealed)
+            if args.json:
+                data = stored.to_json()
+                if revealed is not None:
+                    data["personal"] = revealed.to_json()
+                _print_json(data)
+                continue
+            name = event.display_name or "-"
+            if revealed is not None:
+                name = (
+                    f"{revealed.fields.get('full_name') or '-'} "
+                    f"{revealed.fields.get('id_number') or ''} {revealed.fields.get('phone') or ''}"
+                    if revealed.opened == OPENED
+                    else f"{name} ({revealed.opened})"
+                )
             print(
                 printable(
                     f"{to_iso(stored.corrected_time)[:19]}Z {stored.clock_flag:10} "
                     f"{event.checkpoint_id}  {event.direction.upper():3} {event.verdict:6} "
-                    f"{event.reason:20} {event.kind:12} {event.display_name or '-'}  "
+                    f"{event.reason:20} {event.kind:12} {name}  "
                     f"device {stored.device_id}"
                 )
             )
+    return EXIT_OK
+
+
+def cmd_authority_key(args: argparse.Namespace) -> int:
+    """The public half of the authority key, for a kiosk installed before it can enroll."""
+    with _storage(args, create=False) as storage:
+        public = storage.authority_key().public
+    print(public.to_text())
+    print(f"key id {public.key_id}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_decrypt_export(args: argparse.Namespace) -> int:
+    source = Path(args.file)
+    target = Path(args.output) if args.output else source.with_suffix(".opened.csv")
+    if target.resolve() == source.resolve():
+        raise CliError("the output must be another file than the export")
+    with _storage(args, create=False) as storage:
+        key = storage.authority_key()
+    try:
+        counts = decrypt_export(key, source, target)
+    except ExportFileError as exc:
+        raise CliError(str(exc), EXIT_DATA) from exc
+    except OSError as exc:
+        raise CliError(f"cannot write {target}: {exc.strerror}", EXIT_DATA) from exc
+    summary = ", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or "no rows"
+    print(printable(f"{target}: {summary}"), file=sys.stderr)
+    if counts.get(OTHER_KEY) or counts.get(BROKEN):
+        print(
+            "some rows did not open: they were sealed to another authority key or are damaged",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 
@@ -434,7 +484,28 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("events", parents=[common], help="list stored events in arrival order")
     p.add_argument("--checkpoint", metavar="ID", help="only this checkpoint's")
     p.add_argument("--json", action="store_true", help="one JSON object per event")
+    p.add_argument(
+        "--reveal",
+        action="store_true",
+        help="open the sealed personal data (names, ID numbers, phones): for contact tracing",
+    )
     p.set_defaults(func=cmd_events)
+
+    p = sub.add_parser(
+        "decrypt-export",
+        parents=[common],
+        help="open the sealed personal data of a kiosk's CSV export (taken at an offline site)",
+    )
+    p.add_argument("file", help="the CSV written by `kiosk export` or the kiosk's admin screen")
+    p.add_argument("-o", "--output", help="where to write (default: FILE.opened.csv)")
+    p.set_defaults(func=cmd_decrypt_export)
+
+    p = sub.add_parser(
+        "authority-key",
+        parents=[common],
+        help="print the public key kiosks seal personal data to (for an offline installation)",
+    )
+    p.set_defaults(func=cmd_authority_key)
 
     p = sub.add_parser("trace", parents=[common], help="co-presence across all checkpoints")
     p.add_argument("person_key")

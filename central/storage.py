@@ -60,6 +60,7 @@ from sqlite_utils.migrations import Migrations
 
 from kiosk.clock import from_iso, to_iso
 from kiosk.config import ConfigError, Settings, validate
+from kiosk.seal import PrivateKey
 from kiosk.sync.protocol import (
     CLOCK_FLAG_THRESHOLD_S,
     SERVER_SETTINGS,
@@ -99,6 +100,7 @@ CLOCK_CORRECTED = "corrected"
 CLOCK_UNVERIFIED = "unverified"
 CONFLICT = "conflict"
 CHECKPOINT_MISMATCH = "checkpoint_mismatch"
+BEFORE_ENROLLMENT = "recorded_before_enrollment"
 
 
 class StorageError(Exception):
@@ -237,6 +239,18 @@ def _m0001(db: Database) -> None:
     )
 
 
+@migrations(name="0002_sealed_personal_data")
+def _m0002(db: Database) -> None:
+    # Each event's personal data, sealed by the kiosk to the authority key (kiosk.seal); opened
+    # only on demand (`kiosk-central events --reveal`, `decrypt-export`), never stored in clear.
+    db.executescript(
+        """
+        ALTER TABLE events ADD COLUMN seal_key TEXT;
+        ALTER TABLE events ADD COLUMN sealed BLOB;
+        """
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Values returned
 
@@ -370,7 +384,11 @@ def _micros(moment: dt.datetime) -> int:
     return (moment - _EPOCH) // _US
 
 
-_ALL_FIELDS = tuple(f.name for f in dataclasses.fields(EventPayload))
+# The sealed box is not part of the content: a kiosk may re-seal an event it had not delivered
+# (its holding key replaced by the authority's), and each sealing is randomised.
+_ALL_FIELDS = tuple(
+    f.name for f in dataclasses.fields(EventPayload) if f.name not in ("seal_key", "sealed")
+)
 _TEXT_FIELDS = tuple(
     f.name for f in dataclasses.fields(EventPayload) if f.name not in ("problems",)
 )
@@ -513,13 +531,13 @@ def _status_rows(rows: Iterable[Sequence[Any]]) -> tuple[StatusEntry, ...]:
 _EVENT_COLUMNS = (
     "id, device_id, event_id, seq, checkpoint_id, person_key, kind, display_name, birth_year, "
     "direction, verdict, reason, device_time, mono_ns, boot_id, clock_synced, problems, "
-    "received_at, corrected_time, clock_flag"
+    "received_at, corrected_time, clock_flag, seal_key, sealed"
 )
 _INSERT_EVENT = (
     "INSERT INTO events (device_id, event_id, seq, checkpoint_id, person_key, kind, display_name, "
     "birth_year, direction, verdict, reason, device_time, mono_ns, boot_id, clock_synced, "
-    "problems, received_at, corrected_time, clock_flag, content_sha256) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "problems, received_at, corrected_time, clock_flag, content_sha256, seal_key, sealed) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (device_id, event_id) DO NOTHING"
 )
 
@@ -541,6 +559,8 @@ def _server_event(row: Sequence[Any]) -> ServerEvent:
         boot_id=row[14],
         clock_synced=bool(row[15]),
         problems=tuple(json.loads(row[16])),
+        seal_key=row[20],
+        sealed=base64.b64encode(row[21]).decode("ascii") if row[21] is not None else None,
     )
     return ServerEvent(row[1], event, from_iso(row[17]), from_iso(row[18]), row[19])
 
@@ -604,6 +624,11 @@ class Storage:
                 conn.execute(
                     "INSERT OR IGNORE INTO deployment (key, value) VALUES ('person_key_secret', ?)",
                     (secret,),
+                )
+                conn.execute(
+                    "INSERT OR IGNORE INTO deployment (key, value) "
+                    "VALUES ('authority_private_key', ?)",
+                    (PrivateKey.generate().to_text(),),
                 )
         except BaseException:
             storage.close()
@@ -687,6 +712,16 @@ class Storage:
             .fetchone()
         )
         return str(row[0])
+
+    def authority_key(self) -> PrivateKey:
+        """The health authority's private key that kiosks seal personal data to (made at first
+        open). The reference server keeps it in its database; see docs/central.md."""
+        row = (
+            self._conn()
+            .execute("SELECT value FROM deployment WHERE key = 'authority_private_key'")
+            .fetchone()
+        )
+        return PrivateKey.from_text(str(row[0]))
 
     # -- checkpoints --------------------------------------------------------------------------
 
@@ -876,7 +911,10 @@ class Storage:
         verifies, the device's last contact. Per event: `stored`; `duplicate` (same content
         already here, also within this batch); `rejected` with "conflict" (same event_id, other
         content) or with what is wrong (not a UUID, device_time not ISO 8601, a number out of
-        range, text that is not Unicode, "checkpoint_mismatch": not the device's checkpoint).
+        range, text that is not Unicode, "checkpoint_mismatch": another checkpoint's event).
+        An event naming a checkpoint this server does not know was recorded before the kiosk
+        was enrolled: it is stored under the device's checkpoint with the problem
+        "recorded_before_enrollment:<the id it named>" (nothing recorded offline is lost).
         Raises UnknownDevice, InvalidInput (a bad envelope value), StorageBusy.
         """
         started = time.perf_counter()
@@ -906,6 +944,14 @@ class Storage:
             )
             boots = {request.boot_id, *(p.event.boot_id for p in prepared)}
             anchors = self._anchors(conn, device_id, boots)
+            named = {p.event.checkpoint_id for p in prepared} - {checkpoint_id}
+            known = {
+                str(r[0])
+                for r in conn.execute(
+                    "SELECT id FROM checkpoints WHERE id IN (SELECT value FROM json_each(?))",
+                    (json.dumps(sorted(named)),),
+                )
+            }
             ids = [p.event.event_id for p in prepared if p.digest is not None]
             seen: dict[str, str] = dict(
                 conn.execute(
@@ -931,7 +977,7 @@ class Storage:
                         results.append(EventResult(event.event_id, STATUS_REJECTED, CONFLICT))
                 elif item.error is not None or item.device_time is None:
                     results.append(EventResult(event.event_id, STATUS_REJECTED, item.error))
-                elif event.checkpoint_id != checkpoint_id:
+                elif event.checkpoint_id != checkpoint_id and event.checkpoint_id in known:
                     results.append(
                         EventResult(
                             event.event_id,
@@ -940,6 +986,15 @@ class Storage:
                         )
                     )
                 else:
+                    if event.checkpoint_id != checkpoint_id:
+                        event = dataclasses.replace(
+                            event,
+                            checkpoint_id=checkpoint_id,
+                            problems=(
+                                *event.problems,
+                                f"{BEFORE_ENROLLMENT}:{event.checkpoint_id[:_MAX_ID_CHARS]}",
+                            ),
+                        )
                     corrected, flag = correct_time(
                         item.device_time,
                         event.mono_ns,
@@ -1363,6 +1418,8 @@ def _event_row(
         to_iso(corrected),
         flag,
         item.digest,
+        event.seal_key,
+        base64.b64decode(event.sealed) if event.sealed is not None else None,
     )
 
 

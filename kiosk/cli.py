@@ -5,10 +5,11 @@ Exit codes (the same for every command):
   2  bad usage or bad input (argparse, unknown setting, bad date, unreadable file)
   3  the data directory cannot be used (database from a newer version, not a database,
      bad trust list, bad settings file)
-  4  the scan was NOT recorded (the database refused the commit)
+  4  the scan was NOT recorded (the database refused the commit, or the disk is full)
   5  refused for safety (purge on a clock that jumped forward)
   6  sync did not complete: not enrolled, enrollment refused, server unreachable, records
      still waiting (`kiosk sync --once`)
+  7  `kiosk doctor` found a blocking problem
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ from kiosk.credentials import PersonKeyer
 from kiosk.export import write_events_csv
 from kiosk.formats import parse
 from kiosk.gate import Gate, load_person_secret, load_trust_list
-from kiosk.store import PurgeRefused, RecordError, StoreError
+from kiosk.safelog import SafeFormatter, install_crash_hooks
+from kiosk.store import PurgeRefused, RecordError, StoreError, is_storage_full
 from kiosk.sync.client import SyncError
 from kiosk.sync.service import SyncService, enroll
 
@@ -50,6 +52,7 @@ EXIT_DATA = 3
 EXIT_NOT_RECORDED = 4
 EXIT_REFUSED = 5
 EXIT_SYNC = 6
+EXIT_DOCTOR = 7
 
 log = logging.getLogger("kiosk")
 
@@ -421,6 +424,51 @@ def cmd_decode(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK if images_read else EXIT_USAGE
 
 
+def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
+    """Check the camera, decoders, screen libraries, fonts, sound, storage, database, server,
+    token and clock; a table (or JSON lines), and EXIT_DOCTOR when something blocks."""
+    from kiosk.doctor import blocking, format_table, run_checks
+
+    def progress(name: str) -> None:
+        if not args.json and sys.stderr.isatty():
+            print(f"checking {name} ...", file=sys.stderr)
+
+    checks = run_checks(settings, _data_dir(args), source=args.source, progress=progress)
+    if args.json:
+        for check in checks:
+            _print_json(check.to_json())
+    else:
+        # What the server sent (a checkpoint name) is text from outside: made printable per
+        # cell, so that the table's own line breaks and colours survive.
+        safe = [
+            dataclasses.replace(c, detail=printable(c.detail), action=printable(c.action))
+            for c in checks
+        ]
+        print(format_table(safe, colour=sys.stdout.isatty()))
+    return EXIT_DOCTOR if blocking(checks) else EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    """A consistent copy of the database (SQLite's backup API), safe while the kiosk runs.
+    DEST is a new file, or a folder (the copy is named kiosk-YYYYmmdd-HHMMSS.db in it)."""
+    from kiosk.store import DB_FILE_NAME, Store
+
+    source = _data_dir(args) / DB_FILE_NAME
+    if not source.exists():
+        raise CliError(f"no database at {source}", EXIT_DATA)
+    dest = Path(args.dest)
+    if dest.is_dir():
+        stamp = dt.datetime.now(settings.zone).strftime("%Y%m%d-%H%M%S")
+        dest = dest / f"kiosk-{stamp}.db"
+    store = Store.open(source)
+    try:
+        target = store.backup_to(dest)
+    finally:
+        store.close()
+    print(f"backup written to {target} (personal data: keep it safe)", file=sys.stderr)
+    return EXIT_OK
+
+
 def _print_json(obj: object) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
     sys.stdout.flush()
@@ -546,6 +594,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("images", nargs="+", metavar="IMAGE", help="PNG, JPEG, WebP ... files")
     p.set_defaults(func=cmd_decode)
+
+    p = sub.add_parser(
+        "doctor", parents=[common], help="check camera, disk, database, server, clock ..."
+    )
+    p.add_argument("--source", help="check this frame source instead of the `source` setting")
+    p.add_argument("--json", action="store_true", help="one JSON object per check per line")
+    p.set_defaults(func=cmd_doctor)
+
+    p = sub.add_parser(
+        "backup", parents=[common], help="copy the database safely (SQLite backup API)"
+    )
+    p.add_argument("dest", help="a new file, or a folder (e.g. a USB stick)")
+    p.set_defaults(func=cmd_backup)
     return parser
 
 
@@ -560,10 +621,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments[:1] == ["run"]:
         return run_app(arguments[1:])
     args = build_parser().parse_args(arguments)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    # Tracebacks without exception messages (they may quote a payload), uncaught ones too.
+    stderr = logging.StreamHandler()
+    stderr.setFormatter(SafeFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, handlers=[stderr])
+    install_crash_hooks(log)
     from kiosk.formats.dcc import TrustListError
 
     try:
@@ -582,6 +644,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (StoreError, TrustListError) as exc:
         _fail(str(exc), EXIT_DATA)
     except sqlite3.DatabaseError as exc:
+        if is_storage_full(exc):  # not a broken database: no room to open or write it
+            scan = args.command == "scan"
+            prefix = "NOT RECORDED: " if scan else ""
+            _fail(
+                f"{prefix}the disk holding the data directory is full ({exc})",
+                EXIT_NOT_RECORDED if scan else EXIT_DATA,
+            )
         _fail(f"database unusable: {exc}", EXIT_DATA)
     except BrokenPipeError:
         # `kiosk log | head`: the reader went away; that is not an error.

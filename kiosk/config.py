@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import platformdirs
 
 from kiosk.credentials import Kind
+from kiosk.seal import PublicKey, SealError
 
 APP_NAME = "kiosk"
 CONFIG_FILE_NAME = "kiosk.toml"
@@ -74,6 +75,10 @@ class Settings:
     language: str = "vi"
     # Central server (set by `kiosk enroll`); "" means not enrolled: the kiosk works offline.
     server_url: str = ""
+    # The health authority's public key (base64, X25519) that personal data is sealed to; set
+    # by enrollment, or by the installer for a site enrolled later. "": not known yet (the
+    # kiosk seals to a holding key of its own and re-seals when the key arrives).
+    authority_public_key: str = ""
     # Verify the server's TLS certificate. Turn off only for a test server, never in the field.
     verify_tls: bool = True
     # Seconds between sync rounds when idle, and while records are waiting.
@@ -171,6 +176,16 @@ def _source(value: Any) -> str | None:
     )
 
 
+def _authority_key(value: Any) -> str | None:
+    if value == "":
+        return None
+    try:
+        PublicKey.from_text(value) if isinstance(value, str) else PublicKey.from_text("")
+    except SealError as exc:
+        return f'{exc} (expected the base64 of a 32-byte X25519 key, or "")'
+    return None
+
+
 def _zone(value: Any) -> str | None:
     try:
         ZoneInfo(str(value))
@@ -197,6 +212,7 @@ _CHECKS: dict[str, Callable[[Any], str | None]] = {
     "verdict_display_s": _int_between(1, 60),
     "language": _one_of(("vi", "en")),
     "server_url": _url,
+    "authority_public_key": _authority_key,
     "verify_tls": _bool,
     "sync_interval_s": _int_between(5, 86400),
     "sync_backlog_interval_s": _int_between(1, 3600),

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from kiosk.clock import to_iso
+from kiosk.seal import PersonalData
 
 
 class Direction(StrEnum):
@@ -93,10 +94,10 @@ class NewEvent:
     mono_ns: int
     boot_id: str
     clock_synced: bool
-    payload: bytes | None  # the exact scanned bytes (None: refused, e.g. over the size limit)
-    fields_json: str | None  # identity fields as parsed; sealed together with payload later (#6)
+    # The exact scanned bytes, the identity fields and a proxy health declaration. The store
+    # seals them to the health authority's key before writing (kiosk.seal); never kept in clear.
+    personal: PersonalData | None
     problems: tuple[str, ...] = ()
-    declaration_json: str | None = None  # a proxy health declaration, when one was taken
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +120,10 @@ class StoredEvent:
     boot_id: str
     clock_synced: bool
     delivered_at: dt.datetime | None
+    # The personal data as stored: a box sealed to the key named by seal_key (kiosk.seal), which
+    # the kiosk cannot open. None for events without personal data (and old unsealed rows).
+    seal_key: str | None = None
+    sealed: bytes | None = None
 
     def to_json(self) -> dict[str, object]:
         return {

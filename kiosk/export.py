@@ -12,6 +12,7 @@ a slow USB stick must not freeze it).
 
 from __future__ import annotations
 
+import base64
 import csv
 import logging
 import os
@@ -41,6 +42,10 @@ EVENT_CSV_FIELDS = (
     "birth_year",
     "clock_synced",
     "delivered",
+    # The personal data sealed to the health authority's key: only `kiosk-central
+    # decrypt-export` (which holds the private key) turns these into names and ID numbers.
+    "seal_key",
+    "sealed",
 )
 
 OVERLAP_CSV_FIELDS = (
@@ -67,7 +72,7 @@ def csv_safe(value: object) -> object:
     return value
 
 
-def _write_csv(path: Path, fields: Sequence[str], rows: Iterable[Mapping[str, object]]) -> int:
+def write_csv(path: Path, fields: Sequence[str], rows: Iterable[Mapping[str, object]]) -> int:
     """Write rows atomically (UTF-8 with BOM: Excel then reads Vietnamese right). Returns the
     row count. Raises OSError; the target is then untouched and no temp file is left."""
     tmp = path.with_name(f".{path.name}.tmp")
@@ -110,13 +115,15 @@ def event_rows(events: Iterable[StoredEvent], zone: ZoneInfo) -> Iterable[dict[s
     for event in events:
         row = event.to_json()
         row["local_time"] = event.device_time.astimezone(zone).isoformat(timespec="seconds")
+        row["seal_key"] = event.seal_key or ""
+        row["sealed"] = base64.b64encode(event.sealed).decode("ascii") if event.sealed else ""
         yield row
 
 
 def write_events_csv(path: Path, events: Iterable[StoredEvent], zone: ZoneInfo) -> int:
     """The `kiosk export` file: one row per event, EVENT_CSV_FIELDS, local time in `zone`.
     Returns the number of events written; raises OSError."""
-    return _write_csv(path, EVENT_CSV_FIELDS, event_rows(events, zone))
+    return write_csv(path, EVENT_CSV_FIELDS, event_rows(events, zone))
 
 
 def write_overlaps_csv(path: Path, overlaps: Iterable[Overlap], zone: ZoneInfo) -> int:
@@ -134,7 +141,7 @@ def write_overlaps_csv(path: Path, overlaps: Iterable[Overlap], zone: ZoneInfo) 
             row["minutes_together"] = o.overlap_s // 60
             yield row
 
-    return _write_csv(path, OVERLAP_CSV_FIELDS, rows())
+    return write_csv(path, OVERLAP_CSV_FIELDS, rows())
 
 
 def safe_file_part(text: str) -> str:

@@ -8,12 +8,16 @@ them on a single-worker executor); `scan` blocks for one SQLite commit (a few ms
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import json
 import logging
 import os
 import secrets
+import shutil
+import sqlite3
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +27,16 @@ from kiosk.credentials import Credential, Identity, PersonKeyer
 from kiosk.events import Declaration, NewEvent
 from kiosk.formats import TrustList, parse
 from kiosk.policy import Decision, GateState, auto_checkout_due, decide
-from kiosk.store import DB_FILE_NAME, PurgeRefused, RecordError, Store
+from kiosk.seal import PersonalData, PublicKey
+from kiosk.store import (
+    DB_FILE_NAME,
+    PurgeRefused,
+    RecordError,
+    StorageFull,
+    Store,
+    StoreError,
+    is_storage_full,
+)
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +46,34 @@ SECRET_FILE_NAME = "person_key.secret"
 TRUST_LIST_FILE_NAME = "trust_list.json"
 _META_AUTO_CHECKOUT = "auto_checkout_last_run"
 _DAY_NS = 86_400 * 10**9
+# Below this much free space in the data directory the screen warns (call the site manager)
+# while scans are still recorded: the WAL alone may take ~12 MB between checkpoints, and a day
+# of a busy gate a few MB more, so this leaves days, not minutes, to free space.
+LOW_SPACE_BYTES = 100 * 1024 * 1024
+STORAGE_CHECK_EVERY_S = 10.0  # statvfs is cheap, but idle runs every 2 s: no need that often
+
+
+def free_bytes(path: Path) -> int:
+    """Bytes an unprivileged process may still write on the filesystem holding `path`."""
+    return shutil.disk_usage(path).free
+
+
+@dataclass(frozen=True, slots=True)
+class StorageStatus:
+    """Room left for the gate log, as the screen shows it (crosses threads: frozen).
+
+    `low`: free space is under the warning threshold (scans are still recorded). `full`: a
+    write was refused for lack of space and none has succeeded since (scans are NOT recorded);
+    it ends by itself with the next successful commit, or when a check finds room again.
+    """
+
+    free_bytes: int | None  # None: not measured yet
+    low: bool
+    full: bool
+
+    @property
+    def level(self) -> str:
+        return "full" if self.full else "low" if self.low else "ok"
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +154,15 @@ class Gate:
         self._last_auto_checkout = from_iso(last) if last else None
         # Measured on the monotonic clock: a wall-clock jump must not make the purge run early.
         self._last_purge_mono: int | None = None
+        # Free space (check_storage): the threshold, the interval and the measurement may be
+        # replaced (tests, a kiosk on a tiny card).
+        self.low_space_bytes = LOW_SPACE_BYTES
+        self.storage_check_every_s = STORAGE_CHECK_EVERY_S
+        self.free_space: Callable[[Path], int] = free_bytes
+        self.storage = StorageStatus(free_bytes=None, low=False, full=False)
+        self._storage_checked_at: float | None = None
         self.refresh_status_list_info()
+        self._apply_authority_key(settings)
 
     @classmethod
     def open(cls, data_dir: Path, settings: Settings, clock: Clock) -> Gate:
@@ -136,19 +185,41 @@ class Gate:
         self._status_updated_at = self.store.status_list_info().updated_at
 
     def update_settings(self, settings: Settings) -> None:
+        """New settings (admin screen, server). Thread: the gate's owner. A new authority key
+        re-seals the held personal data (kiosk.store.Store.use_authority_key)."""
         self.settings = settings
+        self._apply_authority_key(settings)
+
+    def _apply_authority_key(self, settings: Settings) -> None:
+        if settings.authority_public_key:
+            self.store.use_authority_key(PublicKey.from_text(settings.authority_public_key))
 
     def person_key(self, credential: Credential) -> str:
         """The key repeats are recognised by: the person key, or a keyed hash of the text."""
         return credential.person_key or self.keyer.key(Identity("raw", credential.raw))
 
     def housekeeping(self, instant: Instant | None = None) -> int:
-        """Run the nightly auto-checkout if it is due. Returns the number of stays closed."""
+        """Run the nightly auto-checkout if it is due. Returns the number of stays closed.
+        Raises RecordError (StorageFull on a full disk: `storage` then says so)."""
         instant = instant or self.clock.now()
         due = auto_checkout_due(self.settings, instant.utc, self._last_auto_checkout)
         if due is None:
             return 0
-        closed = self.store.auto_checkout(due, instant, self.settings.checkpoint_id)
+        try:
+            self.store.check_clock(instant)
+        except PurgeRefused as jump:
+            # The wall clock was stepped forward within this boot (a wrong time server, a
+            # manual change): the nights it "passed" did not happen, and closing everyone's stay
+            # now would empty the occupancy. That night counts as done; the next one runs.
+            log.warning("nightly auto-checkout at %s skipped: %s", to_iso(due), jump)
+            self.store.set_meta(_META_AUTO_CHECKOUT, to_iso(due))
+            self._last_auto_checkout = due
+            return 0
+        try:
+            closed = self.store.auto_checkout(due, instant, self.settings.checkpoint_id)
+        except StorageFull as full:
+            self._storage_refused(full)
+            raise
         self.store.set_meta(_META_AUTO_CHECKOUT, to_iso(due))
         self._last_auto_checkout = due
         if closed:
@@ -158,27 +229,83 @@ class Gate:
     def idle(self) -> None:
         """Work that must not delay a scan: the nightly auto-checkout when due, the retention
         purge once a day, and copying the WAL into the database file. The owner calls it when
-        no scan is waiting (a timer on the gate's thread); raises the store's errors except
-        PurgeRefused (logged: the purge waits for a clock it can trust)."""
+        no scan is waiting (a timer on the gate's thread). First, at most every
+        `storage_check_every_s`, the free space (`check_storage`). Raises the store's errors
+        except PurgeRefused (logged: the purge waits for a clock it can trust) and a full disk
+        (logged, and `storage` says so: the work is tried again at the next call)."""
         instant = self.clock.now()
-        self.housekeeping(instant)
-        if self._last_purge_mono is None or instant.mono_ns - self._last_purge_mono > _DAY_NS:
-            self._last_purge_mono = instant.mono_ns
-            try:
-                self.store.purge(
-                    instant,
-                    retention_days=self.settings.retention_days,
-                    hard_days=self.settings.retention_hard_days,
-                )
-            except PurgeRefused as refused:
-                log.warning("retention purge skipped: %s", refused)
-        self.store.checkpoint()
+        self.check_storage()
+        try:
+            self.housekeeping(instant)
+            if self._last_purge_mono is None or instant.mono_ns - self._last_purge_mono > _DAY_NS:
+                self._last_purge_mono = instant.mono_ns
+                try:
+                    self.store.purge(
+                        instant,
+                        retention_days=self.settings.retention_days,
+                        hard_days=self.settings.retention_hard_days,
+                    )
+                except PurgeRefused as refused:
+                    log.warning("retention purge skipped: %s", refused)
+            self.store.checkpoint()
+        except (StoreError, sqlite3.Error) as exc:
+            if not is_storage_full(exc):
+                raise
+            self._storage_refused(exc)
+
+    def check_storage(self, *, force: bool = False) -> StorageStatus:
+        """Measure the data directory's free space, at most every `storage_check_every_s`
+        (real time) unless `force`, and return `storage` (updated). Logs a warning when space
+        becomes low and when it comes back. Never raises: a failed measurement is logged and
+        the status kept. Gate thread."""
+        now = time.monotonic()
+        checked = self._storage_checked_at
+        if not force and checked is not None and now - checked < self.storage_check_every_s:
+            return self.storage
+        self._storage_checked_at = now
+        try:
+            free = self.free_space(self.store.path.parent)
+        except OSError as exc:
+            log.warning("free space of the data directory not measurable: %s", exc)
+            return self.storage
+        old = self.storage
+        low = free < self.low_space_bytes
+        # A few bytes freed are not room for a commit (SQLite needs pages): "full" ends here
+        # only once the space is above the warning threshold, else with the next commit.
+        self.storage = StorageStatus(free, low, old.full and low)
+        mb, limit_mb = free / 1e6, self.low_space_bytes / 1e6
+        if low and not old.low:
+            log.warning(
+                "low storage: %.1f MB free in the data directory (warning below %.1f MB); "
+                "free some space before scans are refused",
+                mb,
+                limit_mb,
+            )
+        elif old.low and not low:
+            log.info("storage: %.1f MB free again", mb)
+        return self.storage
+
+    def _storage_refused(self, exc: BaseException) -> None:
+        """A write was refused for lack of space: `storage` says full (logged once)."""
+        if not self.storage.full:
+            log.error("storage full: scans are not recorded until space is freed (%s)", exc)
+        free = self.storage.free_bytes
+        # The refusal is what matters; unmeasurable, the figure stays the last one measured.
+        with contextlib.suppress(OSError):
+            free = self.free_space(self.store.path.parent)
+        self.storage = StorageStatus(free, low=True, full=True)
+
+    def _storage_recorded(self) -> None:
+        if self.storage.full:
+            log.info("storage: a scan was recorded again after the disk was full")
+            self.storage = StorageStatus(self.storage.free_bytes, self.storage.low, full=False)
 
     def scan(self, payload: str | bytes, *, gate_mode: str | None = None) -> ScanOutcome:
         """Parse, decide and (unless a duplicate) record one scan; returns after the commit.
 
         Raises RecordError when the event could not be committed even after one retry with the
-        same event_id: the caller must show "not recorded", never the verdict.
+        same event_id: the caller must show "not recorded", never the verdict. StorageFull (a
+        RecordError) when the disk is full; `storage` then says so until space returns.
         """
         instant = self.clock.now()
         self.housekeeping(instant)
@@ -216,12 +343,17 @@ class Gate:
 
         event = self._new_event(credential, payload, key, decision, instant, declaration)
         try:
-            result = self.store.record(event)
-        except RecordError as first:
-            # The outcome of a failed COMMIT is unknown: retry with the same event_id; INSERT OR
-            # IGNORE makes the retry a no-op if the first attempt did land.
-            log.warning("record failed, retrying once with the same event_id: %s", first)
-            result = self.store.record(event)
+            try:
+                result = self.store.record(event)
+            except RecordError as first:
+                # The outcome of a failed COMMIT is unknown: retry with the same event_id; INSERT
+                # OR IGNORE makes the retry a no-op if the first attempt did land.
+                log.warning("record failed, retrying once with the same event_id: %s", first)
+                result = self.store.record(event)
+        except StorageFull as full:
+            self._storage_refused(full)
+            raise
+        self._storage_recorded()
         log.info(
             "scan %s (%s) dir=%s kind=%s key=%s seq=%d",
             decision.verdict.value,
@@ -254,8 +386,12 @@ class Gate:
             )
             if len(raw) > MAX_PAYLOAD_BYTES:
                 raw, problems = None, (*problems, "payload_not_stored")
-        fields = credential.fields.to_json()
-        has_fields = any(value is not None for value in fields.values())
+        fields = {k: v for k, v in credential.fields.to_json().items() if v is not None}
+        personal = PersonalData(
+            payload=raw,
+            fields=fields or None,
+            declaration=declaration.to_json() if declaration else None,
+        )
         return NewEvent(
             event_id=str(uuid.uuid4()),
             device_id=self.store.device_id,
@@ -271,8 +407,6 @@ class Gate:
             mono_ns=instant.mono_ns,
             boot_id=instant.boot_id,
             clock_synced=instant.synced,
-            payload=raw,
-            fields_json=json.dumps(fields, ensure_ascii=False) if has_fields else None,
+            personal=personal,
             problems=problems,
-            declaration_json=json.dumps(declaration.to_json()) if declaration else None,
         )

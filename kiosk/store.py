@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import json
 import logging
 import os
@@ -35,12 +36,14 @@ from sqlite_utils.migrations import Migrations
 
 from kiosk.clock import Instant, from_iso, to_iso
 from kiosk.events import Direction, LastEvent, NewEvent, Reason, StoredEvent, Verdict
+from kiosk.seal import PersonalData, PrivateKey, PublicKey, SealError, seal_personal
 
 log = logging.getLogger(__name__)
 
 DB_FILE_NAME = "kiosk.db"
 MIGRATION_SET = "kiosk"
 _BUSY_TIMEOUT_MS = 5000
+_WAL_SIZE_LIMIT = 16 * 1024 * 1024
 _PURGE_BATCH = 2000
 _UPSERT_META = (
     "INSERT INTO meta (key, value) VALUES (?, ?) "
@@ -48,6 +51,17 @@ _UPSERT_META = (
 )
 # A wall clock that ran this much further than the monotonic clock within one boot was stepped.
 CLOCK_JUMP_TOLERANCE_S = 300
+# Where the seal keys live in `meta`: the authority's public key (from the settings, which
+# enrollment fills in) and, until that is known, the kiosk's own temporary holding key.
+META_AUTHORITY_KEY = "seal.authority_public_key"
+META_HOLDING_KEY = "seal.holding_private_key"
+_META_PLAIN_SEALED = "seal.plain_rows_sealed"
+# payload_format values: how an event's personal data is stored.
+FORMAT_PLAIN = "plain"  # written in clear by a kiosk before sealing existed; sealed at open
+FORMAT_SEALED = "sealed"  # sealed to the health authority's key (seal_key names it)
+FORMAT_HELD = "held"  # sealed to the holding key; re-sealed to the authority's when it arrives
+FORMAT_NONE = "none"  # no personal data (e.g. an auto-checkout, a payload over the size limit)
+_RESEAL_BATCH = 500
 # A scan writes about 15 pages (row, indexes, outbox, stay); 200 commits keep the WAL near 12 MB.
 WAL_COMMITS_INLINE_CHECKPOINT = 200
 
@@ -62,6 +76,27 @@ class StoreVersionError(StoreError):
 
 class RecordError(StoreError):
     """The event could not be committed. The screen must not say "recorded"."""
+
+
+class StorageFull(RecordError):
+    """Nothing could be written: the disk holding the database is full (SQLITE_FULL, ENOSPC).
+    What was committed before is intact; writes work again once space is freed."""
+
+
+def is_storage_full(exc: BaseException) -> bool:
+    """True for StorageFull, an SQLite error whose primary code is SQLITE_FULL, or ENOSPC."""
+    if isinstance(exc, StorageFull):
+        return True
+    if isinstance(exc, sqlite3.Error):
+        code = getattr(exc, "sqlite_errorcode", None)
+        return code is not None and code & 0xFF == sqlite3.SQLITE_FULL
+    return isinstance(exc, OSError) and exc.errno == errno.ENOSPC
+
+
+def _not_recorded(what: str, exc: sqlite3.Error) -> RecordError:
+    # The SQLite message names the error, never a bound value: safe for the log and the CLI.
+    kind = StorageFull if is_storage_full(exc) else RecordError
+    return kind(f"{what} not recorded: {exc}")
 
 
 class PurgeRefused(StoreError):
@@ -167,6 +202,18 @@ def _m0004(db: Database) -> None:
     db.execute("ALTER TABLE events ADD COLUMN declaration_json TEXT")
 
 
+@migrations(name="0005_sealed_personal_data")
+def _m0005(db: Database) -> None:
+    # Personal data (payload, identity fields, declaration) moves into one sealed box per event;
+    # rows written in clear before this version are sealed when the store opens (Store._seal_plain).
+    db.executescript(
+        """
+        ALTER TABLE events ADD COLUMN sealed BLOB;
+        ALTER TABLE events ADD COLUMN seal_key TEXT;
+        """
+    )
+
+
 def _apply_stay(
     conn: sqlite3.Connection,
     seq: int,
@@ -261,7 +308,8 @@ class PurgeResult:
 
 _EVENT_COLUMNS = (
     "seq, event_id, device_id, checkpoint_id, person_key, kind, display_name, birth_year, "
-    "direction, verdict, reason, device_time, mono_ns, boot_id, clock_synced, delivered_at"
+    "direction, verdict, reason, device_time, mono_ns, boot_id, clock_synced, delivered_at, "
+    "seal_key, sealed"
 )
 
 
@@ -283,6 +331,8 @@ def _stored_event(row: Sequence[Any]) -> StoredEvent:
         boot_id=row[13],
         clock_synced=bool(row[14]),
         delivered_at=from_iso(row[15]) if row[15] else None,
+        seal_key=row[16],
+        sealed=row[17],
     )
 
 
@@ -313,6 +363,9 @@ def _connect(path: Path) -> sqlite3.Connection:
         raise StoreError(f"cannot set WAL/FULL on {path} (journal_mode={mode}, sync={synchronous})")
     # Deleted rows are overwritten, so purged personal data does not linger in free pages.
     conn.execute("PRAGMA secure_delete = ON")
+    # A WAL grown by a long reader is cut back to this size when it is next reset, instead of
+    # keeping its high-water mark on the SD card until the app closes.
+    conn.execute(f"PRAGMA journal_size_limit = {_WAL_SIZE_LIMIT}")
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
 
@@ -325,8 +378,13 @@ class Store:
         self.db = Database(conn, execute_plugins=False)
         self.path = path
         self._commits_since_checkpoint = 0
+        self._truncate_pending = False  # see checkpoint(truncate=True)
         conn.execute("PRAGMA wal_autocheckpoint = 0")  # see checkpoint()
         self.device_id = self._ensure_meta("device_id", lambda: str(uuid.uuid4()))
+        authority = self.get_meta(META_AUTHORITY_KEY)
+        self._authority = PublicKey.from_text(authority) if authority else None
+        if self.get_meta(_META_PLAIN_SEALED) is None:
+            self._seal_plain()
 
     # -- opening, migrating ---------------------------------------------------------------
 
@@ -358,19 +416,30 @@ class Store:
             if pending:
                 log.info("migrating %s: %s", path.name, ", ".join(pending))
                 migrations.apply(db)
+            # The constructor writes too (device id, sealing rows left in clear): a failure
+            # there (a full disk) must not leave the connection open.
+            return cls(conn, path)
         except BaseException:
             conn.close()
             raise
-        return cls(conn, path)
 
     @staticmethod
     def _backup(conn: sqlite3.Connection, path: Path, backup_dir: Path, before: str) -> Path:
         backup_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # One copy per migration: a kiosk killed while migrating (and restarted by systemd,
+        # maybe in a loop) keeps the first, untouched copy instead of piling up later ones.
+        earlier = sorted(backup_dir.glob(f"{path.stem}-*-before-{before}.db"))
+        if earlier:
+            log.info("a copy from before %s exists already: %s", before, earlier[0].name)
+            return earlier[0]
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
         target = backup_dir / f"{path.stem}-{stamp}-before-{before}.db"
-        _create_private(target)
-        with contextlib.closing(sqlite3.connect(target)) as dest:
+        partial = target.with_name(target.name + ".partial")  # killed midway: not a copy
+        partial.unlink(missing_ok=True)
+        _create_private(partial)
+        with contextlib.closing(sqlite3.connect(partial)) as dest:
             conn.backup(dest)
+        partial.replace(target)
         log.info("backed up %s to %s before migrating", path.name, target)
         return target
 
@@ -418,6 +487,123 @@ class Store:
             value = self.get_meta(key) or value
         return value
 
+    # -- sealing personal data ----------------------------------------------------------------
+
+    def _seal_target(self) -> tuple[PublicKey, str]:
+        """The key new personal data is sealed to, and the payload_format that says which."""
+        if self._authority is not None:
+            return self._authority, FORMAT_SEALED
+        holding = self._ensure_meta(META_HOLDING_KEY, lambda: PrivateKey.generate().to_text())
+        return PrivateKey.from_text(holding).public, FORMAT_HELD
+
+    @property
+    def authority_key(self) -> PublicKey | None:
+        return self._authority
+
+    def held_count(self) -> int:
+        """Events sealed to the holding key, waiting for the authority's key (not enrolled)."""
+        return int(
+            self._conn.execute(
+                "SELECT count(*) FROM events WHERE payload_format = ?", (FORMAT_HELD,)
+            ).fetchone()[0]
+        )
+
+    def use_authority_key(self, key: PublicKey) -> int:
+        """Seal from now on to the health authority's `key`; re-seal every event held under the
+        holding key to it, then destroy the holding key. Returns the number of events re-sealed.
+
+        Events already sealed to an earlier authority key stay as they are (only that key's
+        holder can open them). Short transactions of a few hundred rows; afterwards the WAL is
+        truncated so no page still holds the holding key or a held box. Raises StoreError when
+        a held box does not open (the holding key is then kept, nothing is lost).
+        """
+        if self._authority == key:
+            return 0
+        self.set_meta(META_AUTHORITY_KEY, key.to_text())
+        self._authority = key
+        holding_text = self.get_meta(META_HOLDING_KEY)
+        if holding_text is None:
+            return 0
+        holding = PrivateKey.from_text(holding_text)
+        resealed = self._reseal(holding, key)
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM meta WHERE key = ?", (META_HOLDING_KEY,))
+        self.checkpoint(truncate=True)
+        log.info("sealed %d held events to the authority key %s", resealed, key.key_id)
+        return resealed
+
+    def _reseal(self, holding: PrivateKey, key: PublicKey) -> int:
+        from kiosk.seal import open_personal
+
+        total = 0
+        while True:
+            with self._transaction() as conn:
+                rows = conn.execute(
+                    "SELECT seq, event_id, sealed FROM events WHERE payload_format = ? LIMIT ?",
+                    (FORMAT_HELD, _RESEAL_BATCH),
+                ).fetchall()
+                if not rows:
+                    return total
+                for seq, event_id, box in rows:
+                    try:
+                        data = open_personal(holding, event_id, box)
+                    except SealError as exc:
+                        raise StoreError(f"event seq {seq}: a held box does not open") from exc
+                    conn.execute(
+                        "UPDATE events SET sealed = ?, seal_key = ?, payload_format = ? "
+                        "WHERE seq = ?",
+                        (seal_personal(key, event_id, data), key.key_id, FORMAT_SEALED, seq),
+                    )
+                total += len(rows)
+
+    def _seal_plain(self) -> None:
+        """Seal the personal data of rows written in clear by a kiosk before version 0005, then
+        mark it done in `meta` (so later opens skip the table scan)."""
+        total = 0
+        has_plain = self._conn.execute(
+            "SELECT 1 FROM events WHERE payload_format = ? LIMIT 1", (FORMAT_PLAIN,)
+        ).fetchone()
+        key, key_fmt = self._seal_target() if has_plain else (None, FORMAT_NONE)
+        while True:
+            with self._transaction() as conn:
+                rows = conn.execute(
+                    "SELECT seq, event_id, payload, fields_json, declaration_json FROM events "
+                    "WHERE payload_format = ? LIMIT ?",
+                    (FORMAT_PLAIN, _RESEAL_BATCH),
+                ).fetchall()
+                if not rows:
+                    conn.execute(_UPSERT_META, (_META_PLAIN_SEALED, "1"))
+                    break
+                for seq, event_id, payload, fields_json, declaration_json in rows:
+                    data = PersonalData(
+                        payload=bytes(payload) if payload is not None else None,
+                        fields=json.loads(fields_json) if fields_json else None,
+                        declaration=json.loads(declaration_json) if declaration_json else None,
+                    )
+                    box, key_id, fmt = None, None, FORMAT_NONE
+                    if key is not None and not data.empty:
+                        box = seal_personal(key, event_id, data)
+                        key_id, fmt = key.key_id, key_fmt
+                    conn.execute(
+                        "UPDATE events SET payload = NULL, fields_json = NULL, "
+                        "declaration_json = NULL, sealed = ?, seal_key = ?, payload_format = ? "
+                        "WHERE seq = ?",
+                        (box, key_id, fmt, seq),
+                    )
+                total += len(rows)
+        if total:
+            # secure_delete zeroed the old cells; truncating the WAL drops its copies too.
+            self.checkpoint(truncate=True)
+            log.info("sealed the personal data of %d events written before sealing", total)
+
+    def _seal(
+        self, event_id: str, data: PersonalData | None
+    ) -> tuple[bytes | None, str | None, str]:
+        if data is None or data.empty:
+            return None, None, FORMAT_NONE
+        key, fmt = self._seal_target()
+        return seal_personal(key, event_id, data), key.key_id, fmt
+
     # -- writing ------------------------------------------------------------------------------
 
     def record(self, event: NewEvent) -> RecordResult:
@@ -425,15 +611,18 @@ class Store:
 
         Idempotent on event_id: calling again with the same event (a retry after an error whose
         outcome was unknown) returns the stored seq with already_stored=True and writes nothing.
-        Raises RecordError when the commit failed; the caller may retry with the same event.
+        Raises RecordError when the commit failed (StorageFull, a RecordError, when the disk is
+        full); the caller may retry with the same event.
+        The personal data is sealed (kiosk.seal) before the transaction starts.
         """
+        box, key_id, fmt = self._seal(event.event_id, event.personal)
         try:
             with self._transaction() as conn:
                 cursor = conn.execute(
                     "INSERT OR IGNORE INTO events (event_id, device_id, checkpoint_id, "
                     "person_key, kind, display_name, birth_year, direction, verdict, reason, "
-                    "device_time, mono_ns, boot_id, clock_synced, problems, payload, fields_json, "
-                    "declaration_json) "
+                    "device_time, mono_ns, boot_id, clock_synced, problems, payload_format, "
+                    "sealed, seal_key) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         event.event_id,
@@ -451,9 +640,9 @@ class Store:
                         event.boot_id,
                         int(event.clock_synced),
                         json.dumps(list(event.problems), ensure_ascii=False),
-                        event.payload,
-                        event.fields_json,
-                        event.declaration_json,
+                        fmt,
+                        box,
+                        key_id,
                     ),
                 )
                 if cursor.rowcount == 0:
@@ -477,11 +666,15 @@ class Store:
                         "exit",
                     )
         except sqlite3.Error as exc:
-            raise RecordError(f"event not recorded: {exc}") from exc
+            raise _not_recorded("event", exc) from exc
         self._commits_since_checkpoint += 1
         if self._commits_since_checkpoint >= WAL_COMMITS_INLINE_CHECKPOINT:
-            # Safety net: nobody called checkpoint() between scans; keep the WAL bounded.
-            self.checkpoint()
+            # Safety net: nobody called checkpoint() between scans; keep the WAL bounded. The
+            # event is committed: a checkpoint that fails (a full disk) must not undo "recorded".
+            try:
+                self.checkpoint()
+            except StoreError as exc:
+                log.warning("inline WAL checkpoint failed, the event is committed: %s", exc)
         return RecordResult(seq, event.event_id, already_stored=False)
 
     def auto_checkout(self, cutoff: dt.datetime, instant: Instant, checkpoint_id: str) -> int:
@@ -504,8 +697,8 @@ class Store:
                     cursor = conn.execute(
                         "INSERT INTO events (event_id, device_id, checkpoint_id, person_key, "
                         "kind, display_name, birth_year, direction, verdict, reason, "
-                        "device_time, mono_ns, boot_id, clock_synced) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, 'out', 'admit', ?, ?, ?, ?, ?)",
+                        "device_time, mono_ns, boot_id, clock_synced, payload_format) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, 'out', 'admit', ?, ?, ?, ?, ?, 'none')",
                         (
                             event_id,
                             self.device_id,
@@ -536,7 +729,7 @@ class Store:
                         "auto_checkout",
                     )
         except sqlite3.Error as exc:
-            raise RecordError(f"auto-checkout not recorded: {exc}") from exc
+            raise _not_recorded("auto-checkout", exc) from exc
         return len(open_stays)
 
     def mark_delivered(self, event_ids: Iterable[str], at: dt.datetime) -> int:
@@ -741,12 +934,14 @@ class Store:
         """Like `outbox`, as plain rows for the wire (no datetime parsing: the sync hot path):
         (event_id, seq, checkpoint_id, person_key, kind, display_name, birth_year, direction,
         verdict, reason, device_time ISO text, mono_ns, boot_id, clock_synced 0/1, problems
-        JSON text)."""
+        JSON text, seal_key, sealed box)."""
         return self._conn.execute(
             "SELECT e.event_id, e.seq, e.checkpoint_id, e.person_key, e.kind, e.display_name, "
             "e.birth_year, e.direction, e.verdict, e.reason, e.device_time, e.mono_ns, "
-            "e.boot_id, e.clock_synced, e.problems "
+            "e.boot_id, e.clock_synced, e.problems, e.seal_key, e.sealed "
             "FROM outbox o JOIN events e ON e.seq = o.seq WHERE o.quarantined = 0 "
+            # Held events wait for the authority's key (use_authority_key re-seals them).
+            "AND e.payload_format != 'held' "
             "ORDER BY o.seq LIMIT ?",
             (limit,),
         ).fetchall()
@@ -943,10 +1138,30 @@ class Store:
                     (to_iso(cutoff),),
                 )
             self._conn.execute("PRAGMA incremental_vacuum")
+            # secure_delete zeroed the deleted cells in the database file; the WAL still holds
+            # the pages as they were before: empty it.
+            self.checkpoint(truncate=True)
             log.info(
                 "purge: %d delivered and %d undelivered events removed", delivered, undelivered
             )
+        # Copies made before migrations and CSV exports left in the data folder hold events of
+        # their day (backups from before sealing, in clear): they go with the retention period.
+        self._purge_old_files(self.path.parent / "backups", "*.db*", cutoff)
+        self._purge_old_files(self.path.parent / "exports", "*.csv", cutoff)
         return PurgeResult(delivered, undelivered, cutoff, hard_cutoff)
+
+    @staticmethod
+    def _purge_old_files(folder: Path, pattern: str, cutoff: dt.datetime) -> None:
+        """Remove the files in `folder` matching `pattern` last written before `cutoff`."""
+        if not folder.is_dir():
+            return
+        for path in folder.glob(pattern):
+            try:
+                if dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC) < cutoff:
+                    path.unlink()
+                    log.info("purge: removed the old file %s/%s", folder.name, path.name)
+            except OSError as exc:
+                log.warning("purge: cannot remove %s: %s", path.name, exc.strerror)
 
     def _delete_batches(self, select_sql: str, cutoff_iso: str) -> int:
         total = 0
@@ -960,18 +1175,88 @@ class Store:
                 conn.execute(f"DELETE FROM events WHERE seq IN ({marks})", seqs)  # noqa: S608
                 total += len(seqs)
 
-    def checkpoint(self) -> int:
+    def checkpoint(self, *, truncate: bool = False) -> int:
         """Copy the WAL into the database file (PASSIVE: never waits for readers). Returns the
         WAL frames still not copied (0 when complete).
+
+        `truncate=True` (after sealing or purging) also empties the WAL file, so no old page
+        image of personal data stays in it. It never waits: TRUNCATE holds off writers while it
+        waits for readers, and a reader in another process (`kiosk export`, a backup) would
+        stop recording for up to the busy timeout (measured: 5 s). When a reader is in the way
+        the truncation stays pending and every later checkpoint (Gate.idle) tries it again.
 
         The owner's connection does not checkpoint automatically: a checkpoint fsyncs the
         database file, which would put 10-20 ms on the scan that happens to trigger it. The
         owner calls this between scans (`Gate.idle`); `record` does it inline only after
-        WAL_COMMITS_INLINE_CHECKPOINT commits without one.
+        WAL_COMMITS_INLINE_CHECKPOINT commits without one. Raises StorageFull on a full disk.
         """
-        busy, frames, copied = self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        truncate = truncate or self._truncate_pending
+        mode = "TRUNCATE" if truncate else "PASSIVE"
+        try:
+            if truncate:
+                self._conn.execute("PRAGMA busy_timeout = 0")
+            try:
+                row = self._conn.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
+            finally:
+                if truncate:
+                    self._conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+        except sqlite3.Error as exc:
+            # Copying the WAL grows the database file: it fails on a full disk (StorageFull);
+            # the WAL keeps every committed page, so nothing is lost.
+            if is_storage_full(exc):
+                raise StorageFull(f"WAL checkpoint failed: {exc}") from exc
+            raise
+        busy, frames, copied = row
+        if truncate:
+            self._truncate_pending = bool(busy)
         self._commits_since_checkpoint = 0
         return max(0, int(frames) - int(copied)) if not busy else int(frames)
 
     def integrity_ok(self) -> bool:
         return bool(self._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
+
+    def backup_to(self, target: Path) -> Path:
+        """A consistent copy of the database at `target` (a new file, mode 0600), made with
+        SQLite's online backup API: safe while the kiosk runs and writes, unlike copying the
+        file (which can copy a half-applied WAL). The copy is written under a temporary name,
+        checked (`PRAGMA integrity_check`), flushed to disk and only then renamed, so a USB
+        stick pulled midway never holds a file that looks like a good backup.
+
+        Runs on the owner's thread (it reads through the owner's connection; a scan waits for
+        it, a few hundred ms on a Raspberry Pi for a busy day). Raises StoreError when
+        `target` exists, cannot be written, or the copy fails its check.
+        """
+        target = Path(target)
+        if target.exists():
+            raise StoreError(f"{target} exists already: choose a new file name")
+        partial = target.with_name(target.name + ".partial")
+        try:
+            partial.unlink(missing_ok=True)
+            fd = os.open(partial, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600)
+            os.close(fd)
+            with contextlib.closing(sqlite3.connect(partial)) as dest:
+                self._conn.backup(dest)
+                # The copy is a self-contained file: no WAL beside it on the stick.
+                dest.execute("PRAGMA journal_mode = DELETE")
+                check = dest.execute("PRAGMA integrity_check").fetchone()[0]
+            if check != "ok":
+                raise StoreError(f"the copy at {partial} failed its integrity check: {check}")
+            fd = os.open(partial, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            partial.replace(target)
+            dir_fd = os.open(target.parent, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+        except (OSError, sqlite3.Error, StoreError) as exc:
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
+            if isinstance(exc, StoreError):
+                raise
+            raise StoreError(f"backup to {target} failed: {exc}") from exc
+        log.info("database backed up to %s", target)
+        return target

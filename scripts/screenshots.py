@@ -40,6 +40,7 @@ from kiosk.clock import FakeClock, to_iso
 from kiosk.config import Settings, settings_with
 from kiosk.credentials import Identity
 from kiosk.demo import EXAMPLES
+from kiosk.gate import StorageStatus
 from kiosk.scanner.render import render_empty, render_frame, render_with_corners
 from kiosk.scanner.sources import open_source
 from kiosk.scanner.types import CodeScanned
@@ -47,7 +48,7 @@ from kiosk.store import DB_FILE_NAME
 from kiosk.sync.service import TOKEN_FILE_NAME, write_private
 from kiosk.ui import admin as admin_module
 from kiosk.ui.app import AppParts, build_app
-from kiosk.ui.runner import ScanDone, ScanNotRecorded
+from kiosk.ui.runner import ScanDone, ScanNotRecorded, ScanRequest
 from kiosk.ui.scanner import ScannerBridge, to_qimage
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -355,6 +356,19 @@ class Shooter:
         self.preview(CODES["personal QR (masked)"], seed=5, centred=True)
         self.shows_clock()
         self.shoot("scan-idle")
+
+        # The SD card fills up: first the warning (scans still recorded), then the alarm and
+        # a refused scan. (The states as the gate thread reports them; the real full disk is
+        # tests/ui/test_disk_full_screen.py.)
+        page.set_storage(StorageStatus(free_bytes=60 * 2**20, low=True, full=False))
+        self.shoot("storage-low")
+        page.set_storage(StorageStatus(free_bytes=0, low=True, full=True))
+        self.window._on_not_recorded(
+            ScanNotRecorded(ScanRequest(b"", "camera", 0), "disk full", storage_full=True)
+        )
+        self.shoot("verdict-storage-full")
+        page.set_storage(StorageStatus(free_bytes=2**30, low=False, full=False))
+        page.clear_verdict()
 
         self.camera_lost()
         self.shoot("camera-lost")

@@ -18,6 +18,7 @@ from kiosk.events import Direction, Reason, Verdict
 from kiosk.formats import manual_credential
 from kiosk.gate import Gate
 from kiosk.store import Store
+from tests.conftest import personal_of
 
 CCCD = (
     "079199012345|212345678|Trần Thị Bích Ngọc|15081999|Nữ|"
@@ -29,11 +30,10 @@ PERSONAL = (
 OTHER = "001203012345||Nguyễn Văn An|02032003|Nam|Thôn Đông, Xã Cẩm Yên, Hà Nội|10072021"
 
 
-def _payload(store: Store, event_id: str) -> tuple[bytes | None, str | None]:
-    row = store.db.conn.execute(
-        "SELECT payload, fields_json FROM events WHERE event_id = ?", (event_id,)
-    ).fetchone()
-    return row[0], row[1]
+def _payload(store: Store, event_id: str) -> tuple[bytes | None, dict[str, object] | None]:
+    """The scanned bytes and identity fields as the health authority opens them."""
+    data = personal_of(store, event_id)
+    return (data.payload, data.fields) if data else (None, None)
 
 
 def test_admitted_entry_is_recorded_before_the_verdict_returns(gate: Gate) -> None:
@@ -47,7 +47,7 @@ def test_admitted_entry_is_recorded_before_the_verdict_returns(gate: Gate) -> No
     assert stored[0].kind == "cccd" and stored[0].verdict is Verdict.ADMIT
     payload, fields = _payload(gate.store, outcome.event_id)
     assert payload == (CCCD + "\r\n").encode()  # exactly what was scanned
-    assert fields is not None and json.loads(fields)["full_name"] == "Trần Thị Bích Ngọc"
+    assert fields is not None and fields["full_name"] == "Trần Thị Bích Ngọc"
     assert gate.store.occupancy() == 1 == outcome.occupancy
 
 
@@ -254,10 +254,9 @@ def test_proxy_declaration_is_stored_with_the_event(gate: Gate, clock: FakeClock
         Verdict.REFER,
         Reason.DECLARATION,
     )
-    stored = gate.store.db.conn.execute(
-        "SELECT declaration_json FROM events WHERE event_id = ?", (outcome.event_id,)
-    ).fetchone()[0]
-    assert json.loads(stored) == {
+    data = personal_of(gate.store, outcome.event_id or "")
+    assert data is not None
+    assert data.declaration == {
         "fever": False,
         "cough": True,
         "short_of_breath": False,

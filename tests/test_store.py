@@ -15,7 +15,9 @@ from sqlite_utils import Database
 
 from kiosk.clock import Instant
 from kiosk.events import Direction, NewEvent, Reason, Verdict
+from kiosk.seal import PersonalData
 from kiosk.store import PurgeRefused, Store, StoreVersionError, migrations
+from tests.conftest import personal_of
 
 T0 = dt.datetime(2026, 11, 25, 3, 0, tzinfo=dt.UTC)
 
@@ -48,8 +50,7 @@ def event(
         mono_ns=mono_ns if mono_ns is not None else int((at - T0).total_seconds() * 1e9) + 10**9,
         boot_id=boot_id,
         clock_synced=synced,
-        payload=payload,
-        fields_json=None,
+        personal=PersonalData(payload, None, None) if payload is not None else None,
     )
 
 
@@ -201,8 +202,12 @@ def test_migration_from_an_older_schema_keeps_rows_and_backs_up(tmp_path: Path) 
         assert [e.event_id for e in store.events()] == ["ev-0", "ev-1", "ev-2"]
         assert store.outbox_count() == 3
         assert store.occupancy() == 1 and store.is_inside("id:b")  # stays derived from the log
-        payload = store.db.conn.execute("SELECT payload FROM events WHERE seq = 1").fetchone()[0]
-        assert payload == "Nguyễn".encode()
+        # Rows written in clear before sealing existed are sealed at the upgrade.
+        clear = store.db.conn.execute("SELECT payload FROM events WHERE seq = 1").fetchone()[0]
+        assert clear is None
+        data = personal_of(store, "ev-0")
+        assert data is not None and data.payload == "Nguyễn".encode()
+    assert "Nguyễn".encode() not in path.read_bytes()
     backups = list((tmp_path / "backups").glob("kiosk-*-before-0002_stays.db"))
     assert len(backups) == 1
     with sqlite3.connect(backups[0]) as copy:
@@ -210,6 +215,25 @@ def test_migration_from_an_older_schema_keeps_rows_and_backs_up(tmp_path: Path) 
         assert (
             copy.execute("SELECT name FROM sqlite_master WHERE name = 'stays'").fetchone() is None
         )
+
+
+def test_a_kiosk_restarted_while_migrating_keeps_one_copy_from_before(tmp_path: Path) -> None:
+    path = tmp_path / "kiosk.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrations.apply(Database(conn, execute_plugins=False), stop_before="0002_stays")
+    conn.close()
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    # What earlier attempts left: the copy made before the first pending migration, and a
+    # copy that was being written when the kiosk was killed.
+    first = backups / "kiosk-20261120T010203Z-before-0002_stays.db"
+    sqlite3.connect(first).close()
+    (backups / "kiosk-20261120T010209Z-before-0002_stays.db.partial").write_bytes(b"half")
+    Store.open(path).close()
+    assert sorted(p.name for p in backups.iterdir()) == [
+        first.name,
+        "kiosk-20261120T010209Z-before-0002_stays.db.partial",
+    ]
 
 
 def test_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +80,9 @@ class Kiosk:
         save_settings(new, self.config)
         self.gate.update_settings(new)
 
-    def service(self, batch_size: int = 500) -> SyncService:
+    def service(
+        self, batch_size: int = 500, run_store: Callable[[Any], Any] | None = None
+    ) -> SyncService:
         def client(settings: Settings, token: str | None) -> SyncClient:
             return SyncClient(
                 self.via or settings.server_url,
@@ -95,7 +97,7 @@ class Kiosk:
         return SyncService(
             data_dir=self.data,
             settings=lambda: self.gate.settings,
-            run_store=lambda fn: fn(self.gate.store),
+            run_store=run_store or (lambda fn: fn(self.gate.store)),
             clock=self.clock,
             client_factory=client,
             on_settings=self.gate.update_settings,
@@ -228,6 +230,30 @@ def test_lost_responses_resets_timeouts_and_garbage_deliver_exactly_once(
     stats = json.loads(run_cli(db, "stats").stdout)
     assert stats["duplicates"] > 0, "no lost response was replayed: the harness did not bite"
     assert proxy.counts.get("drop_response", 0) > 0 and proxy.counts.get("reset", 0) > 0
+
+
+def test_a_round_ends_and_fetches_settings_while_scans_keep_coming(
+    kiosk: Kiosk, server: Server, db: Path
+) -> None:
+    kiosk.enroll(server, db)
+    kiosk.scan_many(30)
+    cp = kiosk.gate.settings.checkpoint_id
+    assert run_cli(db, "checkpoint-settings", "--checkpoint", cp, "capacity=123").returncode == 0
+    arriving = iter(range(1000, 3000))  # a round that never ends runs out
+
+    def busy_gate(fn: Callable[[Any], Any]) -> Any:
+        # A busy gate: scans arrive faster than a batch goes out (three between any two
+        # things the sync asks of the store; ~9 per batch of 5).
+        for _ in range(3):
+            kiosk.scan_many(1, start=next(arriving))
+        return fn(kiosk.gate.store)
+
+    report = kiosk.service(batch_size=5, run_store=busy_gate).run_once()
+    assert report.delivered >= 30  # what was waiting when the round began
+    assert report.config_changed and kiosk.gate.settings.capacity == 123
+    assert report.remaining > 0  # the newcomers go in the next round
+    drain(kiosk.service())
+    assert_exactly_once(kiosk, db)
 
 
 def test_413_makes_the_kiosk_send_smaller_batches(kiosk: Kiosk, server: Server, db: Path) -> None:

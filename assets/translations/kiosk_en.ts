@@ -63,47 +63,47 @@
         <translation>Folder</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="377"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="380"/>
         <source>USB: {name}</source>
         <translation>USB: {name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="379"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="382"/>
         <source>Kiosk data folder</source>
         <translation>Kiosk data folder</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="438"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="441"/>
         <source>Today</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="500"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="503"/>
         <source>Personal QR</source>
         <translation>Personal QR</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="503"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="506"/>
         <location filename="../../kiosk/ui/texts.py" line="51"/>
         <source>Vaccine certificate</source>
         <translation>Vaccine certificate</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="504"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="507"/>
         <location filename="../../kiosk/ui/manual.py" line="279"/>
-        <location filename="../../kiosk/ui/scan_page.py" line="243"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="259"/>
         <location filename="../../kiosk/ui/texts.py" line="52"/>
         <source>Manual entry</source>
         <translation>Manual entry</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="505"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="508"/>
         <location filename="../../kiosk/ui/texts.py" line="53"/>
         <source>Venue code</source>
         <translation>Venue code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="506"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="509"/>
         <location filename="../../kiosk/ui/texts.py" line="54"/>
         <source>Unknown code</source>
         <translation>Unknown code</translation>
@@ -496,68 +496,68 @@
         <translation>Temporarily out of service, please call the site manager</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="100"/>
+        <location filename="../../kiosk/ui/main_window.py" line="102"/>
         <source>Camera: starting</source>
         <translation>Camera: starting</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="152"/>
+        <location filename="../../kiosk/ui/main_window.py" line="157"/>
         <source>Hold the code closer</source>
         <translation>Hold the code closer</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="152"/>
+        <location filename="../../kiosk/ui/main_window.py" line="157"/>
         <source>Hold the code still</source>
         <translation>Hold the code still</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="154"/>
+        <location filename="../../kiosk/ui/main_window.py" line="159"/>
         <source>Increase the phone&apos;s screen brightness</source>
         <translation>Increase the phone&apos;s screen brightness</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="159"/>
+        <location filename="../../kiosk/ui/main_window.py" line="166"/>
         <source>Camera disconnected</source>
         <translation>Camera disconnected</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="162"/>
+        <location filename="../../kiosk/ui/main_window.py" line="170"/>
         <source>Camera OK</source>
         <translation>Camera OK</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="165"/>
+        <location filename="../../kiosk/ui/main_window.py" line="174"/>
         <source>Camera shows nothing (covered?)</source>
         <translation>Camera shows nothing (covered?)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="222"/>
+        <location filename="../../kiosk/ui/main_window.py" line="231"/>
         <source>Offline (not enrolled)</source>
         <translation>Offline (not enrolled)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="225"/>
+        <location filename="../../kiosk/ui/main_window.py" line="234"/>
         <source>Needs re-enrollment</source>
         <translation>Needs re-enrollment</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="227"/>
+        <location filename="../../kiosk/ui/main_window.py" line="236"/>
         <source>{n} waiting to send</source>
         <translation>{n} waiting to send</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="229"/>
-        <location filename="../../kiosk/ui/main_window.py" line="233"/>
+        <location filename="../../kiosk/ui/main_window.py" line="238"/>
+        <location filename="../../kiosk/ui/main_window.py" line="242"/>
         <source>Offline</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="233"/>
+        <location filename="../../kiosk/ui/main_window.py" line="242"/>
         <source>Online</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="234"/>
+        <location filename="../../kiosk/ui/main_window.py" line="243"/>
         <source>last synced {n} min ago</source>
         <translation>last synced {n} min ago</translation>
     </message>
@@ -678,7 +678,7 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/pin.py" line="271"/>
-        <location filename="../../kiosk/ui/scan_page.py" line="244"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="260"/>
         <source>Administration</source>
         <translation>Administration</translation>
     </message>
@@ -749,37 +749,37 @@
         <translation>The PIN could not be saved: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="240"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="256"/>
         <source>DEMO MODE</source>
         <translation>DEMO MODE</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="245"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="261"/>
         <source>Tiếng Việt</source>
         <translation>Tiếng Việt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="253"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="270"/>
         <source>Put the QR code in the frame</source>
         <translation>Put the QR code in the frame</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="266"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="287"/>
         <source>Inside now: {n}</source>
         <translation>Inside now: {n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="273"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="294"/>
         <source>Today: in {n} · out {m}</source>
         <translation>Today: in {n} · out {m}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="278"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="299"/>
         <source>Clock not synchronised</source>
         <translation>Clock not synchronised</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="289"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="328"/>
         <source>No sound device</source>
         <translation>No sound device</translation>
     </message>
@@ -901,14 +901,29 @@
         <translation>Entry not allowed</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="136"/>
+        <location filename="../../kiosk/ui/texts.py" line="138"/>
+        <source>Storage is full. Please call the site manager</source>
+        <translation>Storage is full. Please call the site manager</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="140"/>
+        <source>The record could not be saved. Please try again or call the site manager</source>
+        <translation>The record could not be saved. Please try again or call the site manager</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="142"/>
         <source>NOT RECORDED</source>
         <translation>NOT RECORDED</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="137"/>
-        <source>The record could not be saved. Please try again or call the site manager</source>
-        <translation>The record could not be saved. Please try again or call the site manager</translation>
+        <location filename="../../kiosk/ui/texts.py" line="148"/>
+        <source>Storage full: scans are NOT recorded. Call the site manager</source>
+        <translation>Storage full: scans are NOT recorded. Call the site manager</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="150"/>
+        <source>Storage almost full: call the site manager</source>
+        <translation>Storage almost full: call the site manager</translation>
     </message>
     <message>
         <source>Minutes together</source>

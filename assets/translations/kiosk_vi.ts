@@ -63,47 +63,47 @@
         <translation>Thư mục</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="377"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="380"/>
         <source>USB: {name}</source>
         <translation>USB: {name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="379"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="382"/>
         <source>Kiosk data folder</source>
         <translation>Thư mục dữ liệu của máy</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="438"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="441"/>
         <source>Today</source>
         <translation>Hôm nay</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="500"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="503"/>
         <source>Personal QR</source>
         <translation>QR cá nhân</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="503"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="506"/>
         <location filename="../../kiosk/ui/texts.py" line="51"/>
         <source>Vaccine certificate</source>
         <translation>Hộ chiếu vắc-xin</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="504"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="507"/>
         <location filename="../../kiosk/ui/manual.py" line="279"/>
-        <location filename="../../kiosk/ui/scan_page.py" line="243"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="259"/>
         <location filename="../../kiosk/ui/texts.py" line="52"/>
         <source>Manual entry</source>
         <translation>Nhập thủ công</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="505"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="508"/>
         <location filename="../../kiosk/ui/texts.py" line="53"/>
         <source>Venue code</source>
         <translation>Mã địa điểm</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="506"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="509"/>
         <location filename="../../kiosk/ui/texts.py" line="54"/>
         <source>Unknown code</source>
         <translation>Mã không xác định</translation>
@@ -496,68 +496,68 @@
         <translation>Tạm ngừng phục vụ, vui lòng gọi quản lý</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="100"/>
+        <location filename="../../kiosk/ui/main_window.py" line="102"/>
         <source>Camera: starting</source>
         <translation>Camera: đang khởi động</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="152"/>
+        <location filename="../../kiosk/ui/main_window.py" line="157"/>
         <source>Hold the code closer</source>
         <translation>Đưa mã lại gần hơn</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="152"/>
+        <location filename="../../kiosk/ui/main_window.py" line="157"/>
         <source>Hold the code still</source>
         <translation>Giữ yên mã</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="154"/>
+        <location filename="../../kiosk/ui/main_window.py" line="159"/>
         <source>Increase the phone&apos;s screen brightness</source>
         <translation>Tăng độ sáng màn hình điện thoại</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="159"/>
+        <location filename="../../kiosk/ui/main_window.py" line="166"/>
         <source>Camera disconnected</source>
         <translation>Mất kết nối camera</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="162"/>
+        <location filename="../../kiosk/ui/main_window.py" line="170"/>
         <source>Camera OK</source>
         <translation>Camera: bình thường</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="165"/>
+        <location filename="../../kiosk/ui/main_window.py" line="174"/>
         <source>Camera shows nothing (covered?)</source>
         <translation>Camera không thấy gì (bị che?)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="222"/>
+        <location filename="../../kiosk/ui/main_window.py" line="231"/>
         <source>Offline (not enrolled)</source>
         <translation>Ngoại tuyến (chưa đăng ký)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="225"/>
+        <location filename="../../kiosk/ui/main_window.py" line="234"/>
         <source>Needs re-enrollment</source>
         <translation>Cần đăng ký lại thiết bị</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="227"/>
+        <location filename="../../kiosk/ui/main_window.py" line="236"/>
         <source>{n} waiting to send</source>
         <translation>{n} lượt chờ gửi</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="229"/>
-        <location filename="../../kiosk/ui/main_window.py" line="233"/>
+        <location filename="../../kiosk/ui/main_window.py" line="238"/>
+        <location filename="../../kiosk/ui/main_window.py" line="242"/>
         <source>Offline</source>
         <translation>Ngoại tuyến</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="233"/>
+        <location filename="../../kiosk/ui/main_window.py" line="242"/>
         <source>Online</source>
         <translation>Trực tuyến</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="234"/>
+        <location filename="../../kiosk/ui/main_window.py" line="243"/>
         <source>last synced {n} min ago</source>
         <translation>đồng bộ lần cuối {n} phút trước</translation>
     </message>
@@ -678,7 +678,7 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/pin.py" line="271"/>
-        <location filename="../../kiosk/ui/scan_page.py" line="244"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="260"/>
         <source>Administration</source>
         <translation>Quản trị</translation>
     </message>
@@ -749,37 +749,37 @@
         <translation>Chưa lưu được mã PIN: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="240"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="256"/>
         <source>DEMO MODE</source>
         <translation>CHẾ ĐỘ THỬ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="245"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="261"/>
         <source>Tiếng Việt</source>
         <translation>English</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="253"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="270"/>
         <source>Put the QR code in the frame</source>
         <translation>Đưa mã QR vào khung</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="266"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="287"/>
         <source>Inside now: {n}</source>
         <translation>Đang ở bên trong: {n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="273"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="294"/>
         <source>Today: in {n} · out {m}</source>
         <translation>Hôm nay: vào {n} · ra {m}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="278"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="299"/>
         <source>Clock not synchronised</source>
         <translation>Đồng hồ chưa được đồng bộ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="289"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="328"/>
         <source>No sound device</source>
         <translation>Không có loa</translation>
     </message>
@@ -901,14 +901,29 @@
         <translation>Chưa thể vào</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="136"/>
+        <location filename="../../kiosk/ui/texts.py" line="138"/>
+        <source>Storage is full. Please call the site manager</source>
+        <translation>Bộ nhớ đã đầy. Vui lòng gọi quản lý</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="140"/>
+        <source>The record could not be saved. Please try again or call the site manager</source>
+        <translation>Chưa lưu được lượt này. Vui lòng thử lại hoặc gọi quản lý</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="142"/>
         <source>NOT RECORDED</source>
         <translation>CHƯA GHI NHẬN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="137"/>
-        <source>The record could not be saved. Please try again or call the site manager</source>
-        <translation>Chưa lưu được lượt này. Vui lòng thử lại hoặc gọi quản lý</translation>
+        <location filename="../../kiosk/ui/texts.py" line="148"/>
+        <source>Storage full: scans are NOT recorded. Call the site manager</source>
+        <translation>Bộ nhớ đã đầy: KHÔNG ghi nhận được lượt quét. Vui lòng gọi quản lý</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="150"/>
+        <source>Storage almost full: call the site manager</source>
+        <translation>Bộ nhớ sắp đầy, vui lòng gọi quản lý</translation>
     </message>
 </context>
 </TS>

@@ -5,6 +5,8 @@ the field that is wrong. Qt-free, no I/O.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +16,11 @@ MAX_BATCH_EVENTS = 1000
 MAX_BODY_BYTES = 4 * 1024 * 1024  # uncompressed
 CLOCK_FLAG_THRESHOLD_S = 300
 
+# A sealed box holds at most a 16 KB payload plus the parsed fields, as base64.
+MAX_SEALED_CHARS = 64 * 1024
+
+# Settings the server sends for the whole deployment (not editable per checkpoint).
+DEPLOYMENT_SETTINGS = ("authority_public_key",)
 # Settings the central server manages for a checkpoint (the rest stay local to the kiosk).
 SERVER_SETTINGS = (
     "checkpoint_name",
@@ -90,10 +97,22 @@ class EventPayload:
     boot_id: str
     clock_synced: bool
     problems: tuple[str, ...] = ()
+    # The personal data sealed to the health authority's key (kiosk.seal), base64, and the id
+    # of the key it is sealed to. Only the authority's private key opens it.
+    seal_key: str | None = None
+    sealed: str | None = None
 
     @classmethod
     def from_json(cls, data: Any) -> EventPayload:
         problems = _get(data, "problems", list, optional=True) or []
+        sealed = _get(data, "sealed", str, optional=True)
+        if sealed is not None:
+            if len(sealed) > MAX_SEALED_CHARS:
+                raise ProtocolError(f"sealed: longer than {MAX_SEALED_CHARS} characters")
+            try:
+                base64.b64decode(sealed, validate=True)
+            except (binascii.Error, ValueError) as exc:
+                raise ProtocolError("sealed: not base64") from exc
         if not all(isinstance(p, str) for p in problems):
             raise ProtocolError("problems: expected a list of text")
         direction = _get(data, "direction", str)
@@ -118,6 +137,8 @@ class EventPayload:
             boot_id=_get(data, "boot_id", str),
             clock_synced=_get(data, "clock_synced", bool),
             problems=tuple(problems),
+            seal_key=_get(data, "seal_key", str, optional=True),
+            sealed=sealed,
         )
 
 

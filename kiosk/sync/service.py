@@ -30,9 +30,15 @@ from kiosk.config import Settings, validate
 from kiosk.formats import TrustList
 from kiosk.formats.dcc import TrustListError
 from kiosk.gate import SECRET_FILE_NAME, TRUST_LIST_FILE_NAME
+from kiosk.seal import PublicKey
 from kiosk.store import Store
 from kiosk.sync.client import AuthError, SyncClient, SyncError, TooLarge, TransientError
-from kiosk.sync.protocol import SERVER_SETTINGS, STATUS_DUPLICATE, EventPayload
+from kiosk.sync.protocol import (
+    DEPLOYMENT_SETTINGS,
+    SERVER_SETTINGS,
+    STATUS_DUPLICATE,
+    EventPayload,
+)
 
 log = logging.getLogger(__name__)
 
@@ -121,10 +127,11 @@ def read_token(data_dir: Path) -> str | None:
 def payload_of(row: tuple[Any, ...]) -> EventPayload:
     """The wire form of a `Store.outbox_rows` row (same column order as EventPayload)."""
     (event_id, seq, checkpoint, person, kind, name, year, direction, verdict, reason, time,
-     mono, boot, synced, problems) = row  # fmt: skip
+     mono, boot, synced, problems, seal_key, sealed) = row  # fmt: skip
     return EventPayload(
         event_id, seq, checkpoint, person, kind, name, year, direction, verdict, reason, time,
-        mono, boot, bool(synced), tuple(json.loads(problems)),
+        mono, boot, bool(synced), tuple(json.loads(problems)), seal_key,
+        base64.b64encode(sealed).decode("ascii") if sealed is not None else None,
     )  # fmt: skip
 
 
@@ -132,7 +139,7 @@ def server_settings(current: Settings, received: dict[str, Any]) -> Settings:
     """`current` with the server-managed keys the server sent (others ignored). Raises
     ConfigError when the server sends a bad value: better keep the old settings than guess."""
     values = {k: getattr(current, k) for k in current.__dataclass_fields__}
-    for key in SERVER_SETTINGS:
+    for key in (*SERVER_SETTINGS, *DEPLOYMENT_SETTINGS):
         if key in received:
             values[key] = received[key]
     return validate(values)
@@ -190,6 +197,11 @@ class SyncService:
             raise AuthError("not enrolled (run `kiosk enroll URL CODE`)")
         client = self._client_factory(settings, token)
         attempt_at = self._clock.now().utc
+        if settings.authority_public_key:
+            # Held personal data is re-sealed to the authority's key before anything is sent
+            # (the outbox skips held events): a box the server cannot open is never delivered.
+            key = PublicKey.from_text(settings.authority_public_key)
+            self._run_store(lambda s: s.use_authority_key(key))
         try:
             delivered, replayed, quarantined = self._deliver(client)
             config_changed = self._fetch_config(client, settings)
@@ -226,13 +238,18 @@ class SyncService:
         )
 
     def _deliver(self, client: SyncClient) -> tuple[int, int, int]:
-        """Send the outbox in batches until it is empty. Returns (delivered, replayed,
-        quarantined). Raises the SyncError kinds; what was marked before stays marked."""
+        """Send the outbox in batches, up to what it held when the round began. Returns
+        (delivered, replayed, quarantined). Raises the SyncError kinds; what was marked before
+        stays marked."""
         device_id = self._run_store(lambda s: s.device_id)
         batch_size = self.batch_size
         delivered = replayed = quarantined = 0
-        while True:
-            rows = self._run_store(partial(Store.outbox_rows, limit=batch_size))
+        # A round sends what was waiting when it started (and no more): under a steady stream
+        # of scans it would otherwise never end, and the settings, status list and trust list
+        # downloads after it would never run. The next round follows at the backlog interval.
+        budget = self._run_store(lambda s: s.outbox_count())
+        while budget > 0:
+            rows = self._run_store(partial(Store.outbox_rows, limit=min(batch_size, budget)))
             if not rows:
                 return delivered, replayed, quarantined
             events = [payload_of(row) for row in rows]
@@ -254,7 +271,9 @@ class SyncService:
                     partial(Store.quarantine, event_id=events[0].event_id, error="too large")
                 )
                 quarantined += 1
+                budget -= 1
                 continue
+            budget -= len(rows)
             after = self._clock.now()
             self._record_offset(answer.server_time, before.utc, after.utc, before.boot_id)
             ok = [r.event_id for r in answer.results if r.delivered]
@@ -279,6 +298,7 @@ class SyncService:
             if not ok and not bad:
                 # The server answered for none of them: do not spin; try again next round.
                 raise TransientError("the server acknowledged none of the events sent")
+        return delivered, replayed, quarantined
 
     def _record_offset(
         self, server_time: str, before: dt.datetime, after: dt.datetime, boot_id: str

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.export import MEDIA_PATTERNS, ExportFolder, export_folders
+from kiosk.ui.labels import PlainLabel
 from kiosk.ui.texts import BLUE, GREEN, RED, tr
 
 log = logging.getLogger(__name__)
@@ -182,7 +183,7 @@ def big_button(
 
 
 def title_label(text: str = "") -> QLabel:
-    label = QLabel(text)
+    label = PlainLabel(text)
     label.setStyleSheet(f"font-size: {TITLE_FONT_PX}px; font-weight: bold;")
     label.setWordWrap(True)
     return label
@@ -310,7 +311,7 @@ class FolderPicker(QWidget):
         super().__init__(parent)
         self._data_dir = data_dir
         self._patterns = tuple(media_patterns)
-        self.label = QLabel()
+        self.label = PlainLabel()
         self.path = QLineEdit()
         self.refresh_button = big_button()
         self.refresh_button.clicked.connect(self.refresh)

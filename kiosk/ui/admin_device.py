@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.config import KEYS, ConfigError, Settings, settings_with
 from kiosk.credentials import PersonKeyer
@@ -32,6 +32,7 @@ from kiosk.ui.admin_common import (
     set_invalid,
     title_label,
 )
+from kiosk.ui.labels import PlainLabel
 from kiosk.ui.runner import GateRunner
 from kiosk.ui.state import SettingsHolder
 from kiosk.ui.texts import GREEN, tr
@@ -71,16 +72,16 @@ class DevicePanel(QWidget):
         self.facts = QFormLayout()
         self.facts.setVerticalSpacing(10)
         self.facts.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        self.values = {key: QLabel() for key in ("checkpoint", "device", "server", "waiting")}
-        self.names = {key: QLabel() for key in self.values}
+        self.values = {key: PlainLabel() for key in ("checkpoint", "device", "server", "waiting")}
+        self.names = {key: PlainLabel() for key in self.values}
         for key, value in self.values.items():
             value.setWordWrap(True)
             self.facts.addRow(self.names[key], value)
         self.enroll_title = title_label()
         self.url = QLineEdit()
         self.code = QLineEdit()
-        self.url_label = QLabel()
-        self.code_label = QLabel()
+        self.url_label = PlainLabel()
+        self.code_label = PlainLabel()
         form = QFormLayout()
         form.setVerticalSpacing(10)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)

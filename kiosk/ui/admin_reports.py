@@ -42,6 +42,7 @@ from kiosk.ui.admin_common import (
     title_label,
 )
 from kiosk.ui.chart import HourlyChart
+from kiosk.ui.labels import PlainLabel
 from kiosk.ui.runner import GateRunner
 from kiosk.ui.state import SettingsHolder
 from kiosk.ui.texts import BLUE, tr
@@ -80,11 +81,11 @@ class ReportsPanel(QWidget):
         self._numbers = QGridLayout()
         self._numbers.setHorizontalSpacing(28)
         for key in NUMBERS:
-            name, value = QLabel(), QLabel()
+            name, value = PlainLabel(), PlainLabel()
             name.setWordWrap(True)
             value.setStyleSheet("font-size: 34px; font-weight: bold;")
             self.numbers[key] = (name, value)
-        self.chart_title = QLabel()
+        self.chart_title = PlainLabel()
         self.chart_title.setStyleSheet("font-weight: bold;")
         self.chart = HourlyChart()
         self.kinds = table(5)

@@ -35,6 +35,7 @@ from kiosk.ui.admin_common import (
     set_invalid,
     title_label,
 )
+from kiosk.ui.labels import PlainLabel
 from kiosk.ui.state import SettingsHolder
 from kiosk.ui.texts import GREEN, gate_mode_name, kind_name, tr
 
@@ -76,9 +77,9 @@ class SettingsPanel(QWidget):
         self.auto_checkout.setFixedWidth(160)
         self.retention = Stepper(1, 3650)
         self.hints = {
-            "capacity": QLabel(),
-            "auto_checkout_time": QLabel(),
-            "duplicate_window_s": QLabel(),
+            "capacity": PlainLabel(),
+            "auto_checkout_time": PlainLabel(),
+            "duplicate_window_s": PlainLabel(),
         }
         for hint in self.hints.values():
             hint.setStyleSheet("color: #546e7a;")
@@ -109,7 +110,7 @@ class SettingsPanel(QWidget):
             ("retention_days", self.retention),
         ]
         for key, widget in rows:
-            label = QLabel()
+            label = PlainLabel()
             label.setWordWrap(True)
             self._labels[key] = label
             self.form.addRow(label, widget)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.clock import Clock
 from kiosk.export import EXPORTS_DIR_NAME, MEDIA_PATTERNS, write_overlaps_csv
@@ -40,6 +40,7 @@ from kiosk.ui.admin_common import (
     table,
     title_label,
 )
+from kiosk.ui.labels import PlainLabel
 from kiosk.ui.runner import GateRunner
 from kiosk.ui.state import SettingsHolder
 from kiosk.ui.texts import BLUE, GREEN, kind_name, tr
@@ -94,8 +95,8 @@ class TracePanel(QWidget):
         for field in (self.date_from, self.date_to):
             field.setFixedWidth(160)
             field.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.labels = {key: QLabel() for key in ("code", "margin", "period")}
-        self.summary = QLabel()
+        self.labels = {key: PlainLabel() for key in ("code", "margin", "period")}
+        self.summary = PlainLabel()
         self.summary.setWordWrap(True)
         self.summary.setStyleSheet("font-weight: bold;")
         self.results = table(5)
@@ -111,7 +112,7 @@ class TracePanel(QWidget):
         code_row.addWidget(self.search_button)
         period = QHBoxLayout()
         period.addWidget(self.date_from)
-        period.addWidget(QLabel("–"))
+        period.addWidget(PlainLabel("–"))
         period.addWidget(self.date_to)
         period.addStretch(1)
         grid = QGridLayout()

@@ -26,10 +26,11 @@ from kiosk.config import (
     settings_with,
 )
 from kiosk.gate import Gate
+from kiosk.safelog import SafeFormatter
 from kiosk.scanner.sources import open_source
 from kiosk.scanner.types import FrameSource, SpecError
 from kiosk.sync.client import SyncError
-from kiosk.sync.protocol import SERVER_SETTINGS
+from kiosk.sync.protocol import DEPLOYMENT_SETTINGS, SERVER_SETTINGS
 from kiosk.sync.scheduler import SyncScheduler
 from kiosk.sync.service import SyncReport, SyncService, SyncStatus, read_token
 
@@ -66,14 +67,16 @@ def choose_source(requested: str) -> tuple[str, bool]:
 
 
 def setup_logging(data_dir: Path, verbose: bool) -> None:
-    """Logging configured once: a rotating file in the data directory, and stderr. Log lines
-    never hold a full ID number, a name or a raw payload (the code logs keys and reasons)."""
+    """Logging configured once: a rotating file in the data directory (mode 0600 under the
+    umask `main` sets), and stderr. Log lines never hold a full ID number, a name or a raw
+    payload (the code logs keys and reasons; tracebacks leave exception messages out)."""
     logs = data_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True, mode=0o700)
     file_handler = logging.handlers.RotatingFileHandler(
         logs / "kiosk.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"
     )
-    formatter = logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s")
+    # Tracebacks without exception messages: a message may quote a payload (kiosk.safelog).
+    formatter = SafeFormatter()
     file_handler.setFormatter(formatter)
     stream = logging.StreamHandler()
     stream.setFormatter(formatter)
@@ -302,7 +305,7 @@ def build_app(
     def settings_from_server(new: Settings) -> None:
         # Only the server-managed keys, merged onto the settings as they are NOW: the round
         # started earlier, and a local change made meanwhile (language, source, PIN) stays.
-        keys = (*SERVER_SETTINGS, "checkpoint_id")
+        keys = (*SERVER_SETTINGS, *DEPLOYMENT_SETTINGS, "checkpoint_id")
         merged = settings_with(holder.current(), **{k: getattr(new, k) for k in keys})
         if merged != holder.current():
             holder.apply(merged)
@@ -373,10 +376,16 @@ def run(settings: Settings, config_path: Path, data_dir: Path, args: argparse.Na
         window.show()
     else:
         window.showFullScreen()
+    from kiosk.ui.watchdog import SystemdWatchdog
+
+    # Under systemd (#7): READY=1 once on screen, WATCHDOG=1 from the GUI thread's timer.
+    watchdog = SystemdWatchdog(parts.app)
+    watchdog.start()
     log.info("kiosk running: source %s%s", parts.source_spec, " (demo)" if parts.demo else "")
     try:
         code = parts.app.exec()
     finally:
+        watchdog.stop()
         parts.stop()
     return int(code)
 

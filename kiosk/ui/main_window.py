@@ -11,13 +11,14 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QImage, QKeyEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.clock import Clock
 from kiosk.config import Settings
 from kiosk.scanner.types import CodeScanned
 from kiosk.scanner.wedge import KeyboardWedge
 from kiosk.sync.service import SyncStatus
+from kiosk.ui.labels import PlainLabel
 from kiosk.ui.runner import GateRunner, ManualEntry, ScanDone, ScanNotRecorded, ScanRequest
 from kiosk.ui.scan_page import ScanPage
 from kiosk.ui.sounds import Sounds
@@ -35,7 +36,7 @@ class OutOfService(QWidget):
         super().__init__(parent)
         self.setStyleSheet(f"background: {RED}; color: white;")
         layout = QVBoxLayout(self)
-        self.label = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.label = PlainLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         self.label.setWordWrap(True)
         font = self.label.font()
         font.setPixelSize(40)
@@ -92,12 +93,15 @@ class MainWindow(QMainWindow):
         runner.scanned.connect(self._on_scanned)
         runner.not_recorded.connect(self._on_not_recorded)
         runner.counters_changed.connect(self.scan_page.set_counters)
+        runner.storage_changed.connect(self.scan_page.set_storage)
         runner.failed.connect(self.show_out_of_service)
 
         self.scan_page.set_checkpoint(settings().checkpoint_name)
         self.scan_page.set_gate_mode(runner.gate_mode)
         self.scan_page.set_sound_state(sounds.available)
         self._camera_ok = False
+        # Black frames still come with previews: only the worker's CameraRestored ends that.
+        self._camera_blank = False
         self.scan_page.set_camera_state(tr("Camera: starting"), ok=True)
         self.out_of_service_s = OUT_OF_SERVICE_S
         self._back_in_service = QTimer(self)
@@ -139,14 +143,14 @@ class MainWindow(QMainWindow):
         self.sounds.play(view.sound)
 
     def _on_not_recorded(self, failure: ScanNotRecorded) -> None:
-        view = not_recorded_view()
+        view = not_recorded_view(storage_full=failure.storage_full)
         self.scan_page.show_verdict(view, seconds=self._settings().verdict_display_s)
         self.sounds.play(view.sound)
 
     # -- camera -------------------------------------------------------------------------------
 
     def on_preview(self, image: QImage) -> None:
-        if not self._camera_ok:
+        if not self._camera_ok and not self._camera_blank:
             # Frames arrive: the camera works (the worker reports "restored" only after a loss).
             self.on_camera_restored()
         if self.pages.currentWidget() is self.scan_page and not self.scan_page.showing_verdict:
@@ -166,10 +170,12 @@ class MainWindow(QMainWindow):
 
     def on_camera_restored(self) -> None:
         self._camera_ok = True
+        self._camera_blank = False
         self.scan_page.set_camera_state(tr("Camera OK"), ok=True)
 
     def on_camera_blank(self) -> None:
         self._camera_ok = False
+        self._camera_blank = True
         self.scan_page.set_camera_state(tr("Camera shows nothing (covered?)"), ok=False)
 
     # -- pages --------------------------------------------------------------------------------

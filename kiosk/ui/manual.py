@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
@@ -44,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.events import Declaration
+from kiosk.ui.labels import PlainLabel
 from kiosk.ui.runner import ManualEntry
 from kiosk.ui.texts import AMBER, GREEN, RED, tr
 
@@ -94,7 +94,7 @@ class YesNo(QWidget):
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.label = QLabel()
+        self.label = PlainLabel()
         self.label.setWordWrap(True)
         self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.yes = QPushButton()
@@ -142,7 +142,7 @@ class ManualEntryPage(QWidget):
         root.setContentsMargins(0, 0, 0, 0)
         root.setSpacing(0)
 
-        self.title = QLabel()
+        self.title = PlainLabel()
         self.title.setObjectName("title")
         root.addWidget(self.title)
 
@@ -191,7 +191,7 @@ class ManualEntryPage(QWidget):
         )
         self.birth_year.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
         self.fields = (self.name, self.id_number, self.phone, self.birth_year)
-        self.field_labels = [QLabel() for _ in self.fields]
+        self.field_labels = [PlainLabel() for _ in self.fields]
         for row, (label, field) in enumerate(zip(self.field_labels, self.fields, strict=True)):
             label.setBuddy(field)
             field.setMinimumHeight(48)
@@ -212,7 +212,7 @@ class ManualEntryPage(QWidget):
         declaration = QVBoxLayout()
         declaration.setSpacing(4)
         header = QHBoxLayout()
-        self.declaration_title = QLabel()
+        self.declaration_title = PlainLabel()
         self.declaration_title.setObjectName("section")
         self.declaration_taken = QPushButton()
         self.declaration_taken.setObjectName("taken")
@@ -229,7 +229,7 @@ class ManualEntryPage(QWidget):
             question.answered.connect(lambda: self.declaration_taken.setChecked(True))
             declaration.addWidget(question)
             self.questions[field] = question
-        self.declaration_hint = QLabel()
+        self.declaration_hint = PlainLabel()
         self.declaration_hint.setObjectName("hint")
         self.declaration_hint.setWordWrap(True)
         declaration.addWidget(self.declaration_hint)
@@ -242,7 +242,7 @@ class ManualEntryPage(QWidget):
         # scrolling part so that they are always in sight.
         actions = QHBoxLayout()
         actions.setContentsMargins(16, 6, 16, 6)
-        self.problems = QLabel()
+        self.problems = PlainLabel()
         self.problems.setObjectName("problems")
         self.problems.setWordWrap(True)
         self.problems.setVisible(False)

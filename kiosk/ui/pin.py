@@ -17,7 +17,6 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -36,6 +35,7 @@ from kiosk.pin import (
     verify_pin,
 )
 from kiosk.ui.admin_common import Background, Message, big_button, title_label
+from kiosk.ui.labels import PlainLabel
 from kiosk.ui.runner import GateRunner
 from kiosk.ui.state import SettingsHolder
 from kiosk.ui.texts import GREEN, tr
@@ -58,7 +58,7 @@ class PinPad(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._digits = ""
         self._typed_other = False  # a key that is not a digit was typed since the last clear
-        self.display = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.display = PlainLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         self.display.setMinimumHeight(KEY_PX)
         self.display.setMinimumWidth(300)
         self.display.setStyleSheet(
@@ -182,7 +182,7 @@ class PinScreen(QWidget):
         self._first = ""
 
         self.title = title_label()
-        self.prompt = QLabel()
+        self.prompt = PlainLabel()
         self.prompt.setWordWrap(True)
         self.prompt.setStyleSheet("font-size: 26px;")
         self.pad = PinPad()

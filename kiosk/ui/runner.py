@@ -27,8 +27,8 @@ from kiosk.config import Settings
 from kiosk.credentials import Credential
 from kiosk.events import Declaration, Direction
 from kiosk.formats import manual_credential, parse
-from kiosk.gate import Gate, ScanOutcome
-from kiosk.store import RecordError, Store
+from kiosk.gate import Gate, ScanOutcome, StorageStatus
+from kiosk.store import RecordError, StorageFull, Store
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,8 @@ class ScanDone:
 @dataclass(frozen=True, slots=True)
 class ScanNotRecorded:
     request: ScanRequest
-    message: str
+    message: str  # for the log; never shown (it may name SQLite's error)
+    storage_full: bool = False  # refused because the disk is full: the screen says so
 
 
 def today_bounds(settings: Settings, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
@@ -90,6 +91,7 @@ class GateRunner(QObject):
     not_recorded = Signal(object)  # ScanNotRecorded: show "not recorded", never a verdict
     counters_changed = Signal(object)  # Counters
     failed = Signal(str)  # an unexpected error on the gate thread (already logged)
+    storage_changed = Signal(object)  # StorageStatus: free space low / full / fine again
 
     def __init__(self, gate: Gate, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -102,12 +104,14 @@ class GateRunner(QObject):
         self._idle.setInterval(IDLE_EVERY_MS)
         self._idle.timeout.connect(self._submit_idle)
         self._idle_pending = False
+        self._storage: StorageStatus | None = None  # the last one emitted (gate thread)
 
     # -- lifecycle ----------------------------------------------------------------------------
 
     def start(self) -> None:
         self._idle.start()
         self.refresh_counters()
+        self._executor.submit(self._check_storage)  # a low disk is shown from the start
 
     def shutdown(self) -> None:
         """Finish queued work, then close the database (blocks the caller until done)."""
@@ -193,15 +197,31 @@ class GateRunner(QObject):
                 )
         except RecordError as exc:
             log.error("scan not recorded: %s", exc)
-            self.not_recorded.emit(ScanNotRecorded(request, str(exc)))
+            full = isinstance(exc, StorageFull)
+            self.not_recorded.emit(ScanNotRecorded(request, str(exc), storage_full=full))
+            self._emit_storage()
             return
         except Exception as exc:  # a bug must not kill the gate thread: report, keep going
-            log.exception("scan failed")
+            # The message of an exception in the scan path may quote the payload or a name: the
+            # kiosk's log handlers (kiosk.safelog.SafeFormatter) write its type and frames only.
+            log.error("scan failed: %s", type(exc).__name__, exc_info=exc)
             self.not_recorded.emit(ScanNotRecorded(request, type(exc).__name__))
             self.failed.emit(type(exc).__name__)
             return
         self.scanned.emit(ScanDone(request, outcome))
         self._emit_counters()
+        self._emit_storage()
+
+    def _check_storage(self) -> None:
+        self._gate.check_storage(force=True)
+        self._emit_storage()
+
+    def _emit_storage(self) -> None:
+        """Emit the gate's storage status when it changed since the last one emitted."""
+        status = self._gate.storage
+        if self._storage is None or status.level != self._storage.level:
+            self._storage = status
+            self.storage_changed.emit(status)
 
     def _emit_counters(self) -> None:
         gate = self._gate
@@ -229,7 +249,12 @@ class GateRunner(QObject):
 
     def _run_idle(self) -> None:
         try:
-            closed = self._gate.housekeeping()
+            try:
+                closed = self._gate.housekeeping()
+            except StorageFull:
+                # Logged by the gate and shown (storage_changed); idle() below still measures
+                # the free space, so the screen recovers by itself once there is room.
+                closed = 0
             self._gate.idle()
             if closed:
                 self._emit_counters()
@@ -238,3 +263,4 @@ class GateRunner(QObject):
             self.failed.emit(type(exc).__name__)
         finally:
             self._idle_pending = False
+            self._emit_storage()

@@ -11,7 +11,6 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPen, QResizeEv
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSizePolicy,
     QStackedLayout,
@@ -19,8 +18,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.gate import StorageStatus
+from kiosk.ui.labels import PlainLabel
 from kiosk.ui.runner import Counters
-from kiosk.ui.texts import AMBER, GREEN, RED, VerdictView, gate_mode_name, tr
+from kiosk.ui.texts import (
+    AMBER,
+    GREEN,
+    RED,
+    VerdictView,
+    gate_mode_name,
+    storage_text,
+    tr,
+)
 
 
 class PreviewView(QWidget):
@@ -79,10 +88,10 @@ class VerdictPanel(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 24)
-        self.direction = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
-        self.title = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
-        self.detail = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
-        self.reason = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.direction = PlainLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.title = PlainLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.detail = PlainLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.reason = PlainLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         for label in (self.title, self.detail, self.reason):
             label.setWordWrap(True)
         layout.addStretch(1)
@@ -135,6 +144,7 @@ class ScanPage(QWidget):
         self._instruction_timer.setSingleShot(True)
         self._instruction_timer.timeout.connect(self._default_instruction)
         self._counters: Counters | None = None
+        self._storage_level = "ok"
 
         root = QVBoxLayout(self)
         root.setContentsMargins(0, 0, 0, 0)
@@ -143,14 +153,14 @@ class ScanPage(QWidget):
         # Top bar: checkpoint, demo badge, clock.
         top = QHBoxLayout()
         top.setContentsMargins(12, 6, 12, 6)
-        self.checkpoint = QLabel()
-        self.demo_badge = QLabel()
+        self.checkpoint = PlainLabel()
+        self.demo_badge = PlainLabel()
         self.demo_badge.setStyleSheet(
             f"background: {AMBER}; color: black; padding: 2px 10px; font-weight: bold;"
         )
         self.demo_badge.setVisible(demo)
-        self.clock = QLabel()
-        self.clock_warning = QLabel()
+        self.clock = PlainLabel()
+        self.clock_warning = PlainLabel()
         self.clock_warning.setStyleSheet(f"color: {AMBER}; font-weight: bold;")
         top.addWidget(self.checkpoint)
         top.addWidget(self.demo_badge)
@@ -171,7 +181,7 @@ class ScanPage(QWidget):
         self.centre.addWidget(self.verdict)
         root.addWidget(centre, 1)
 
-        self.instruction = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.instruction = PlainLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         self.instruction.setStyleSheet("background: #263238; color: white; padding: 6px;")
         root.addWidget(self.instruction)
 
@@ -184,12 +194,15 @@ class ScanPage(QWidget):
         controls = QHBoxLayout()
         bar.addLayout(info)
         bar.addLayout(controls)
-        self.occupancy = QLabel()
-        self.today = QLabel()
-        self.camera_state = QLabel()
-        self.sync_state = QLabel()
-        self.sound_state = QLabel()
-        for label in (self.camera_state, self.sync_state):
+        self.occupancy = PlainLabel()
+        self.today = PlainLabel()
+        self.camera_state = PlainLabel()
+        self.sync_state = PlainLabel()
+        self.sound_state = PlainLabel()
+        # Free space: hidden while there is room; amber when low, red when scans are refused.
+        self.storage_state = PlainLabel()
+        self.storage_state.setVisible(False)
+        for label in (self.camera_state, self.sync_state, self.storage_state):
             # Two lines on a narrow screen rather than a window wider than the screen; the
             # stretch below lets them use one line where there is room.
             label.setWordWrap(True)
@@ -219,6 +232,7 @@ class ScanPage(QWidget):
         for label, stretch in ((self.camera_state, 1), (self.sync_state, 1), (self.sound_state, 0)):
             info.addSpacing(16)
             info.addWidget(label, stretch)
+        info.addWidget(self.storage_state, 1)
         for button in self.mode_buttons.values():
             controls.addWidget(button)
         controls.addStretch(1)
@@ -246,6 +260,7 @@ class ScanPage(QWidget):
         self.admin_button.setText(tr("Administration"))
         self.language_button.setText(tr("Tiếng Việt"))  # the other language, named in it
         self._default_instruction()
+        self._show_storage()
         if self._counters is not None:
             self.set_counters(self._counters)
         if self.verdict.view is not None and self.centre.currentWidget() is self.verdict:
@@ -290,6 +305,24 @@ class ScanPage(QWidget):
     def set_sync_state(self, text: str, *, ok: bool) -> None:
         self.sync_state.setText(text)
         self.sync_state.setStyleSheet(f"color: {GREEN};" if ok else f"color: {RED};")
+
+    def set_storage(self, status: StorageStatus) -> None:
+        """The data directory's free space: a warning while low, an alarm while full."""
+        self._storage_level = status.level
+        self._show_storage()
+
+    def _show_storage(self) -> None:
+        level = self._storage_level
+        self.storage_state.setText(storage_text(level))
+        self.storage_state.setVisible(level != "ok")
+        if level == "full":
+            self.storage_state.setStyleSheet(
+                f"background: {RED}; color: white; font-weight: bold; padding: 2px 8px;"
+            )
+        else:
+            self.storage_state.setStyleSheet(
+                f"background: {AMBER}; color: black; font-weight: bold; padding: 2px 8px;"
+            )
 
     def set_sound_state(self, available: bool) -> None:
         self.sound_state.setText("" if available else tr("No sound device"))

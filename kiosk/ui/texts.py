@@ -131,11 +131,24 @@ def verdict_view(outcome: ScanOutcome, zone: ZoneInfo) -> VerdictView:
     )  # fmt: skip
 
 
-def not_recorded_view() -> VerdictView:
-    return VerdictView(
-        RED, "white", tr("NOT RECORDED"), "", "",
-        tr("The record could not be saved. Please try again or call the site manager"), "error",
-    )  # fmt: skip
+def not_recorded_view(*, storage_full: bool = False) -> VerdictView:
+    """The scan was not committed: never a verdict. A full disk is said as such: trying again
+    will not help, the site manager must free space."""
+    reason = (
+        tr("Storage is full. Please call the site manager")
+        if storage_full
+        else tr("The record could not be saved. Please try again or call the site manager")
+    )
+    return VerdictView(RED, "white", tr("NOT RECORDED"), "", "", reason, "error")
+
+
+def storage_text(level: str) -> str:
+    """The status bar's words for the data directory's free space ("" when there is room)."""
+    if level == "full":
+        return tr("Storage full: scans are NOT recorded. Call the site manager")
+    if level == "low":
+        return tr("Storage almost full: call the site manager")
+    return ""
 
 
 def clock_text(now: dt.datetime, zone: ZoneInfo) -> str:

@@ -64,7 +64,12 @@ def test_enrollment_gives_token_checkpoint_settings_and_the_deployment_secret(ap
     body = EnrollResponse.from_json(response.json())
     assert body.device_id == "dev-9"
     assert (body.checkpoint.id, body.checkpoint.name) == (cp.id, "Chợ Bến Thành - cổng 2")
-    assert body.settings == {"capacity": 300, "checkpoint_name": "Chợ Bến Thành - cổng 2"}
+    assert body.settings == {
+        "capacity": 300,
+        "checkpoint_name": "Chợ Bến Thành - cổng 2",
+        # the key the kiosk seals personal data to; the server keeps its private half
+        "authority_public_key": api.storage.authority_key().public.to_text(),
+    }
     assert body.person_key_secret == api.storage.person_key_secret()
     assert from_iso(body.server_time) == T0
     config = api.client.get(

@@ -248,7 +248,6 @@ def test_event_ids_are_per_device(storage: Storage) -> None:
         ({"person_key": ""}, "person_key: empty"),
         ({"display_name": "bad \ud800 text"}, "display_name: not valid Unicode text"),
         ({"problems": ["ok", "\udfff"]}, "problems: not valid Unicode text"),
-        ({"checkpoint_id": "cp-other"}, "checkpoint_mismatch"),
     ],
 )
 def test_invalid_events_are_rejected_one_by_one(
@@ -262,6 +261,24 @@ def test_invalid_events_are_rejected_one_by_one(
     assert error in (results[0].error or "")
     assert results[1].status == "stored"
     assert storage.event_count() == 1
+
+
+def test_events_recorded_before_enrollment_are_kept_but_another_checkpoints_are_not(
+    storage: Storage,
+) -> None:
+    cp = enrolled(storage)
+    elsewhere = enrolled(storage, "Gate B", device_id="dev-2")
+    offline = {**make_event(cp), "checkpoint_id": "demo-checkpoint"}  # the kiosk's default
+    foreign = {**make_event(cp), "checkpoint_id": elsewhere}
+    results = storage.ingest("dev-1", upload([offline, foreign]), T0)
+    assert results[0].status == "stored"
+    assert results[1].status == "rejected" and "checkpoint_mismatch" in (results[1].error or "")
+    (stored,) = list(storage.events(cp))
+    assert stored.event.event_id == offline["event_id"]
+    assert "recorded_before_enrollment:demo-checkpoint" in stored.event.problems
+    # A replay of the same offline event is a duplicate, not a conflict.
+    again = storage.ingest("dev-1", upload([offline]), T0)
+    assert again[0].status == "duplicate"
 
 
 def test_hostile_text_is_stored_exactly(storage: Storage) -> None:

@@ -9,7 +9,6 @@ at a time: QTest's key clicks only know ASCII, and names are Vietnamese.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import subprocess
 import sys
@@ -31,7 +30,7 @@ from kiosk.gate import Gate
 from kiosk.ui import keyboard
 from kiosk.ui.manual import ManualEntryPage
 from kiosk.ui.runner import GateRunner, ManualEntry, ScanDone
-from tests.conftest import START
+from tests.conftest import START, personal_of
 
 TODAY = dt.date(2026, 11, 25)
 WAIT_MS = 10_000
@@ -217,14 +216,18 @@ def record(qtbot: Any, page: ManualEntryPage, runner: GateRunner) -> tuple[ScanD
         click(qtbot, page.confirm_button)
     (done,) = blocker.args
     event_id = done.outcome.event_id
-    row = runner.call(
-        lambda g: g.store.db.execute(
-            "SELECT kind, verdict, reason, declaration_json, display_name FROM events "
-            "WHERE event_id = ?",
+
+    def read(gate: Gate) -> tuple[Any, ...]:
+        kind, verdict, reason, name = gate.store.db.execute(
+            "SELECT kind, verdict, reason, display_name FROM events WHERE event_id = ?",
             [event_id],
         ).fetchone()
-    ).result(timeout=WAIT_MS / 1000)
-    return done, row
+        # The declaration is sealed with the rest of the personal data: opened as the health
+        # authority would.
+        personal = personal_of(gate.store, event_id or "")
+        return kind, verdict, reason, personal.declaration if personal else None, name
+
+    return done, runner.call(read).result(timeout=WAIT_MS / 1000)
 
 
 def test_a_manual_entry_with_a_yes_is_referred_and_stored_with_its_declaration(
@@ -235,13 +238,13 @@ def test_a_manual_entry_with_a_yes_is_referred_and_stored_with_its_declaration(
     qtbot.keyClicks(page.phone, "0912345678")
     click(qtbot, page.questions["contact_with_case_14d"].yes)
 
-    done, (kind, verdict, reason, declaration_json, display_name) = record(qtbot, page, runner)
+    done, (kind, verdict, reason, declaration, display_name) = record(qtbot, page, runner)
 
     assert done.outcome.credential.kind is Kind.MANUAL
     assert done.outcome.decision.verdict is Verdict.REFER
     assert done.outcome.decision.reason is Reason.DECLARATION
     assert (kind, verdict, reason) == ("manual", "refer", "declaration")
-    assert json.loads(declaration_json) == Declaration(contact_with_case_14d=True).to_json()
+    assert declaration == Declaration(contact_with_case_14d=True).to_json()
     assert display_name == "T. T. B. Ngọc"
 
 
@@ -253,11 +256,11 @@ def test_a_manual_entry_without_a_yes_is_admitted(
     qtbot.keyClicks(page.id_number, "079199012345")
     click(qtbot, page.declaration_taken)  # declared, every answer "no"
 
-    done, (kind, verdict, reason, declaration_json, _) = record(qtbot, page, runner)
+    done, (kind, verdict, reason, declaration, _) = record(qtbot, page, runner)
 
     assert done.outcome.decision.verdict is Verdict.ADMIT
     assert (kind, verdict, reason) == ("manual", "admit", "entry")
-    assert json.loads(declaration_json) == Declaration().to_json()
+    assert declaration == Declaration().to_json()
 
 
 # -- the on-screen keyboard helper ------------------------------------------------------------

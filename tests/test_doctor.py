@@ -1,0 +1,260 @@
+"""`kiosk doctor` as a technician runs it: the real command on a real data directory, a real
+reference server on 127.0.0.1, a really full disk. What is blocking makes the exit code
+non-zero; what the kiosk survives (offline, no sound) is a warning."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import socket
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.cli import EXIT_DOCTOR, EXIT_OK, main
+from kiosk.config import Settings, save_settings, settings_with
+from kiosk.doctor import VOLATILE_FS, filesystem_type
+from kiosk.store import Store
+from kiosk.sync.service import TOKEN_FILE_NAME
+from tests.central.test_live import Server, run_cli, start_server
+
+
+class Site:
+    def __init__(self, root: Path) -> None:
+        self.data = root / "data"
+        self.config = root / "kiosk.toml"
+        save_settings(Settings(source="demo", language="en"), self.config)
+
+    def set(self, **changes: Any) -> None:
+        from kiosk.config import load_settings
+
+        save_settings(settings_with(load_settings(self.config), **changes), self.config)
+
+    def doctor(self, capsys: Any, *args: str) -> tuple[int, dict[str, dict[str, str]]]:
+        code = main(
+            ["doctor", "--json", "--data-dir", str(self.data), "--config", str(self.config), *args]
+        )
+        rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+        return code, {row["check"]: row for row in rows}
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Site:
+    return Site(tmp_path)
+
+
+def _volatile(path: Path) -> bool:
+    return filesystem_type(path) in VOLATILE_FS
+
+
+def test_missing_camera_is_blocking_when_a_camera_is_configured(site: Site, capsys: Any) -> None:
+    code, rows = site.doctor(capsys, "--source", "camera:/dev/video99")
+    assert code == EXIT_DOCTOR
+    assert rows["camera"]["status"] == "fail"
+    assert "/dev/video99" in rows["camera"]["detail"]
+    assert "Plug the camera in" in rows["camera"]["action"]
+
+    # The table a technician reads: the problem, what to do, and the verdict.
+    code = main(
+        [
+            "doctor",
+            "--data-dir",
+            str(site.data),
+            "--config",
+            str(site.config),
+            "--source",
+            "camera:/dev/video99",
+        ]
+    )
+    table = capsys.readouterr().out
+    assert code == EXIT_DOCTOR
+    assert re.search(r"^camera +FAIL", table, re.MULTILINE)
+    assert "→ Plug the camera in" in table
+    assert "NOT READY" in table and "(camera" in table
+
+
+def test_a_kiosk_without_the_authority_key_is_told_its_records_are_not_protected(
+    site: Site, capsys: Any
+) -> None:
+    code = "001099012345|NGUYEN VAN AN|1990-12-01|0|163000000000000001|<1<<0900000000"
+    assert main(["scan", "--data-dir", str(site.data), "--config", str(site.config), code]) == 0
+    capsys.readouterr()
+    _, rows = site.doctor(capsys)
+    row = rows["personal data"]
+    assert row["status"] == "warn" and "1 records sealed to this kiosk's own key" in row["detail"]
+    assert "kiosk enroll" in row["action"]
+
+
+def test_demo_source_is_a_warning_not_a_failure(site: Site, capsys: Any) -> None:
+    code, rows = site.doctor(capsys)
+    assert rows["camera"]["status"] == "warn"
+    assert "test source" in rows["camera"]["detail"]
+    assert rows["decoder"]["status"] in ("ok", "warn")  # reads a rendered code
+    assert rows["server"]["status"] == "warn" and "not enrolled" in rows["server"]["detail"]
+    if not _volatile(site.data):
+        assert code == EXIT_OK, rows
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 4 MB tmpfs holding a kiosk database, then filled to the last byte."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    mount_point = tmp_path / "small"
+    mount_point.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", str(mount_point)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+    try:
+        data = mount_point / "data"
+        with Store.open(data / "kiosk.db"):
+            pass
+        with contextlib.suppress(OSError), (mount_point / "filler").open("wb") as handle:
+            while True:
+                handle.write(b"\0" * 65536)
+                handle.flush()
+        yield data
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def test_full_disk_is_blocking(site: Site, full_disk: Path, capsys: Any) -> None:
+    site.data = full_disk
+    code, rows = site.doctor(capsys)
+    assert code == EXIT_DOCTOR
+    assert rows["disk"]["status"] == "fail"
+    assert "full" in rows["disk"]["detail"]
+    assert "Free space" in rows["disk"]["action"]
+    # A tmpfs is also erased at reboot: said as its own problem.
+    assert rows["storage"]["status"] == "fail"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_unreachable_server_is_a_warning(site: Site, capsys: Any) -> None:
+    port = _free_port()  # closed again: nothing listens there
+    site.set(server_url=f"http://127.0.0.1:{port}")
+    site.data.mkdir(parents=True, mode=0o700)
+    (site.data / TOKEN_FILE_NAME).write_text("some-token")
+    code, rows = site.doctor(capsys)
+    assert rows["server"]["status"] == "warn"
+    assert f"cannot reach http://127.0.0.1:{port}" in rows["server"]["detail"]
+    assert "records wait on the kiosk" in rows["server"]["detail"]
+    assert "server" not in [name for name, row in rows.items() if row["status"] == "fail"]
+    if not _volatile(site.data):
+        assert code == EXIT_OK, rows
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[Server, Path]]:
+    db = tmp_path / "central.db"
+    with start_server(db) as live:
+        yield live, db
+
+
+def _enroll(site: Site, server: Server, db: Path, capsys: Any) -> None:
+    made = run_cli(db, "enrollment-code", "--checkpoint", "Chợ Bến Thành")
+    assert made.returncode == 0, made.stderr
+    code = main(
+        [
+            "enroll",
+            server.url,
+            made.stdout.strip(),
+            "--no-sync",
+            "--data-dir",
+            str(site.data),
+            "--config",
+            str(site.config),
+        ]
+    )
+    assert code == EXIT_OK
+    capsys.readouterr()
+
+
+def test_enrolled_kiosk_with_the_real_server_is_ready(
+    site: Site, server: tuple[Server, Path], capsys: Any
+) -> None:
+    live, db = server
+    _enroll(site, live, db, capsys)
+    code, rows = site.doctor(capsys)
+    assert rows["server"]["status"] == "ok"
+    assert live.url in rows["server"]["detail"] and "Chợ Bến Thành" in rows["server"]["detail"]
+    assert rows["device token"]["status"] == "ok"
+    assert rows["database"]["status"] == "ok" and "intact" in rows["database"]["detail"]
+    assert rows["personal data"]["status"] == "ok"
+    assert "sealed to the health authority's key" in rows["personal data"]["detail"]
+    # The offset to the server's clock was measured (same machine: well under a second).
+    assert "the server (measured now)" in rows["clock"]["detail"]
+    fails = {name for name, row in rows.items() if row["status"] == "fail"}
+    if _volatile(site.data):
+        fails.discard("storage")
+    assert not fails, rows
+    if not _volatile(site.data):
+        assert code == EXIT_OK
+
+
+def test_a_refused_token_is_blocking(site: Site, server: tuple[Server, Path], capsys: Any) -> None:
+    live, db = server
+    _enroll(site, live, db, capsys)
+    (site.data / TOKEN_FILE_NAME).write_text("not-the-token-the-server-gave")
+    code, rows = site.doctor(capsys)
+    assert code == EXIT_DOCTOR
+    assert rows["server"]["status"] == "ok"
+    assert rows["device token"]["status"] == "fail"
+    assert "refused" in rows["device token"]["detail"]
+    assert "enroll again" in rows["device token"]["action"]
+
+
+def test_damaged_database_is_blocking(site: Site, capsys: Any) -> None:
+    site.data.mkdir(parents=True, mode=0o700)
+    (site.data / "kiosk.db").write_bytes(b"this is not a database" * 100)
+    code, rows = site.doctor(capsys)
+    assert code == EXIT_DOCTOR
+    assert rows["database"]["status"] == "fail"
+    assert "restore the latest backup" in rows["database"]["action"]
+
+
+def test_backup_is_a_consistent_private_copy(site: Site, capsys: Any, tmp_path: Path) -> None:
+    assert (
+        main(
+            [
+                "scan",
+                "079199012345|212345678|Trần Thị Bích Ngọc|15081999|Nữ|Số 12|20042021",
+                "--data-dir",
+                str(site.data),
+                "--config",
+                str(site.config),
+            ]
+        )
+        == EXIT_OK
+    )
+    out = tmp_path / "stick"
+    out.mkdir()
+    assert (
+        main(["backup", str(out), "--data-dir", str(site.data), "--config", str(site.config)])
+        == EXIT_OK
+    )
+    (copy,) = out.glob("kiosk-*.db")
+    assert copy.stat().st_mode & 0o777 == 0o600
+    assert not list(out.glob("*.partial")) and not list(out.glob("*-wal"))
+    with Store.open(copy) as restored:
+        assert restored.integrity_ok()
+        assert len(list(restored.events())) == 1
+    # Never overwrites: a second backup to the same file is refused (exit 3).
+    with pytest.raises(SystemExit) as refused:
+        main(["backup", str(copy), "--data-dir", str(site.data), "--config", str(site.config)])
+    assert refused.value.code == 3
