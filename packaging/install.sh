@@ -30,6 +30,9 @@
 #   --arch ARCH          machine architecture (default: uname -m) (tests)
 #   --raspberry-pi yes|no|auto   (default auto: /proc/device-tree/model)
 #   --start              start the kiosk now (default: enabled, starts at the next boot)
+#   --authority-key KEY  the health authority's public key (`kiosk-central authority-key`), for
+#                        a site that cannot enroll yet: personal data is sealed to it from the
+#                        first scan (enrollment sets it otherwise)
 #
 # Safe to run again (an upgrade): it reinstalls the kiosk and rewrites the unit files; the
 # data directory and the settings are kept.
@@ -51,6 +54,7 @@ RPI=auto
 START=0
 SERVICE=checkpoint-kiosk
 CAGE=/usr/bin/cage
+AUTHORITY_KEY=""
 
 die() { echo "install: error: $*" >&2; exit 2; }
 say() { echo "install: $*"; }
@@ -69,6 +73,7 @@ while (($#)); do
     --arch) ARCH="${2:?}"; shift ;;
     --raspberry-pi) RPI="${2:?}"; shift ;;
     --start) START=1 ;;
+    --authority-key) AUTHORITY_KEY="${2:?}"; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
@@ -297,6 +302,11 @@ else
   fi
   run systemctl --global daemon-reload
   ((START)) && say "log out and in again (or reboot) to start the kiosk"
+fi
+
+if [ -n "$AUTHORITY_KEY" ]; then
+  say "personal data will be sealed to the health authority's key given"
+  run /usr/local/bin/kiosk config set authority_public_key "$AUTHORITY_KEY"
 fi
 
 # -- 6. a first check -------------------------------------------------------------------------------

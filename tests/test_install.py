@@ -133,6 +133,15 @@ def test_offline_install_uses_only_the_bundle(tmp_path: Path) -> None:
     assert done.returncode == 2 and "not an offline bundle" in done.stderr
 
 
+def test_an_offline_site_gets_the_authority_key_at_install(tmp_path: Path) -> None:
+    key = "eHbOFx3v7VDONmDm6RUVV0O530WDEcrhtnTAasTU4wA="
+    (tmp_path / "bundle" / "wheels").mkdir(parents=True)
+    bundle = str(tmp_path / "bundle")
+    done, _ = dry_run(tmp_path, "bookworm", "--offline", bundle, "--authority-key", key)
+    assert done.returncode == 0, done.stderr
+    assert f"/usr/local/bin/kiosk config set authority_public_key {key}" in commands(done)
+
+
 def test_labwc_desktop_session(tmp_path: Path) -> None:
     done, _ = dry_run(tmp_path, "bookworm", "--session", "labwc")
     assert done.returncode == 2 and "--user" in done.stderr
