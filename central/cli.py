@@ -38,6 +38,7 @@ from central.storage import (
 )
 from kiosk.clock import to_iso
 from kiosk.config import Settings
+from kiosk.safelog import SafeFormatter, install_crash_hooks
 from kiosk.sync.protocol import SERVER_SETTINGS, ProtocolError, StatusEntry
 
 EXIT_OK = 0
@@ -144,6 +145,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         config = uvicorn.Config(
             app,
             log_level=args.log_level,
+            log_config=None,  # uvicorn's loggers go to ours (main): SafeFormatter
             # The app adds Date itself (one clock for Date and server_time); two would confuse.
             date_header=False,
             server_header=False,
@@ -542,10 +544,15 @@ def _fail(message: str, code: int) -> NoReturn:
 def main(argv: Sequence[str] | None = None) -> int:
     os.umask(0o077)  # the database holds personal data: owner only
     args = build_parser().parse_args(argv)
+    # Tracebacks without exception messages (they may quote a payload or a name): the kiosk's
+    # SafeFormatter, for the server's own logs and uvicorn's (log_config=None in serve).
+    stderr = logging.StreamHandler()
+    stderr.setFormatter(SafeFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(
         level=logging.INFO if args.verbose or args.command == "serve" else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        handlers=[stderr],
     )
+    install_crash_hooks(log)
     try:
         return int(args.func(args))
     except CliError as exc:

@@ -44,6 +44,16 @@ class SealError(ValueError):
     wrong event, tampered bytes)."""
 
 
+def _key_bytes(text: str, what: str) -> bytes:
+    try:
+        raw = base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise SealError(f"{what} is not base64") from exc
+    if len(raw) != _KEY_LEN:
+        raise SealError(f"{what} has {len(raw)} bytes, expected {_KEY_LEN}")
+    return raw
+
+
 def _raw(public: X25519PublicKey) -> bytes:
     return public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
@@ -57,13 +67,7 @@ class PublicKey:
     @classmethod
     def from_text(cls, text: str) -> PublicKey:
         """From standard base64 of the 32 raw bytes. Raises SealError."""
-        try:
-            raw = base64.b64decode(text.strip(), validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise SealError("the authority key is not base64") from exc
-        if len(raw) != _KEY_LEN:
-            raise SealError(f"the authority key has {len(raw)} bytes, expected {_KEY_LEN}")
-        return cls(raw)
+        return cls(_key_bytes(text, "the authority key"))
 
     def to_text(self) -> str:
         return base64.b64encode(self.raw).decode("ascii")
@@ -93,13 +97,7 @@ class PrivateKey:
     @classmethod
     def from_text(cls, text: str) -> PrivateKey:
         """From standard base64 of the 32 raw bytes. Raises SealError."""
-        try:
-            raw = base64.b64decode(text.strip(), validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise SealError("the private key is not base64") from exc
-        if len(raw) != _KEY_LEN:
-            raise SealError(f"the private key has {len(raw)} bytes, expected {_KEY_LEN}")
-        return cls(raw)
+        return cls(_key_bytes(text, "the private key"))
 
     def to_text(self) -> str:
         return base64.b64encode(self.raw).decode("ascii")

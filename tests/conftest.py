@@ -6,6 +6,7 @@ import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -15,6 +16,9 @@ from kiosk.credentials import PersonKeyer
 from kiosk.gate import Gate
 from kiosk.seal import PersonalData, PrivateKey, open_personal
 from kiosk.store import META_HOLDING_KEY, Store
+
+if TYPE_CHECKING:
+    from tests.central.test_live import Server
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -76,3 +80,18 @@ def personal_of(store: Store, event_id: str) -> PersonalData | None:
 @pytest.fixture
 def gate(store: Store, settings: Settings, clock: FakeClock, keyer: PersonKeyer) -> Gate:
     return Gate(store, settings, clock, keyer)
+
+
+# The reference server's database and the server itself (`kiosk-central serve` on 127.0.0.1),
+# for the tests that talk to it; the server is started only when a test asks for it.
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "central.db"
+
+
+@pytest.fixture
+def server(db: Path) -> Iterator[Server]:
+    from tests.central.test_live import start_server
+
+    with start_server(db) as live:
+        yield live

@@ -4,12 +4,9 @@ non-zero; what the kiosk survives (offline, no sound) is a warning."""
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
 import socket
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +19,7 @@ from kiosk.doctor import VOLATILE_FS, filesystem_type
 from kiosk.store import Store
 from kiosk.sync.service import TOKEN_FILE_NAME
 from tests.central.test_live import Server, run_cli, start_server
+from tests.reliability.tmpfs import fill, tmpfs
 
 
 class Site:
@@ -103,29 +101,12 @@ def test_demo_source_is_a_warning_not_a_failure(site: Site, capsys: Any) -> None
 @pytest.fixture
 def full_disk(tmp_path: Path) -> Iterator[Path]:
     """A 4 MB tmpfs holding a kiosk database, then filled to the last byte."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs needs root")
-    mount_point = tmp_path / "small"
-    mount_point.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", str(mount_point)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
-    try:
+    with tmpfs(tmp_path / "small") as mount_point:
         data = mount_point / "data"
         with Store.open(data / "kiosk.db"):
             pass
-        with contextlib.suppress(OSError), (mount_point / "filler").open("wb") as handle:
-            while True:
-                handle.write(b"\0" * 65536)
-                handle.flush()
+        fill(mount_point / "filler", leave=0)
         yield data
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], check=False)
 
 
 def test_full_disk_is_blocking(site: Site, full_disk: Path, capsys: Any) -> None:

@@ -25,7 +25,7 @@ from kiosk.events import Reason, Verdict
 from kiosk.gate import Gate
 from kiosk.sync.client import AuthError, RateLimited, SyncClient, SyncError, TransientError
 from kiosk.sync.service import SyncReport, SyncService, enroll
-from tests.central.test_live import Server, run_cli, start_server
+from tests.central.test_live import Server, run_cli
 from tests.faultproxy import FaultProxy
 
 NOW = dt.datetime.now(dt.UTC)
@@ -33,17 +33,6 @@ NOW = dt.datetime.now(dt.UTC)
 
 def personal(i: int) -> str:
     return f"001099{i:06d}|NGUYEN VAN AN|1990-12-01|0|1630000000{i:08d}|<1<<0900000000"
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "central.db"
-
-
-@pytest.fixture
-def server(db: Path) -> Iterator[Server]:
-    with start_server(db) as live:
-        yield live
 
 
 def central_events(db: Path) -> list[dict[str, Any]]:

@@ -66,11 +66,6 @@ class Server:
         return "".join(self.output)
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "central.db"
-
-
 @contextmanager
 def start_server(db: Path, *extra: str) -> Iterator[Server]:
     """`kiosk-central serve --port 0` in a subprocess; its address from the line it prints."""
@@ -118,12 +113,6 @@ def start_server(db: Path, *extra: str) -> Iterator[Server]:
             process.kill()
             process.wait(5)
         reader.join(5)
-
-
-@pytest.fixture
-def server(db: Path) -> Iterator[Server]:
-    with start_server(db) as live:
-        yield live
 
 
 def enroll(server: Server, db: Path, checkpoint: str, device_id: str) -> dict[str, Any]:

@@ -25,7 +25,6 @@ import itertools
 import json
 import logging
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,7 +34,7 @@ from kiosk.clock import FakeClock, Instant, from_iso
 from kiosk.config import Settings, settings_with
 from kiosk.events import Direction, Verdict
 from kiosk.gate import Gate
-from tests.central.test_live import Server, run_cli, start_server
+from tests.central.test_live import Server, run_cli
 from tests.reliability.conftest import scale
 from tests.test_sync import Kiosk, central_events, drain, personal
 
@@ -119,17 +118,6 @@ class Visitors:
     def leave(self, people: range, phase: Phase) -> None:
         for person in people:
             self.scan(person, phase, Direction.OUT)
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "central.db"
-
-
-@pytest.fixture
-def server(db: Path) -> Iterator[Server]:
-    with start_server(db) as live:
-        yield live
 
 
 def open_gate(kiosk: Kiosk, settings: Settings) -> None:

@@ -39,7 +39,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +53,7 @@ from kiosk.sync.client import SyncError
 from kiosk.sync.scheduler import SyncScheduler
 from kiosk.sync.service import SyncReport, SyncService
 from kiosk.ui.runner import GateRunner, ScanDone, ScanNotRecorded, ScanRequest
-from tests.central.test_live import Server, run_cli, start_server
+from tests.central.test_live import Server, run_cli
 from tests.reliability.conftest import scale
 from tests.test_sync import Kiosk, central_events, personal
 
@@ -103,17 +102,6 @@ class FastClock:
             "boot-fast",
             True,
         )
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "central.db"
-
-
-@pytest.fixture
-def server(db: Path) -> Iterator[Server]:
-    with start_server(db) as live:
-        yield live
 
 
 def mb(size: int) -> float:

@@ -30,7 +30,7 @@ import pytest
 
 from kiosk.clock import FakeClock
 from kiosk.sync.client import TransientError
-from tests.central.test_live import Server, run_cli, start_server
+from tests.central.test_live import Server, run_cli
 from tests.faultproxy import FaultProxy
 from tests.reliability.conftest import FULL
 from tests.test_sync import NOW, Kiosk, assert_exactly_once, drain
@@ -59,17 +59,6 @@ def chaos(rng: random.Random) -> Callable[[int], str]:
         return "pass"
 
     return decide
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "central.db"
-
-
-@pytest.fixture
-def server(db: Path) -> Iterator[Server]:
-    with start_server(db) as live:
-        yield live
 
 
 @pytest.fixture
