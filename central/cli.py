@@ -38,7 +38,7 @@ from central.storage import (
 )
 from kiosk.clock import to_iso
 from kiosk.config import Settings
-from kiosk.safelog import SafeFormatter, install_crash_hooks
+from kiosk.safelog import SafeFormatter, install_crash_hooks, printable
 from kiosk.sync.protocol import SERVER_SETTINGS, ProtocolError, StatusEntry
 
 EXIT_OK = 0
@@ -57,23 +57,6 @@ class CliError(Exception):
     def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
         super().__init__(message)
         self.code = code
-
-
-def printable(text: object) -> str:
-    """Text safe for a terminal: control characters (escape codes, RTL overrides) made visible.
-    Names and keys come from kiosks and operators, and so may hold anything."""
-    out = []
-    for ch in str(text):
-        if ch == "\t" or (
-            ord(ch) >= 32
-            and ord(ch) != 127
-            and not "\u202a" <= ch <= "\u202e"
-            and not "\u2066" <= ch <= "\u2069"
-        ):
-            out.append(ch)
-        else:
-            out.append(f"\\u{ord(ch):04x}")
-    return "".join(out)
 
 
 def _print_json(data: Any) -> None:

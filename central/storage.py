@@ -42,7 +42,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import os
 import re
 import secrets
 import sqlite3
@@ -60,6 +59,7 @@ from sqlite_utils.migrations import Migrations
 
 from kiosk.clock import from_iso, to_iso
 from kiosk.config import ConfigError, Settings, validate
+from kiosk.durable import connect_durable, create_private
 from kiosk.seal import PrivateKey
 from kiosk.sync.protocol import (
     CLOCK_FLAG_THRESHOLD_S,
@@ -495,33 +495,10 @@ def pair_stays(
 # Connections
 
 
-def _create_private(path: Path) -> None:
-    """Create the database file readable by its owner only (WAL/SHM files inherit its mode)."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
-    os.close(fd)
-
-
 def _connect(path: Path) -> sqlite3.Connection:
-    # isolation_level=None: the driver opens no implicit transactions; we BEGIN IMMEDIATE
-    # ourselves. check_same_thread=False only so that close() may close every thread's
-    # connection; each connection is still used by one thread (module docstring).
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    try:
-        conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        # Some builds switch WAL to NORMAL by default: set FULL on every connection, and check.
-        conn.execute("PRAGMA synchronous = FULL")
-        synchronous = conn.execute("PRAGMA synchronous").fetchone()[0]
-        if str(mode).lower() != "wal" or synchronous != 2:
-            raise StorageError(
-                f"cannot set WAL/FULL on {path} (journal_mode={mode}, sync={synchronous})"
-            )
-        conn.execute("PRAGMA foreign_keys = ON")
-    except BaseException:
-        conn.close()
-        raise
-    return conn
+    # check_same_thread=False only so that close() may close every thread's connection; each
+    # connection is still used by one thread (module docstring).
+    return connect_durable(path, busy_timeout_ms=_BUSY_TIMEOUT_MS, error=StorageError)
 
 
 def _status_rows(rows: Iterable[Sequence[Any]]) -> tuple[StatusEntry, ...]:
@@ -601,7 +578,7 @@ class Storage:
         cannot be set, sqlite3.DatabaseError for a file that is not a database.
         """
         path = Path(path)
-        _create_private(path)
+        create_private(path)
         storage = cls(path)
         try:
             conn = storage._conn()
@@ -639,7 +616,7 @@ class Storage:
         backup_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
         target = backup_dir / f"{self.path.stem}-{stamp}-before-{before}.db"
-        _create_private(target)
+        create_private(target)
         with contextlib.closing(sqlite3.connect(target)) as dest:
             conn.backup(dest)
         log.info("backed up %s to %s before migrating", self.path.name, target)

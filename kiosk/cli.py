@@ -41,7 +41,7 @@ from kiosk.credentials import PersonKeyer
 from kiosk.export import write_events_csv
 from kiosk.formats import parse
 from kiosk.gate import Gate, load_person_secret, load_trust_list
-from kiosk.safelog import SafeFormatter, install_crash_hooks
+from kiosk.safelog import SafeFormatter, install_crash_hooks, printable
 from kiosk.store import PurgeRefused, RecordError, StoreError, is_storage_full
 from kiosk.sync.client import SyncError
 from kiosk.sync.service import SyncService, enroll
@@ -61,22 +61,6 @@ class CliError(Exception):
     def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
         super().__init__(message)
         self.code = code
-
-
-def printable(text: object) -> str:
-    """Text safe for a terminal: control characters (escape codes, RTL overrides) made visible."""
-    out = []
-    for ch in str(text):
-        if ch in "\t" or (
-            ord(ch) >= 32
-            and ord(ch) != 127
-            and not "\u202a" <= ch <= "\u202e"
-            and not "\u2066" <= ch <= "\u2069"
-        ):
-            out.append(ch)
-        else:
-            out.append(f"\\u{ord(ch):04x}")
-    return "".join(out)
 
 
 # -- argument helpers ----------------------------------------------------------------------

@@ -86,3 +86,20 @@ def install_crash_hooks(log: logging.Logger) -> None:
 
     sys.excepthook = excepthook
     threading.excepthook = thread_hook
+
+
+def printable(text: object) -> str:
+    """Text safe for a terminal: control characters (escape codes, RTL overrides) made visible.
+    Names and keys come from scanned codes, kiosks and operators, and so may hold anything."""
+    out = []
+    for ch in str(text):
+        if ch == "\t" or (
+            ord(ch) >= 32
+            and ord(ch) != 127
+            and not "\u202a" <= ch <= "\u202e"
+            and not "\u2066" <= ch <= "\u2069"
+        ):
+            out.append(ch)
+        else:
+            out.append(f"\\u{ord(ch):04x}")
+    return "".join(out)

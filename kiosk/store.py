@@ -35,6 +35,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from kiosk.clock import Instant, from_iso, to_iso
+from kiosk.durable import connect_durable, create_private
 from kiosk.events import Direction, LastEvent, NewEvent, Reason, StoredEvent, Verdict
 from kiosk.seal import PersonalData, PrivateKey, PublicKey, SealError, seal_personal
 
@@ -339,34 +340,20 @@ def _stored_event(row: Sequence[Any]) -> StoredEvent:
 # ---------------------------------------------------------------------------------------------
 
 
-def _create_private(path: Path) -> None:
-    """Create the database file readable by its owner only (WAL/SHM files inherit its mode)."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
-    os.close(fd)
-
-
 def _connect(path: Path) -> sqlite3.Connection:
-    # isolation_level=None: the driver opens no implicit transactions; we BEGIN IMMEDIATE
-    # ourselves. check_same_thread=False: the owner may be a worker thread other than the one
-    # that opened the store (the contract is one user at a time, not one thread forever).
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
-    # Only takes effect on a new, empty file (before the first table): lets purge give pages back.
-    conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
-    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-    # Some builds switch WAL to NORMAL by default: set FULL on every connection, and check it.
-    conn.execute("PRAGMA synchronous = FULL")
-    synchronous = conn.execute("PRAGMA synchronous").fetchone()[0]
-    if mode.lower() != "wal" or synchronous != 2:
-        conn.close()
-        raise StoreError(f"cannot set WAL/FULL on {path} (journal_mode={mode}, sync={synchronous})")
+    conn = connect_durable(
+        path,
+        busy_timeout_ms=_BUSY_TIMEOUT_MS,
+        error=StoreError,
+        # Only takes effect on a new, empty file (before the first table): lets purge give
+        # pages back.
+        first=("PRAGMA auto_vacuum = INCREMENTAL",),
+    )
     # Deleted rows are overwritten, so purged personal data does not linger in free pages.
     conn.execute("PRAGMA secure_delete = ON")
     # A WAL grown by a long reader is cut back to this size when it is next reset, instead of
     # keeping its high-water mark on the SD card until the app closes.
     conn.execute(f"PRAGMA journal_size_limit = {_WAL_SIZE_LIMIT}")
-    conn.execute("PRAGMA foreign_keys = ON")
     return conn
 
 
@@ -398,7 +385,7 @@ class Store:
         sqlite3.DatabaseError for a file that is not a database.
         """
         path = Path(path)
-        _create_private(path)
+        create_private(path)
         conn = _connect(path)
         try:
             db = Database(conn, execute_plugins=False)
@@ -436,7 +423,7 @@ class Store:
         target = backup_dir / f"{path.stem}-{stamp}-before-{before}.db"
         partial = target.with_name(target.name + ".partial")  # killed midway: not a copy
         partial.unlink(missing_ok=True)
-        _create_private(partial)
+        create_private(partial)
         with contextlib.closing(sqlite3.connect(partial)) as dest:
             conn.backup(dest)
         partial.replace(target)

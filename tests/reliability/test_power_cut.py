@@ -119,14 +119,18 @@ def _inspect(snapshot: Path, mountpoint: Path) -> set[str] | None:
             conn.close()
 
 
-def _cut_run(tmp_path: Path, mode: str, cuts: int, rng: random.Random) -> CutRun:
+def _cut_run(
+    tmp_path: Path, mode: str, cuts: int, rng: random.Random, *, until_lost: int = 0
+) -> CutRun:
+    """`cuts` power cuts; with `until_lost`, more (up to that many in all) until one lost
+    something: the control, whose losses are likely at each cut but not certain."""
     run = CutRun(mode)
     image, snapshot = tmp_path / f"{mode}.img", tmp_path / "snapshot.img"
     _make_image(image, IMAGE_MB)
     log = tmp_path / f"{mode}.log"
     extra = ["--test-only-synchronous", "NORMAL"] if mode == "NORMAL" else []
     with loop_mounted(image, tmp_path / f"{mode}-mnt") as mounted:
-        for _ in range(cuts):
+        while run.cuts < cuts or (run.lost == 0 and run.cuts < until_lost):
             driver = Driver(
                 "--data", mounted / "kiosk", "--seed", rng.randrange(2**31), *extra, stderr=log
             )
@@ -154,7 +158,7 @@ def _cut_run(tmp_path: Path, mode: str, cuts: int, rng: random.Random) -> CutRun
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(scale(110, 3600))
+@pytest.mark.timeout(scale(240, 3600))
 def test_power_cut(tmp_path: Path) -> None:
     """FULL (the product): 0 acknowledged scans lost, 0 corrupt databases over every cut.
     NORMAL (control): acknowledged scans lost, or the harness failed to bite."""
@@ -162,8 +166,12 @@ def test_power_cut(tmp_path: Path) -> None:
     cuts = scale(4, 25)
     rng = random.Random(SEED)
     full = _cut_run(tmp_path, "FULL", cuts, rng)
-    normal = _cut_run(tmp_path, "NORMAL", cuts, rng)
+    # The control loses in about two cuts of three (full runs: 13 and 17 of 25): in the short
+    # form its 4 cuts could all miss, so it goes on (up to 16) until one loses.
+    normal = _cut_run(tmp_path, "NORMAL", cuts, rng, until_lost=scale(16, 25))
     print(f"\npower_cut seed={SEED}: {full.summary()}; {normal.summary()}")
     assert len(full.acked) > 100, "too few scans acknowledged to mean anything"
     assert (full.lost, full.corrupt) == (0, 0), full.summary()
-    assert normal.lost > 0, f"the NORMAL control lost nothing: the harness cannot bite ({normal})"
+    assert normal.lost > 0, (
+        f"the NORMAL control lost nothing: the harness cannot bite ({normal.summary()})"
+    )
