@@ -112,12 +112,13 @@ def main() -> int:
     from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
+    from scenes import TimedScenes  # bench/scenes.py (this folder is on sys.path)
 
     from kiosk.clock import SystemClock
     from kiosk.config import Settings, settings_with
     from kiosk.gate import ScanOutcome
     from kiosk.scanner.render import render_empty, render_frame
-    from kiosk.scanner.types import CodeScanned, Frame, Image
+    from kiosk.scanner.types import CodeScanned, Image
     from kiosk.ui import main_window
     from kiosk.ui.app import build_app
     from kiosk.ui.runner import ScanDone
@@ -152,43 +153,6 @@ def main() -> int:
         codes.append((payload.encode(), image))
     empties = [render_empty(seed=s, width=WIDTH, height=HEIGHT) for s in range(3)]
 
-    class Scenes:
-        """A camera at `fps` in real time: `empty` frames, then a code for `shown` frames,
-        `trials` times, then the end (read() returns None)."""
-
-        live = True
-        name = "bench"
-
-        def __init__(self) -> None:
-            self.interval_ns = round(1e9 / args.fps)
-            self.period = args.empty + args.shown
-            self.index = 0
-            self.next_ns = 0
-            self.appeared: list[tuple[bytes, int]] = []  # per trial: payload, first frame time
-
-        def open(self) -> None:
-            self.next_ns = time.monotonic_ns()
-
-        def read(self) -> Frame | None:
-            trial, step = divmod(self.index, self.period)
-            if trial >= args.trials:
-                return None
-            payload, image = codes[trial % len(codes)]
-            if step < args.empty:
-                image = empties[trial % len(empties)]
-            now = time.monotonic_ns()
-            if self.next_ns > now:
-                time.sleep((self.next_ns - now) / 1e9)
-            self.next_ns += self.interval_ns
-            frame = Frame(image, self.index, time.monotonic_ns())
-            if step == args.empty:
-                self.appeared.append((payload, frame.mono_ns))
-            self.index += 1
-            return frame
-
-        def close(self) -> None:
-            pass
-
     workdir = tempfile.TemporaryDirectory(prefix="kiosk-bench-gate-")
     root = Path(workdir.name)
     # No nightly auto-checkout: a run that crosses 03:00 local time would close every stay
@@ -196,7 +160,9 @@ def main() -> int:
     settings = settings_with(
         Settings(), duplicate_window_s=0, verdict_display_s=1, auto_checkout_time=""
     )
-    source = Scenes()
+    source = TimedScenes(
+        codes, empties, fps=args.fps, empty=args.empty, shown=args.shown, trials=args.trials
+    )
     parts = build_app(
         settings, root / "kiosk.toml", root / "data", source=source, clock=SystemClock()
     )

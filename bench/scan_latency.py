@@ -55,10 +55,12 @@ def main() -> int:
     # Before anything starts a thread (OpenCV's pool, the worker): threads inherit it.
     pinning = pin(args.cores)
 
+    from scenes import TimedScenes  # bench/scenes.py (this folder is on sys.path)
+
     from kiosk.demo import EXAMPLES
     from kiosk.scanner.decode import ChainDecoder
     from kiosk.scanner.render import render_empty, render_frame
-    from kiosk.scanner.types import CodeScanned, Frame, Image, ScanEvent, SourceEnded
+    from kiosk.scanner.types import CodeScanned, Image, ScanEvent, SourceEnded
     from kiosk.scanner.worker import ScanWorker
 
     conditions = [
@@ -72,44 +74,6 @@ def main() -> int:
     ]
     empties = [render_empty(seed=s) for s in range(3)]
 
-    class Scenes:
-        """30 fps in real time, like a camera: `empty` frames, then a code for `shown`
-        frames, `trials` times. Consecutive codes differ, so each appearance is a new scan
-        whatever the run rule; a payload comes back only after 6 others (seconds later)."""
-
-        live = True
-        name = "bench"
-
-        def __init__(self) -> None:
-            self.interval_ns = round(1e9 / args.fps)
-            self.period = args.empty + args.shown
-            self.index = 0
-            self.next_ns = 0
-            self.appeared: list[tuple[bytes, int]] = []  # per trial: payload, first frame time
-
-        def open(self) -> None:
-            self.next_ns = time.monotonic_ns()
-
-        def read(self) -> Frame | None:
-            trial, step = divmod(self.index, self.period)
-            if trial >= args.trials:
-                return None
-            payload, image = looks[trial % len(looks)]
-            if step < args.empty:
-                image = empties[trial % len(empties)]
-            now = time.monotonic_ns()
-            if self.next_ns > now:
-                time.sleep((self.next_ns - now) / 1e9)
-            self.next_ns += self.interval_ns
-            frame = Frame(image, self.index, time.monotonic_ns())
-            if step == args.empty:
-                self.appeared.append((payload, frame.mono_ns))
-            self.index += 1
-            return frame
-
-        def close(self) -> None:
-            pass
-
     scans: list[tuple[bytes, int, int]] = []  # payload, frame time, callback time
     ended = threading.Event()
 
@@ -119,7 +83,9 @@ def main() -> int:
         elif isinstance(event, SourceEnded):
             ended.set()
 
-    source = Scenes()
+    source = TimedScenes(
+        looks, empties, fps=args.fps, empty=args.empty, shown=args.shown, trials=args.trials
+    )
     decoder = ChainDecoder()
     decoder.decode(empties[0])  # warm-up: first-call costs are not the kiosk's steady state
     worker = ScanWorker(source, decoder, on_event, preview_fps=10)
