@@ -30,12 +30,12 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+from checkpoint_common.seal import PersonalData, PrivateKey, PublicKey
 from kiosk.clock import FakeClock, Instant, to_iso
 from kiosk.config import Settings
 from kiosk.credentials import PersonKeyer
 from kiosk.events import Direction, NewEvent, Reason, Verdict
 from kiosk.gate import Gate
-from kiosk.seal import PersonalData, PrivateKey, PublicKey
 from kiosk.store import Store
 
 T0 = dt.datetime(2026, 11, 1, 0, 0, tzinfo=dt.UTC)

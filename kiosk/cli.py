@@ -26,6 +26,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from checkpoint_common.safelog import SafeFormatter, install_crash_hooks, printable
 from kiosk.clock import SystemClock, from_iso, to_iso
 from kiosk.config import (
     KEYS,
@@ -41,7 +42,6 @@ from kiosk.credentials import PersonKeyer
 from kiosk.export import write_events_csv
 from kiosk.formats import parse
 from kiosk.gate import Gate, load_person_secret, load_trust_list
-from kiosk.safelog import SafeFormatter, install_crash_hooks, printable
 from kiosk.store import PurgeRefused, RecordError, StoreError, is_storage_full
 from kiosk.sync.client import SyncError
 from kiosk.sync.service import SyncService, enroll

@@ -20,7 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from checkpoint_common.timefmt import from_iso, to_iso
+
 UTC = dt.UTC
+
+# to_iso / from_iso live with the wire format (checkpoint_common.timefmt); re-exported here for
+# the kiosk's modules.
+__all__ = ["UTC", "Clock", "FakeClock", "Instant", "SystemClock", "from_iso", "to_iso"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,19 +41,6 @@ class Instant:
 
 class Clock(Protocol):
     def now(self) -> Instant: ...
-
-
-def to_iso(moment: dt.datetime) -> str:
-    """Fixed-width UTC text; raises ValueError for a naive datetime (a bug, never user input)."""
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime: kiosk times are always timezone-aware")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def from_iso(text: str) -> dt.datetime:
-    """Parse `to_iso` output (and any ISO 8601 text with an offset; no offset means UTC)."""
-    moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _read_boot_id() -> str:

@@ -14,21 +14,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-
-class Kind(StrEnum):
-    """The kinds of code a checkpoint sees (../shared/FORMATS.md)."""
-
-    PERSONAL_QR = "personal_qr"
-    CCCD = "cccd"
-    BHYT = "bhyt"
-    EU_DCC = "eu_dcc"
-    MANUAL = "manual"
-    VENUE_CODE = "venue_code"
-    UNKNOWN = "unknown"
-
-    @property
-    def names_a_person(self) -> bool:
-        return self not in (Kind.VENUE_CODE, Kind.UNKNOWN)
+# Kind is declared with the wire format; the kiosk's modules take it from here.
+from checkpoint_common.kinds import Kind as Kind
 
 
 class Signature(StrEnum):

@@ -36,9 +36,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from checkpoint_common.seal import PublicKey, SealError
 from kiosk.clock import SystemClock, from_iso
 from kiosk.config import Settings
-from kiosk.seal import PublicKey, SealError
 from kiosk.store import DB_FILE_NAME, Store, StoreError
 
 SERVICE = "checkpoint-kiosk"
@@ -492,7 +492,7 @@ def check_database(data_dir: Path) -> tuple[Check, dict[str, str | None]]:
 
 
 def check_personal_data(settings: Settings, held: int) -> Check:
-    """Whether personal data is sealed to the health authority's key (kiosk.seal)."""
+    """Whether personal data is sealed to the health authority's key (checkpoint_common.seal)."""
     if settings.authority_public_key:
         try:
             key_id = PublicKey.from_text(settings.authority_public_key).key_id

@@ -7,8 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from checkpoint_common.seal import PersonalData
 from kiosk.clock import to_iso
-from kiosk.seal import PersonalData
 
 
 class Direction(StrEnum):
@@ -95,7 +95,7 @@ class NewEvent:
     boot_id: str
     clock_synced: bool
     # The exact scanned bytes, the identity fields and a proxy health declaration. The store
-    # seals them to the health authority's key before writing (kiosk.seal); never kept in clear.
+    # seals them to the health authority's key before writing; never kept in clear.
     personal: PersonalData | None
     problems: tuple[str, ...] = ()
 
@@ -120,7 +120,7 @@ class StoredEvent:
     boot_id: str
     clock_synced: bool
     delivered_at: dt.datetime | None
-    # The personal data as stored: a box sealed to the key named by seal_key (kiosk.seal), which
+    # The personal data as stored: a box sealed to the key named by seal_key, which
     # the kiosk cannot open. None for events without personal data (and old unsealed rows).
     seal_key: str | None = None
     sealed: bytes | None = None

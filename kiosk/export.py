@@ -1,9 +1,8 @@
 """CSV files for people outside the kiosk (a health officer, a spreadsheet), and where to put them.
 
 Used by `kiosk export` and the admin screen, so both write the same columns with the same
-guard against CSV injection. Files are written whole or not at all: a temp file beside the
-target, fsync, rename, fsync of the folder, so a USB stick pulled out too early holds the old
-file or the new one, never half of one.
+guard against CSV injection; the writing itself (atomic, formula-safe, UTF-8 with BOM) is
+checkpoint_common.csvfile's, shared with the central server that reads these files back.
 
 Thread contract: none of this touches the store; callers hand in events or overlaps already read
 (on the gate thread) and may write from any thread (the admin screen writes off the GUI thread:
@@ -13,40 +12,18 @@ a slow USB stick must not freeze it).
 from __future__ import annotations
 
 import base64
-import csv
 import logging
-import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from checkpoint_common.csvfile import EVENT_CSV_FIELDS, csv_safe, write_csv
 from kiosk.events import StoredEvent
 from kiosk.store import Overlap
 
 log = logging.getLogger(__name__)
-
-EVENT_CSV_FIELDS = (
-    "seq",
-    "event_id",
-    "local_time",
-    "device_time",
-    "checkpoint_id",
-    "direction",
-    "verdict",
-    "reason",
-    "kind",
-    "person_key",
-    "display_name",
-    "birth_year",
-    "clock_synced",
-    "delivered",
-    # The personal data sealed to the health authority's key: only `kiosk-central
-    # decrypt-export` (which holds the private key) turns these into names and ID numbers.
-    "seal_key",
-    "sealed",
-)
 
 OVERLAP_CSV_FIELDS = (
     "person_key",
@@ -62,53 +39,6 @@ OVERLAP_CSV_FIELDS = (
 EXPORTS_DIR_NAME = "exports"
 # Where desktop Linux (udisks: Raspberry Pi OS, Ubuntu) and Fedora-like systems mount USB sticks.
 MEDIA_PATTERNS = ("/media/*/*", "/run/media/*/*")
-
-
-def csv_safe(value: object) -> object:
-    """A cell value that a spreadsheet will not run as a formula (CSV injection)."""
-    # A cell starting with = + - @ is a formula in spreadsheet programs; tab and CR too.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def write_csv(path: Path, fields: Sequence[str], rows: Iterable[Mapping[str, object]]) -> int:
-    """Write rows atomically (UTF-8 with BOM: Excel then reads Vietnamese right). Returns the
-    row count. Raises OSError; the target is then untouched and no temp file is left."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    count = 0
-    try:
-        with tmp.open("w", newline="", encoding="utf-8-sig") as handle:
-            writer = csv.DictWriter(handle, fieldnames=fields)
-            writer.writeheader()
-            for row in rows:
-                writer.writerow({k: csv_safe(row[k]) for k in fields})
-                count += 1
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-    return count
-
-
-def _fsync_dir(folder: Path) -> None:
-    # The rename is durable only once the folder is synced (matters on a stick pulled out soon).
-    # Some filesystems (FAT on some kernels, FUSE) refuse to open or fsync a folder; the file's
-    # own data is synced by then, so this is logged, not raised.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError as exc:
-        log.info("cannot open the export folder to sync it: %s", exc.strerror)
-        return
-    try:
-        os.fsync(fd)
-    except OSError as exc:
-        log.info("cannot sync the export folder: %s", exc.strerror)
-    finally:
-        os.close(fd)
 
 
 def event_rows(events: Iterable[StoredEvent], zone: ZoneInfo) -> Iterable[dict[str, object]]:

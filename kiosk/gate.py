@@ -21,13 +21,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from checkpoint_common.seal import PersonalData, PublicKey
 from kiosk.clock import Clock, Instant, from_iso, to_iso
 from kiosk.config import Settings
 from kiosk.credentials import Credential, Identity, PersonKeyer
 from kiosk.events import Declaration, NewEvent
 from kiosk.formats import TrustList, parse
 from kiosk.policy import Decision, GateState, auto_checkout_due, decide
-from kiosk.seal import PersonalData, PublicKey
 from kiosk.store import (
     DB_FILE_NAME,
     PurgeRefused,

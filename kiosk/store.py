@@ -34,10 +34,10 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from checkpoint_common.durable import connect_durable, create_private
+from checkpoint_common.seal import PersonalData, PrivateKey, PublicKey, SealError, seal_personal
 from kiosk.clock import Instant, from_iso, to_iso
-from kiosk.durable import connect_durable, create_private
 from kiosk.events import Direction, LastEvent, NewEvent, Reason, StoredEvent, Verdict
-from kiosk.seal import PersonalData, PrivateKey, PublicKey, SealError, seal_personal
 
 log = logging.getLogger(__name__)
 
@@ -520,7 +520,7 @@ class Store:
         return resealed
 
     def _reseal(self, holding: PrivateKey, key: PublicKey) -> int:
-        from kiosk.seal import open_personal
+        from checkpoint_common.seal import open_personal
 
         total = 0
         while True:
@@ -600,7 +600,7 @@ class Store:
         outcome was unknown) returns the stored seq with already_stored=True and writes nothing.
         Raises RecordError when the commit failed (StorageFull, a RecordError, when the disk is
         full); the caller may retry with the same event.
-        The personal data is sealed (kiosk.seal) before the transaction starts.
+        The personal data is sealed (checkpoint_common.seal) before the transaction starts.
         """
         box, key_id, fmt = self._seal(event.event_id, event.personal)
         try:

@@ -249,7 +249,8 @@ if [ -n "$OFFLINE" ]; then
     --find-links "$OFFLINE/wheels" --upgrade kiosk
 else
   [ -f "$REPO/pyproject.toml" ] || die "$REPO is not the kiosk's source folder (no pyproject.toml)"
-  run "$VENV/bin/python" -m pip install "${pip_args[@]}" --upgrade "$REPO"
+  # common/ holds the code the kiosk shares with the central server (checkpoint-common).
+  run "$VENV/bin/python" -m pip install "${pip_args[@]}" --upgrade "$REPO/common" "$REPO"
 fi
 if [ -f "$REPO/docs/operations.md" ]; then
   run install -D -m 0644 "$REPO/docs/operations.md" "$PREFIX/docs/operations.md"

@@ -74,13 +74,14 @@ case "$TARGET" in
   *) echo "bundle: unknown target $TARGET" >&2; exit 2 ;;
 esac
 
-echo "bundle: building the kiosk's wheel"
-"$PYTHON" -m pip wheel --no-deps --wheel-dir "$OUT/wheels" "$REPO"
+echo "bundle: building the kiosk's wheels (the kiosk and the code it shares with the server)"
+"$PYTHON" -m pip wheel --no-deps --wheel-dir "$OUT/wheels" "$REPO/common" "$REPO"
 kiosk_wheel="$(ls -t "$OUT"/wheels/kiosk-*.whl | head -1)"
 
 echo "bundle: downloading the dependencies' wheels for $TARGET"
+# --find-links: checkpoint-common is the wheel just built, not a package on the index.
 "$PYTHON" -m pip download --only-binary=:all: --dest "$OUT/wheels" "${target_args[@]}" \
-  "${constraints[@]}" "$kiosk_wheel"
+  --find-links "$OUT/wheels" "${constraints[@]}" "$kiosk_wheel"
 
 if ((DEBS)); then
   echo "bundle: downloading .deb packages for this machine's OS ($(dpkg --print-architecture))"

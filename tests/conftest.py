@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from checkpoint_common.seal import PersonalData, PrivateKey, open_personal
 from kiosk.clock import FakeClock
 from kiosk.config import Settings
 from kiosk.credentials import PersonKeyer
 from kiosk.gate import Gate
-from kiosk.seal import PersonalData, PrivateKey, open_personal
 from kiosk.store import META_HOLDING_KEY, Store
 
 if TYPE_CHECKING:

@@ -16,12 +16,7 @@ from pathlib import Path
 import pytest
 
 from central.storage import Storage
-from kiosk.clock import FakeClock
-from kiosk.config import Settings
-from kiosk.events import Declaration
-from kiosk.formats import manual_credential
-from kiosk.gate import Gate
-from kiosk.seal import (
+from checkpoint_common.seal import (
     PersonalData,
     PrivateKey,
     PublicKey,
@@ -31,6 +26,11 @@ from kiosk.seal import (
     seal,
     seal_personal,
 )
+from kiosk.clock import FakeClock
+from kiosk.config import Settings
+from kiosk.events import Declaration
+from kiosk.formats import manual_credential
+from kiosk.gate import Gate
 from kiosk.store import META_HOLDING_KEY
 from tests.central.test_live import run_cli, start_server
 from tests.conftest import AUTHORITY, START, personal_of

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
+from checkpoint_common.seal import PersonalData
 from kiosk.clock import Instant
 from kiosk.events import Direction, NewEvent, Reason, Verdict
-from kiosk.seal import PersonalData
 from kiosk.store import PurgeRefused, Store, StoreVersionError, migrations
 from tests.conftest import personal_of
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import requests
 
-from kiosk.sync.protocol import (
+from checkpoint_common.protocol import (
     API_PREFIX,
     ConfigResponse,
     EnrollRequest,

@@ -25,20 +25,20 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from kiosk.clock import Clock, from_iso, to_iso
-from kiosk.config import Settings, validate
-from kiosk.formats import TrustList
-from kiosk.formats.dcc import TrustListError
-from kiosk.gate import SECRET_FILE_NAME, TRUST_LIST_FILE_NAME
-from kiosk.seal import PublicKey
-from kiosk.store import Store
-from kiosk.sync.client import AuthError, SyncClient, SyncError, TooLarge, TransientError
-from kiosk.sync.protocol import (
+from checkpoint_common.protocol import (
     DEPLOYMENT_SETTINGS,
     SERVER_SETTINGS,
     STATUS_DUPLICATE,
     EventPayload,
 )
+from checkpoint_common.seal import PublicKey
+from kiosk.clock import Clock, from_iso, to_iso
+from kiosk.config import Settings, validate
+from kiosk.formats import TrustList
+from kiosk.formats.dcc import TrustListError
+from kiosk.gate import SECRET_FILE_NAME, TRUST_LIST_FILE_NAME
+from kiosk.store import Store
+from kiosk.sync.client import AuthError, SyncClient, SyncError, TooLarge, TransientError
 
 log = logging.getLogger(__name__)
 

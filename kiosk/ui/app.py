@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from checkpoint_common.protocol import DEPLOYMENT_SETTINGS, SERVER_SETTINGS
+from checkpoint_common.safelog import SafeFormatter
 from kiosk.clock import Clock, SystemClock
 from kiosk.config import (
     Settings,
@@ -26,11 +28,9 @@ from kiosk.config import (
     settings_with,
 )
 from kiosk.gate import Gate
-from kiosk.safelog import SafeFormatter
 from kiosk.scanner.sources import open_source
 from kiosk.scanner.types import FrameSource, SpecError
 from kiosk.sync.client import SyncError
-from kiosk.sync.protocol import DEPLOYMENT_SETTINGS, SERVER_SETTINGS
 from kiosk.sync.scheduler import SyncScheduler
 from kiosk.sync.service import SyncReport, SyncService, SyncStatus, read_token
 
@@ -75,7 +75,7 @@ def setup_logging(data_dir: Path, verbose: bool) -> None:
     file_handler = logging.handlers.RotatingFileHandler(
         logs / "kiosk.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"
     )
-    # Tracebacks without exception messages: a message may quote a payload (kiosk.safelog).
+    # Tracebacks without exception messages: a message may quote a payload (safelog).
     formatter = SafeFormatter()
     file_handler.setFormatter(formatter)
     stream = logging.StreamHandler()

@@ -203,7 +203,7 @@ class GateRunner(QObject):
             return
         except Exception as exc:  # a bug must not kill the gate thread: report, keep going
             # The message of an exception in the scan path may quote the payload or a name: the
-            # kiosk's log handlers (kiosk.safelog.SafeFormatter) write its type and frames only.
+            # kiosk's log handlers (SafeFormatter) write its type and frames only.
             log.error("scan failed: %s", type(exc).__name__, exc_info=exc)
             self.not_recorded.emit(ScanNotRecorded(request, type(exc).__name__))
             self.failed.emit(type(exc).__name__)

@@ -18,7 +18,7 @@ import pytest
 from central import tokens
 from central.app import RateLimit, create_app
 from central.storage import Storage
-from kiosk.clock import to_iso
+from checkpoint_common.timefmt import to_iso
 
 with warnings.catch_warnings():
     # Starlette's TestClient warns that it will move to another HTTP library; not our concern.

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from central.storage import Storage
-from kiosk.sync.protocol import UploadResponse
+from checkpoint_common.protocol import UploadResponse
 
 from .conftest import Api, Kiosk, ServerClock, make_api
 

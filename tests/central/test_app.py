@@ -18,8 +18,7 @@ import pytest
 from central import storage as storage_module
 from central.app import RateLimit
 from central.storage import Storage
-from kiosk.clock import from_iso, to_iso
-from kiosk.sync.protocol import (
+from checkpoint_common.protocol import (
     MAX_BATCH_EVENTS,
     MAX_BODY_BYTES,
     ConfigResponse,
@@ -28,6 +27,7 @@ from kiosk.sync.protocol import (
     StatusListResponse,
     UploadResponse,
 )
+from checkpoint_common.timefmt import from_iso, to_iso
 
 from .conftest import T0, Api, Kiosk, S, ServerClock, gzipped, make_api, new_code
 

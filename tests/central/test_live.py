@@ -29,8 +29,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from kiosk.clock import from_iso, to_iso
-from kiosk.sync.protocol import MAX_BODY_BYTES, UploadResponse
+from checkpoint_common.protocol import MAX_BODY_BYTES, UploadResponse
+from checkpoint_common.timefmt import from_iso, to_iso
 
 S = 10**9
 TIMEOUT = (5, 30)  # connect, read: as the kiosk does

@@ -27,8 +27,8 @@ from central.storage import (
     migrations,
     pair_stays,
 )
-from kiosk.clock import from_iso, to_iso
-from kiosk.sync.protocol import EventPayload, StatusEntry, UploadRequest
+from checkpoint_common.protocol import EventPayload, StatusEntry, UploadRequest
+from checkpoint_common.timefmt import from_iso, to_iso
 
 from .conftest import T0, S, make_event, new_code
 

@@ -37,13 +37,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from checkpoint_common.protocol import EventPayload, UploadResponse
 from kiosk.clock import SystemClock
 from kiosk.config import Settings, load_settings, settings_with
 from kiosk.credentials import PersonKeyer
 from kiosk.gate import Gate, load_person_secret, load_trust_list
 from kiosk.store import DB_FILE_NAME, Store
 from kiosk.sync.client import SyncClient, SyncError
-from kiosk.sync.protocol import EventPayload, UploadResponse
 from kiosk.sync.service import SyncService
 
 _write_lock = threading.Lock()

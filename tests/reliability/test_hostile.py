@@ -14,7 +14,7 @@ reference server (`kiosk-central serve`) on 127.0.0.1, the logging configuration
 (SafeFormatter, DEBUG, to a file). Hypothesis adds generated payloads (deterministic in CI,
 KIOSK_RELIABILITY_FULL=1 for a longer, random run).
 
-The payloads are stored sealed (kiosk.seal): the exact bytes are read back by opening the box as
+The payloads are stored sealed: the exact bytes are read back by opening the box as
 the health authority would, in `stored_payload` / `server_payload` below.
 """
 
@@ -37,13 +37,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from central.storage import Storage
+from checkpoint_common.safelog import SafeFormatter
+from checkpoint_common.seal import open_personal
 from kiosk.clock import FakeClock, SystemClock
 from kiosk.config import Settings
 from kiosk.credentials import Credential, PersonKeyer
 from kiosk.formats import TrustList, parse
 from kiosk.gate import MAX_PAYLOAD_BYTES, Gate, load_person_secret
-from kiosk.safelog import SafeFormatter
-from kiosk.seal import open_personal
 from kiosk.store import Store
 from kiosk.sync.service import SyncService, enroll, payload_of
 from tests.central.test_live import run_cli, start_server

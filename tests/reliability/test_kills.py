@@ -362,7 +362,7 @@ def _contents(path: Path) -> dict[str, list[tuple[object, ...]]]:
 
 def _personal_data_intact(path: Path, sample: int, rng: random.Random) -> int:
     """Each sampled event's payload is still readable: in clear, or sealed to the holding key
-    that the database keeps until enrollment (kiosk.seal). Returns how many were checked."""
+    that the database keeps until enrollment (seal). Returns how many were checked."""
     with read_only(path) as conn:
         columns = {r[1] for r in conn.execute("PRAGMA table_info(events)")}
         rows = conn.execute("SELECT event_id, person_key, payload FROM events").fetchall()
@@ -377,7 +377,7 @@ def _personal_data_intact(path: Path, sample: int, rng: random.Random) -> int:
     for event_id, person_key, payload in rng.sample(rows, min(sample, len(rows))):
         expected = f"001099{person_key[3:]}|NGUYEN VAN AN".encode()
         if payload is None and sealed.get(event_id) is not None:
-            from kiosk.seal import PrivateKey, open_personal
+            from checkpoint_common.seal import PrivateKey, open_personal
 
             assert holding is not None, "sealed boxes but no key to open them"
             payload = open_personal(

@@ -1,4 +1,4 @@
-"""Opening the personal data kiosks sealed to the health authority's key (kiosk.seal).
+"""Opening the personal data kiosks sealed to the health authority's key (checkpoint_common.seal).
 
 Used by `kiosk-central events --reveal` and `kiosk-central decrypt-export`: a health officer
 needs names, ID numbers and phones to call people; nothing else on the server shows them.
@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk.export import EVENT_CSV_FIELDS, write_csv
-from kiosk.seal import PrivateKey, SealError, open_personal
+from checkpoint_common.csvfile import EVENT_CSV_FIELDS, write_csv
+from checkpoint_common.seal import PrivateKey, SealError, open_personal
 
 log = logging.getLogger(__name__)
 

@@ -97,7 +97,7 @@ class EventPayload:
     boot_id: str
     clock_synced: bool
     problems: tuple[str, ...] = ()
-    # The personal data sealed to the health authority's key (kiosk.seal), base64, and the id
+    # The personal data sealed to the health authority's key, base64, and the id
     # of the key it is sealed to. Only the authority's private key opens it.
     seal_key: str | None = None
     sealed: str | None = None

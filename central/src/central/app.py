@@ -2,7 +2,7 @@
 
 `create_app(storage, clock=..., rate_limit=...)` returns the FastAPI application; `central.cli`
 serves it with uvicorn. The contract is docs/protocol.md; the wire models are the shared ones
-in kiosk/sync/protocol.py, which also describe the endpoints in `/openapi.json`.
+in common/src/checkpoint_common/protocol.py, which also describe the endpoints in `/openapi.json`.
 
 - Authentication: `Authorization: Bearer <device token>` on every endpoint but enrollment and
   the overview page. No, malformed or unknown token: 401 (always, before anything else is
@@ -60,8 +60,7 @@ from central.storage import (
     StorageBusy,
     UnknownDevice,
 )
-from kiosk.clock import to_iso
-from kiosk.sync.protocol import (
+from checkpoint_common.protocol import (
     API_PREFIX,
     MAX_BATCH_EVENTS,
     MAX_BODY_BYTES,
@@ -78,6 +77,7 @@ from kiosk.sync.protocol import (
     UploadResponse,
     to_json,
 )
+from checkpoint_common.timefmt import to_iso
 
 log = logging.getLogger(__name__)
 
@@ -380,7 +380,7 @@ def create_app(
 
     def kiosk_settings(checkpoint: CheckpointRecord) -> dict[str, Any]:
         """The checkpoint's settings plus the deployment's: the key kiosks seal personal data
-        to (kiosk.seal)."""
+        to (checkpoint_common.seal)."""
         return {**checkpoint.kiosk_settings(), "authority_public_key": authority_public.to_text()}
 
     def now_iso() -> str:

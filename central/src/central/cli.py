@@ -36,10 +36,10 @@ from central.storage import (
     StorageError,
     UnknownCheckpoint,
 )
-from kiosk.clock import to_iso
-from kiosk.config import Settings
-from kiosk.safelog import SafeFormatter, install_crash_hooks, printable
-from kiosk.sync.protocol import SERVER_SETTINGS, ProtocolError, StatusEntry
+from checkpoint_common.protocol import SERVER_SETTINGS, ProtocolError, StatusEntry
+from checkpoint_common.safelog import SafeFormatter, install_crash_hooks, printable
+from checkpoint_common.settings import Settings
+from checkpoint_common.timefmt import to_iso
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -379,7 +379,7 @@ def cmd_status_list(args: argparse.Namespace) -> int:
 
 
 def cmd_trust_list(args: argparse.Namespace) -> int:
-    from kiosk.formats.dcc import TrustList, TrustListError
+    from checkpoint_common.trustlist import TrustList, TrustListError
 
     path = Path(args.file)
     try:

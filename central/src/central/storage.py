@@ -57,11 +57,8 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from kiosk.clock import from_iso, to_iso
-from kiosk.config import ConfigError, Settings, validate
-from kiosk.durable import connect_durable, create_private
-from kiosk.seal import PrivateKey
-from kiosk.sync.protocol import (
+from checkpoint_common.durable import connect_durable, create_private
+from checkpoint_common.protocol import (
     CLOCK_FLAG_THRESHOLD_S,
     SERVER_SETTINGS,
     STATUS_DUPLICATE,
@@ -73,6 +70,9 @@ from kiosk.sync.protocol import (
     UploadRequest,
     to_json,
 )
+from checkpoint_common.seal import PrivateKey
+from checkpoint_common.settings import ConfigError, Settings, validate
+from checkpoint_common.timefmt import from_iso, to_iso
 
 log = logging.getLogger(__name__)
 
@@ -241,7 +241,7 @@ def _m0001(db: Database) -> None:
 
 @migrations(name="0002_sealed_personal_data")
 def _m0002(db: Database) -> None:
-    # Each event's personal data, sealed by the kiosk to the authority key (kiosk.seal); opened
+    # Each event's personal data, sealed by the kiosk to the authority key; opened
     # only on demand (`kiosk-central events --reveal`, `decrypt-export`), never stored in clear.
     db.executescript(
         """
