@@ -39,10 +39,12 @@ from kiosk.config import (
     settings_with,
 )
 from kiosk.credentials import PersonKeyer
+from kiosk.datadir import DataDir
 from kiosk.export import write_events_csv
 from kiosk.formats import parse
-from kiosk.gate import Gate, load_person_secret, load_trust_list
-from kiosk.store import PurgeRefused, RecordError, StoreError, is_storage_full
+from kiosk.gate import Gate, load_trust_list
+from kiosk.reports import trace_target
+from kiosk.store import PurgeRefused, RecordError, Store, StoreError, is_storage_full
 from kiosk.sync.client import SyncError
 from kiosk.sync.service import SyncService, enroll
 
@@ -106,7 +108,7 @@ def _open_gate(args: argparse.Namespace, settings: Settings) -> Gate:
 
 
 def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
-    keyer = PersonKeyer(load_person_secret(_data_dir(args)))
+    keyer = PersonKeyer(DataDir(_data_dir(args)).person_secret())
     credential = parse(
         _read_text_arg(args.text), keyer=keyer, trust=load_trust_list(settings, _data_dir(args))
     )
@@ -117,7 +119,7 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_scan(args: argparse.Namespace, settings: Settings) -> int:
     gate = _open_gate(args, settings)
     try:
-        outcome = gate.scan(_read_text_arg(args.text), gate_mode=args.gate)
+        outcome = gate.scan(_read_text_arg(args.text), mode=args.gate)
     finally:
         gate.close()
     _print_json(outcome.to_json())
@@ -172,17 +174,16 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-_KEY_PREFIXES = ("id:", "qid:", "bhyt:", "dcc:", "manual:", "raw:")
-
-
 def cmd_trace(args: argparse.Namespace, settings: Settings) -> int:
     gate = _open_gate(args, settings)
     try:
-        target = args.code_or_key.strip()
-        if target.startswith(_KEY_PREFIXES) and len(target.split(":", 1)[1]) == 24:
-            person_key = target
-        else:
-            person_key = gate.person_key(parse(target, keyer=gate.keyer, trust=gate.trust))
+        # The admin screen's resolver: a code, a person key, or a typed ID / BHYT / phone number.
+        person_key = trace_target(gate, args.code_or_key)
+        if person_key is None:
+            raise CliError(
+                "that names nobody: give a personal code, an ID number, a BHYT card number, "
+                "a phone number or a person key"
+            )
         now = gate.clock.now().utc
         overlaps = gate.store.co_presence(
             person_key,
@@ -217,11 +218,7 @@ def cmd_trace(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     gate = _open_gate(args, settings)
     try:
-        result = gate.store.purge(
-            gate.clock.now(),
-            retention_days=settings.retention_days,
-            hard_days=settings.retention_hard_days,
-        )
+        result = gate.purge()
     finally:
         gate.close()
     _print_json(
@@ -299,7 +296,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from kiosk.console import run_console
     from kiosk.scanner.types import SpecError
 
-    data_dir = _data_dir(args) / "demo"
+    data_dir = DataDir(_data_dir(args)).demo().root
     gate = Gate.open(data_dir, settings, SystemClock())
     print(f"DEMO MODE ({args.source}): gate log in {data_dir} (Ctrl+C to stop)")
     try:
@@ -435,9 +432,7 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     """A consistent copy of the database (SQLite's backup API), safe while the kiosk runs.
     DEST is a new file, or a folder (the copy is named kiosk-YYYYmmdd-HHMMSS.db in it)."""
-    from kiosk.store import DB_FILE_NAME, Store
-
-    source = _data_dir(args) / DB_FILE_NAME
+    source = DataDir(_data_dir(args)).db
     if not source.exists():
         raise CliError(f"no database at {source}", EXIT_DATA)
     dest = Path(args.dest)
@@ -524,7 +519,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "trace", parents=[common], help="who was inside at the same time as a person"
     )
-    p.add_argument("code_or_key", help="the person's scanned code, or their person key")
+    p.add_argument(
+        "code_or_key",
+        help="the person's scanned code, their person key, or their ID, BHYT or phone number",
+    )
     p.add_argument("--margin", type=int, default=15, help="minutes before and after (15)")
     p.add_argument("--from", dest="date_from", help="only the person's visits from this day")
     p.add_argument("--to", dest="date_to", help="... up to this day (included)")

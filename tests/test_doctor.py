@@ -15,9 +15,9 @@ import pytest
 
 from kiosk.cli import EXIT_DOCTOR, EXIT_OK, main
 from kiosk.config import Settings, save_settings, settings_with
+from kiosk.datadir import TOKEN_FILE_NAME
 from kiosk.doctor import VOLATILE_FS, filesystem_type
 from kiosk.store import Store
-from kiosk.sync.service import TOKEN_FILE_NAME
 from tests.central.test_live import Server, run_cli, start_server
 from tests.reliability.tmpfs import fill, tmpfs
 

@@ -15,8 +15,7 @@ from kiosk.clock import FakeClock
 from kiosk.config import Settings
 from kiosk.credentials import Kind, PersonKeyer
 from kiosk.events import Direction, Reason, Verdict
-from kiosk.formats import manual_credential
-from kiosk.gate import Gate
+from kiosk.gate import Gate, ManualEntry
 from kiosk.store import Store
 from tests.conftest import personal_of
 
@@ -151,10 +150,8 @@ def test_auto_checkout_is_remembered_across_restarts(
 
 
 def test_manual_entry_goes_through_the_same_rules(gate: Gate, clock: FakeClock) -> None:
-    visitor = manual_credential(
-        keyer=gate.keyer, full_name="Lê Văn Tám", phone="0912 345 678", birth_year=1950
-    )
-    outcome = gate.decide_and_record(visitor, None, clock.now())
+    visitor = ManualEntry(full_name="Lê Văn Tám", phone="0912 345 678", birth_year=1950)
+    outcome = gate.record_manual(visitor)
     assert outcome.decision.verdict is Verdict.ADMIT and outcome.credential.kind is Kind.MANUAL
     assert outcome.credential.display_name == "L. V. Tám"
     stored = next(iter(gate.store.events()))
@@ -246,10 +243,12 @@ def test_idle_work_purges_delivered_events_past_retention_once_a_day(
 def test_proxy_declaration_is_stored_with_the_event(gate: Gate, clock: FakeClock) -> None:
     from kiosk.events import Declaration
 
-    visitor = manual_credential(keyer=gate.keyer, full_name="Bà Nguyễn Thị Lan", phone="0987654321")
-    outcome = gate.decide_and_record(
-        visitor, None, clock.now(), declaration=Declaration(cough=True, from_epidemic_zone=True)
+    visitor = ManualEntry(
+        full_name="Bà Nguyễn Thị Lan",
+        phone="0987654321",
+        declaration=Declaration(cough=True, from_epidemic_zone=True),
     )
+    outcome = gate.record_manual(visitor)
     assert (outcome.decision.verdict, outcome.decision.reason) == (
         Verdict.REFER,
         Reason.DECLARATION,

@@ -2,7 +2,7 @@
 its enrollment with the central server: server address + one-time enrollment code.
 
 Thread contract: GUI thread. The counts come from the gate thread (`runner.call`). Enrollment
-is network I/O: it runs on a thread of its own (Background.thread), never on the gate thread
+is network I/O: it runs on a thread of its own (Tasks.run_in_thread), never on the gate thread
 (a slow server would hold up scans) nor the GUI thread; the settings it returns are applied
 back on the GUI thread with SettingsHolder, and the gate's person keyer is reloaded (the
 deployment's secret replaced the kiosk's own) before `on_enrolled` asks for a sync round.
@@ -20,11 +20,11 @@ from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QVBoxLayout, 
 
 from kiosk.config import KEYS, ConfigError, Settings, settings_with
 from kiosk.credentials import PersonKeyer
-from kiosk.gate import Gate, load_person_secret
+from kiosk.datadir import DataDir
+from kiosk.gate import Gate
 from kiosk.sync.client import EnrollmentRefused, SyncError, TransientError
-from kiosk.sync.service import enroll, read_token
+from kiosk.sync.service import enroll
 from kiosk.ui.admin_common import (
-    Background,
     Message,
     big_button,
     error_text,
@@ -35,6 +35,7 @@ from kiosk.ui.admin_common import (
 from kiosk.ui.labels import PlainLabel
 from kiosk.ui.runner import GateRunner
 from kiosk.ui.state import SettingsHolder
+from kiosk.ui.tasks import Tasks
 from kiosk.ui.texts import GREEN, tr
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ class DevicePanel(QWidget):
         *,
         runner: GateRunner,
         settings: SettingsHolder,
-        background: Background,
+        background: Tasks,
         data_dir: Path,
         on_enrolled: Callable[[], None],
         parent: QWidget | None = None,
@@ -150,7 +151,7 @@ class DevicePanel(QWidget):
     def _show_facts(self) -> None:
         settings = self._holder.current()
         self.values["checkpoint"].setText(f"{settings.checkpoint_name} ({settings.checkpoint_id})")
-        enrolled = bool(settings.server_url and read_token(self._data_dir))
+        enrolled = bool(settings.server_url and DataDir(self._data_dir).read_token())
         self.values["server"].setText(
             settings.server_url if enrolled else tr("Not enrolled: the kiosk works offline")
         )
@@ -191,7 +192,7 @@ class DevicePanel(QWidget):
 
         def with_device_id(device_id: str) -> None:
             # The network part: its own thread; nothing here touches widgets or the store.
-            self._background.thread(
+            self._background.run_in_thread(
                 lambda: enroll(
                     data_dir=data_dir, settings=before, url=url, code=code, device_id=device_id
                 ),
@@ -229,7 +230,7 @@ class DevicePanel(QWidget):
         def reload_keyer(gate: Gate) -> None:
             # Enrollment wrote the deployment's person-key secret: scans from now on must be
             # keyed with it, like every other kiosk of the deployment.
-            gate.keyer = PersonKeyer(load_person_secret(data_dir))
+            gate.keyer = PersonKeyer(DataDir(data_dir).person_secret())
 
         self._background.watch(
             self._runner.call(reload_keyer),

@@ -2,7 +2,7 @@
 its events exported as CSV, the same file as `kiosk export`.
 
 Thread contract: GUI thread. The report is computed on the gate thread (`runner.call`); the
-CSV file is written on the Background pool (a USB stick can be slow; the gate must not wait
+CSV file is written on the Tasks pool (a USB stick can be slow; the gate must not wait
 for it). Results of a request overtaken by a newer one (the guard tapped → twice) are dropped.
 """
 
@@ -23,12 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.clock import Clock
+from kiosk.datadir import DataDir
 from kiosk.events import StoredEvent
-from kiosk.export import EXPORTS_DIR_NAME, MEDIA_PATTERNS, safe_file_part, write_events_csv
+from kiosk.export import MEDIA_PATTERNS, safe_file_part, write_events_csv
 from kiosk.gate import Gate
 from kiosk.reports import DayReport, day_bounds, day_report, local_day
 from kiosk.ui.admin_common import (
-    Background,
     DayPicker,
     FolderPicker,
     Message,
@@ -45,6 +45,7 @@ from kiosk.ui.chart import HourlyChart
 from kiosk.ui.labels import PlainLabel
 from kiosk.ui.runner import GateRunner
 from kiosk.ui.state import SettingsHolder
+from kiosk.ui.tasks import Tasks
 from kiosk.ui.texts import BLUE, tr
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ class ReportsPanel(QWidget):
         runner: GateRunner,
         settings: SettingsHolder,
         clock: Clock,
-        background: Background,
+        background: Tasks,
         data_dir: Path,
         media_patterns: Sequence[str] = MEDIA_PATTERNS,
         parent: QWidget | None = None,
@@ -70,7 +71,7 @@ class ReportsPanel(QWidget):
         self._holder = settings
         self._clock = clock
         self._background = background
-        self._exports_dir = data_dir / EXPORTS_DIR_NAME
+        self._exports_dir = DataDir(data_dir).exports
         self._request = 0
         self.report: DayReport | None = None
 

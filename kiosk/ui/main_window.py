@@ -51,7 +51,6 @@ class OutOfService(QWidget):
 
 class MainWindow(QMainWindow):
     language_requested = Signal(str)  # "vi" | "en"
-    quit_requested = Signal()
 
     def __init__(
         self,
@@ -61,7 +60,6 @@ class MainWindow(QMainWindow):
         clock: Clock,
         sounds: Sounds,
         demo: bool,
-        sync_status: Callable[[], SyncStatus | None] | None = None,
         manual_page: QWidget | None = None,
         admin_page: QWidget | None = None,
     ) -> None:
@@ -70,7 +68,7 @@ class MainWindow(QMainWindow):
         self._settings = settings
         self._clock = clock
         self.sounds = sounds
-        self._sync_status = sync_status
+        self._sync_status: SyncStatus | None = None  # the last one the sync job reported
         self.wedge = KeyboardWedge()
         self.setWindowTitle("Checkpoint kiosk")
 
@@ -132,8 +130,10 @@ class MainWindow(QMainWindow):
             return
         super().keyPressEvent(event)
 
-    def record_manual(self, entry: ManualEntry) -> None:
-        self.runner.record_manual(entry)
+    def record_manual(self, entry: ManualEntry, mode: str | None = None) -> None:
+        """From the manual entry page: record the visitor (`mode`: in / out / auto for this
+        entry; None: the gate mode the guard chose), back to the scan page for the verdict."""
+        self.runner.record_manual(entry, mode=mode)
         self.show_scan_page()
 
     def _on_scanned(self, done: ScanDone) -> None:
@@ -226,12 +226,18 @@ class MainWindow(QMainWindow):
 
     # -- status -------------------------------------------------------------------------------
 
+    def set_sync_status(self, status: SyncStatus | None) -> None:
+        """The sync job's latest status (SyncBridge.status_changed); shown at once and kept
+        for the once-a-second refresh (the minutes since the last sync)."""
+        self._sync_status = status
+        self._tick()
+
     def _tick(self) -> None:
         instant = self._clock.now()
         self.scan_page.set_clock(
             clock_text(instant.utc, self._settings().zone), synced=instant.synced
         )
-        status = self._sync_status() if self._sync_status else None
+        status = self._sync_status
         if status is None or not status.enrolled:
             self.scan_page.set_sync_state(tr("Offline (not enrolled)"), ok=False)
             return

@@ -24,10 +24,8 @@ from typing import TypeVar
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk.config import Settings
-from kiosk.credentials import Credential
 from kiosk.events import Declaration, Direction
-from kiosk.formats import manual_credential, parse
-from kiosk.gate import Gate, ScanOutcome, StorageStatus
+from kiosk.gate import Gate, ManualEntry, ManualEntryError, ScanOutcome, StorageStatus
 from kiosk.store import RecordError, StorageFull, Store
 
 log = logging.getLogger(__name__)
@@ -53,17 +51,6 @@ class ScanRequest:
     payload: bytes
     source: str  # "camera" | "keyboard" | "manual"
     received_ns: int  # when the frame or the Enter key was captured (monotonic)
-
-
-@dataclass(frozen=True, slots=True)
-class ManualEntry:
-    """What the guard typed for a visitor without a code. An ID number or a phone is needed."""
-
-    full_name: str
-    id_number: str | None = None
-    phone: str | None = None
-    birth_year: int | None = None
-    declaration: Declaration | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,60 +128,40 @@ class GateRunner(QObject):
         self._executor.submit(self._gate.update_settings, settings)
         self.refresh_counters()
 
-    def scan(self, request: ScanRequest) -> None:
-        self._executor.submit(self._scan, request, None, None)
+    def scan(self, request: ScanRequest, *, declaration: Declaration | None = None) -> None:
+        """Record a scanned code (`Gate.scan`, with the guard's gate mode), optionally with a
+        health declaration the guard took for the visitor. The outcome comes back as `scanned`
+        or `not_recorded`."""
+        mode = self._gate_mode
+        self._executor.submit(
+            self._record,
+            request,
+            lambda gate: gate.scan(request.payload, mode=mode, declaration=declaration),
+        )
 
-    def record_manual(self, entry: ManualEntry) -> None:
-        """A visitor without a code: the guard typed who they are (and maybe a declaration)."""
+    def record_manual(self, entry: ManualEntry, *, mode: str | None = None) -> None:
+        """A visitor without a code: the guard typed who they are (and maybe a declaration).
+        `mode`: "in" / "out" / "auto" for this entry; None: the guard's gate mode. The outcome
+        comes back as `scanned` or `not_recorded`, like a scan's."""
         request = ScanRequest(b"", "manual", time.monotonic_ns())
-        self._executor.submit(self._manual, request, entry)
-
-    def scan_with_declaration(self, request: ScanRequest, declaration: Declaration) -> None:
-        """A scanned code plus a health declaration the guard took for the visitor."""
-        self._executor.submit(self._scan, request, None, declaration)
+        mode = mode or self._gate_mode
+        self._executor.submit(
+            self._record, request, lambda gate: gate.record_manual(entry, mode=mode)
+        )
 
     def refresh_counters(self) -> None:
         self._executor.submit(self._emit_counters)
 
     # -- on the gate thread -------------------------------------------------------------------
 
-    def _manual(self, request: ScanRequest, entry: ManualEntry) -> None:
+    def _record(self, request: ScanRequest, record: Callable[[Gate], ScanOutcome]) -> None:
+        """Run one of the gate's two record paths (`record(gate)`: Gate.scan or
+        Gate.record_manual) and emit its outcome."""
         try:
-            credential = manual_credential(
-                keyer=self._gate.keyer,
-                full_name=entry.full_name,
-                id_number=entry.id_number,
-                phone=entry.phone,
-                birth_year=entry.birth_year,
-            )
-        except ValueError as exc:  # neither ID nor phone: the page checks, this is a backstop
+            outcome = record(self._gate)
+        except ManualEntryError as exc:  # neither ID nor phone: the page checks, this is a backstop
             self.not_recorded.emit(ScanNotRecorded(request, str(exc)))
             return
-        self._scan(request, credential, entry.declaration)
-
-    def _scan(
-        self,
-        request: ScanRequest,
-        credential: Credential | None,
-        declaration: Declaration | None,
-    ) -> None:
-        gate = self._gate
-        try:
-            if credential is None and declaration is None:
-                outcome = gate.scan(request.payload, gate_mode=self._gate_mode)
-            else:
-                instant = gate.clock.now()
-                if credential is None:
-                    credential = parse(
-                        request.payload, keyer=gate.keyer, trust=gate.trust, now=instant.utc
-                    )
-                outcome = gate.decide_and_record(
-                    credential,
-                    request.payload or None,
-                    instant,
-                    gate_mode=self._gate_mode,
-                    declaration=declaration,
-                )
         except RecordError as exc:
             log.error("scan not recorded: %s", exc)
             full = isinstance(exc, StorageFull)
@@ -264,3 +231,15 @@ class GateRunner(QObject):
         finally:
             self._idle_pending = False
             self._emit_storage()
+
+
+__all__ = [
+    "IDLE_EVERY_MS",
+    "Counters",
+    "GateRunner",
+    "ManualEntry",
+    "ScanDone",
+    "ScanNotRecorded",
+    "ScanRequest",
+    "today_bounds",
+]
