@@ -83,10 +83,13 @@ class DataDir:
         return DataDir(self.root / DEMO_DIR_NAME)
 
     def create(self, folder: Path | None = None) -> Path:
-        """Make the data folder (or `folder` inside it) if missing, mode 0700. Returns it."""
-        path = folder or self.root
-        path.mkdir(parents=True, exist_ok=True, mode=0o700)
-        return path
+        """Make the data folder, and `folder` inside it, if missing: mode 0700 (the folders
+        above the data folder get the umask's mode). Returns `folder`, else the data folder."""
+        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if folder is None:
+            return self.root
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return folder
 
     # -- the device token -----------------------------------------------------------------
 
