@@ -1,5 +1,8 @@
-"""Fixtures for the central server: real SQLite files in tmp_path, an injected server clock,
-FastAPI's TestClient, and helpers that build protocol messages the way a kiosk does."""
+"""Fixtures for the central server, on both engines: every test that takes `db` or `storage`
+(or `api`, `kiosk`, `server`, which build on them) runs twice, on a real SQLite file in tmp_path
+(`[sqlite]`) and on a fresh database of a real PostgreSQL (`[postgresql]`, tests/postgres.py).
+Also an injected server clock, FastAPI's TestClient, and helpers that build protocol messages
+the way a kiosk does."""
 
 from __future__ import annotations
 
@@ -120,9 +123,26 @@ def server_clock() -> ServerClock:
     return ServerClock()
 
 
+ENGINES = ("sqlite", "postgresql")
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
 @pytest.fixture
-def storage(tmp_path: Path) -> Iterator[Storage]:
-    s = Storage.open(tmp_path / "central.db")
+def db(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Path | str:
+    """The server's database: an SQLite file (not yet created) or a PostgreSQL URL (a fresh
+    database with the schema). test_live.db_option(db) gives the command-line option for it."""
+    if engine == "sqlite":
+        return tmp_path / "central.db"
+    return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+def storage(db: Path | str) -> Iterator[Storage]:
+    s = Storage.open(db)
     yield s
     s.close()
 
