@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import shutil
 import uuid
 import warnings
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from central import tokens
+from central import migrate, tokens
 from central.app import RateLimit, create_app
 from central.storage import Storage
 from checkpoint_common.timefmt import to_iso
@@ -27,6 +28,10 @@ with warnings.catch_warnings():
     # Starlette's TestClient warns that it will move to another HTTP library; not our concern.
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
+
+# A database written by the server before it used Alembic (made by the old code; see
+# data/make_legacy_db.py).
+LEGACY = Path(__file__).parent / "data" / "legacy-0002.db"
 
 # 2026-11-25 10:00 in Hà Nội (UTC+7).
 T0 = dt.datetime(2026, 11, 25, 3, 0, tzinfo=dt.UTC)
@@ -180,3 +185,34 @@ def api(storage: Storage, server_clock: ServerClock) -> Iterator[Api]:
 @pytest.fixture
 def kiosk(api: Api) -> Kiosk:
     return api.enroll()
+
+
+NEXT = "0002_test_only"
+
+
+@pytest.fixture
+def newer_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """This server as the next version will be: the real migrations plus one more revision
+    (a column), so that a database at today's head is an older one."""
+    scripts = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / f"{NEXT}.py").write_text(
+        f'''"""A test-only revision."""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "{NEXT}"
+down_revision = "{migrate.SCHEMA_HEAD}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("devices", sa.Column("added_later", sa.Text(), nullable=True))
+'''
+    )
+    monkeypatch.setattr(migrate, "MIGRATIONS", scripts)
+    monkeypatch.setattr(migrate, "SCHEMA_HEAD", NEXT)
+    migrate.revisions.cache_clear()
+    yield
+    migrate.revisions.cache_clear()

@@ -584,6 +584,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose or args.command == "serve" else logging.WARNING,
         handlers=[stderr],
     )
+    # Alembic narrates its plugins and DDL mode at INFO; central.migrate says what it does.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     install_crash_hooks(log)
     try:
         return int(args.func(args))
