@@ -64,6 +64,7 @@ class PostgresCluster:
     bin_dir: Path
     root: Path
     port: int
+    durable: bool = False
     _names: Any = field(default_factory=lambda: itertools.count(1))
 
     @property
@@ -75,9 +76,10 @@ class PostgresCluster:
         return self.root / "postgres.log"
 
     @classmethod
-    def start(cls) -> PostgresCluster:
-        """initdb and start a cluster. Raises PostgresUnavailable, or RuntimeError with the
-        server's log when it does not start."""
+    def start(cls, *, durable: bool = False) -> PostgresCluster:
+        """initdb and start a cluster. `durable`: PostgreSQL's own defaults (fsync and
+        synchronous_commit on; for benchmarks) instead of the tests' fast settings. Raises
+        PostgresUnavailable, or RuntimeError with the server's log when it does not start."""
         bin_dir = find_bin()
         root = Path(tempfile.mkdtemp(prefix="central-pg-"))
         if os.geteuid() == 0:
@@ -87,7 +89,7 @@ class PostgresCluster:
                 shutil.rmtree(root)
                 raise PostgresUnavailable(f"no {UNPRIVILEGED!r} user to run PostgreSQL") from exc
             os.chown(root, entry.pw_uid, entry.pw_gid)
-        cluster = cls(bin_dir, root, 0)
+        cluster = cls(bin_dir, root, 0, durable)
         try:
             cluster._run(
                 "initdb",
@@ -112,15 +114,14 @@ class PostgresCluster:
             raise
 
     def _pg_ctl_start(self) -> bool:
+        fast = ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
         options = " ".join(
             [
                 "-c listen_addresses=127.0.0.1",
                 f"-p {self.port}",
                 f"-k {self.root}",
-                "-c fsync=off",
-                "-c synchronous_commit=off",
-                "-c full_page_writes=off",
                 "-c max_connections=200",
+                *([] if self.durable else fast),
             ]
         )
         result = self._run(
