@@ -27,9 +27,9 @@ import shutil
 import statistics
 import sys
 import tempfile
-import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -103,28 +103,18 @@ def run_ingest(target: Path | str, args: argparse.Namespace) -> dict[str, float]
             ]
         figures = {}
         for phase in ("new", "replay"):
-            queue = list(uploads.items())
-            lock = threading.Lock()
             latencies: list[float] = []
 
-            def worker() -> None:
-                while True:
-                    with lock:
-                        if not queue:
-                            return
-                        device_id, batches = queue.pop()
-                    for request in batches:
-                        started = time.perf_counter()
-                        storage.ingest(device_id, request, dt.datetime.now(dt.UTC))
-                        with lock:
-                            latencies.append(time.perf_counter() - started)
+            def post_all(device_id: str, latencies: list[float] = latencies) -> None:
+                for request in uploads[device_id]:
+                    started = time.perf_counter()
+                    storage.ingest(device_id, request, dt.datetime.now(dt.UTC))
+                    latencies.append(time.perf_counter() - started)  # list.append: atomic
 
-            threads = [threading.Thread(target=worker) for _ in range(args.threads)]
             cpu, wall = cpu_s(), time.perf_counter()
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
+            with ThreadPoolExecutor(max_workers=args.threads) as pool:
+                for done in [pool.submit(post_all, d) for d in uploads]:
+                    done.result()
             wall, cpu = time.perf_counter() - wall, cpu_s() - cpu
             total = args.devices * args.batches * args.batch
             figures[f"{phase} events/s"] = total / wall
@@ -175,8 +165,12 @@ def raw_exactly_once(url: str, batches: int) -> dict[str, float]:
             for i in range(n)
         ]
 
-    results: dict[str, list[float]] = {"events only": [], "event_ids + events": [], "on conflict": []}
-    with psycopg.connect(url.replace("postgresql://", "postgresql://", 1)) as conn:
+    results: dict[str, list[float]] = {
+        "events only": [],
+        "event_ids + events": [],
+        "on conflict": [],
+    }
+    with psycopg.connect(url) as conn:
         for _ in range(batches):
             for variant in results:
                 batch = rows(500)
