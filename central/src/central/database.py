@@ -274,6 +274,22 @@ class Database:
         """INSERT with this engine's ON CONFLICT (`on_conflict_do_nothing`, `…_do_update`)."""
         return postgresql.insert(table) if self.dialect == POSTGRESQL else sqlite.insert(table)
 
+    def upsert(
+        self,
+        table: Table,
+        key: Sequence[str],
+        *,
+        update: Sequence[str],
+        also: Mapping[str, Any] | None = None,
+    ) -> postgresql.Insert | sqlite.Insert:
+        """INSERT … ON CONFLICT (`key`) DO UPDATE: the columns in `update` take the new row's
+        values, those in `also` the values given. Add `.values(...)`, or execute it with a list
+        of rows."""
+        insert = self.insert(table)
+        changes: dict[str, Any] = {name: insert.excluded[name] for name in update}
+        changes.update(also or {})
+        return insert.on_conflict_do_update(index_elements=list(key), set_=changes)
+
     def insert_rows(
         self, conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]
     ) -> None:

@@ -740,25 +740,25 @@ class Storage:
             )
             if not taken:
                 raise EnrollmentRefused("enrollment code unknown, used or expired")
-            insert = self.db.insert(devices).values(
-                device_id=device_id,
-                checkpoint_id=checkpoint_id,
-                device_name=device_name,
-                token_sha256=token_sha256,
-                enrolled_at=now,
-                last_contact=now,
-            )
             conn.execute(
-                insert.on_conflict_do_update(
-                    index_elements=["device_id"],
-                    set_={
-                        "checkpoint_id": insert.excluded.checkpoint_id,
-                        "device_name": insert.excluded.device_name,
-                        "token_sha256": insert.excluded.token_sha256,
-                        "enrolled_at": insert.excluded.enrolled_at,
-                        "revoked_at": None,
-                        "last_contact": insert.excluded.last_contact,
-                    },
+                self.db.upsert(
+                    devices,
+                    ["device_id"],
+                    update=[
+                        "checkpoint_id",
+                        "device_name",
+                        "token_sha256",
+                        "enrolled_at",
+                        "last_contact",
+                    ],
+                    also={"revoked_at": None},
+                ).values(
+                    device_id=device_id,
+                    checkpoint_id=checkpoint_id,
+                    device_name=device_name,
+                    token_sha256=token_sha256,
+                    enrolled_at=now,
+                    last_contact=now,
                 )
             )
         log.info("device %s enrolled for checkpoint %s", device_id, checkpoint_id)
@@ -989,16 +989,11 @@ class Storage:
         offset = _micros(received_at) * 1000 - sent_mono_ns
         if row is not None and _micros(row.server_time) * 1000 - int(row.mono_ns) <= offset:
             return False
-        insert = self.db.insert(boot_anchors).values(
-            device_id=device_id, boot_id=boot_id, server_time=received_at, mono_ns=sent_mono_ns
-        )
         conn.execute(
-            insert.on_conflict_do_update(
-                index_elements=["device_id", "boot_id"],
-                set_={
-                    "server_time": insert.excluded.server_time,
-                    "mono_ns": insert.excluded.mono_ns,
-                },
+            self.db.upsert(
+                boot_anchors, ["device_id", "boot_id"], update=["server_time", "mono_ns"]
+            ).values(
+                device_id=device_id, boot_id=boot_id, server_time=received_at, mono_ns=sent_mono_ns
             )
         )
         return row is None
@@ -1245,15 +1240,9 @@ class Storage:
                 status_versions.insert().values(version=version, created_at=now, entries=len(new))
             )
             if changed:
-                insert = self.db.insert(status_list)
                 conn.execute(
-                    insert.on_conflict_do_update(
-                        index_elements=["person_key"],
-                        set_={
-                            "colour": insert.excluded.colour,
-                            "valid_until": insert.excluded.valid_until,
-                            "version": insert.excluded.version,
-                        },
+                    self.db.upsert(
+                        status_list, ["person_key"], update=["colour", "valid_until", "version"]
                     ),
                     [
                         {
