@@ -581,3 +581,15 @@ def test_trust_list_versions(storage: Storage) -> None:
     assert storage.load_trust_list(7, [], T0)
     current = storage.trust_list()
     assert current is not None and (current.version, current.keys) == (7, [])
+
+
+def test_a_status_list_larger_than_sqlites_parameter_limit(storage: Storage) -> None:
+    # 40,000 keys removed at once: beyond SQLite's default limit of 32,766 parameters in a
+    # statement (builds may raise it), and one bound array on PostgreSQL.
+    many = [StatusEntry(f"pk-{i:05d}", "red", None) for i in range(40_000)]
+    assert storage.load_status_list(many, T0) == 1
+    assert storage.load_status_list([StatusEntry("pk-new", "yellow", None)], T0) == 2
+    changes = storage.status_list(1)
+    assert len(changes.removed) == 40_000
+    assert [e.person_key for e in changes.upserts] == ["pk-new"]
+    assert [e.person_key for e in storage.status_list(None).upserts] == ["pk-new"]

@@ -854,7 +854,7 @@ class Storage:
             known = (
                 set(
                     conn.execute(
-                        select(checkpoints.c.id).where(checkpoints.c.id.in_(sorted(named)))
+                        select(checkpoints.c.id).where(self.db.among(checkpoints.c.id, named))
                     ).scalars()
                 )
                 if named
@@ -867,7 +867,7 @@ class Storage:
                     for r in conn.execute(
                         select(event_ids.c.event_id, event_ids.c.content_sha256).where(
                             event_ids.c.device_id == device_id,
-                            event_ids.c.event_id.in_(candidates),
+                            self.db.among(event_ids.c.event_id, candidates),
                         )
                     )
                 }
@@ -998,14 +998,13 @@ class Storage:
         )
         return row is None
 
-    @staticmethod
     def _anchors(
-        conn: Connection, device_id: str, boot_ids: set[str]
+        self, conn: Connection, device_id: str, boot_ids: set[str]
     ) -> dict[str, tuple[dt.datetime, int]]:
         a = boot_anchors.c
         rows = conn.execute(
             select(a.boot_id, a.server_time, a.mono_ns).where(
-                a.device_id == device_id, a.boot_id.in_(sorted(boot_ids))
+                a.device_id == device_id, self.db.among(a.boot_id, boot_ids)
             )
         )
         return {str(r.boot_id): (r.server_time, int(r.mono_ns)) for r in rows}
@@ -1255,7 +1254,7 @@ class Storage:
                     ],
                 )
             if removed:
-                conn.execute(status_list.delete().where(s.person_key.in_(removed)))
+                conn.execute(status_list.delete().where(self.db.among(s.person_key, removed)))
             conn.execute(
                 status_changes.insert(),
                 [{"version": version, "person_key": k} for k in (*changed, *removed)],
