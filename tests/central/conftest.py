@@ -190,12 +190,14 @@ def kiosk(api: Api) -> Kiosk:
 NEXT = "0002_test_only"
 
 
-@pytest.fixture
-def newer_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """This server as the next version will be: the real migrations plus one more revision
-    (a column), so that a database at today's head is an older one."""
+def install_next_revision(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, upgrade_body: str
+) -> None:
+    """Make this server the next version: the real migrations plus one more revision, NEXT,
+    whose upgrade() is `upgrade_body`, so that a database at today's head is an older one."""
     scripts = tmp_path / "migrations"
     shutil.copytree(migrate.MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    body = "\n".join(f"    {line}" for line in upgrade_body.strip().splitlines())
     (scripts / "versions" / f"{NEXT}.py").write_text(
         f'''"""A test-only revision."""
 import sqlalchemy as sa
@@ -208,11 +210,38 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.add_column("devices", sa.Column("added_later", sa.Text(), nullable=True))
+{body}
 '''
     )
     monkeypatch.setattr(migrate, "MIGRATIONS", scripts)
     monkeypatch.setattr(migrate, "SCHEMA_HEAD", NEXT)
     migrate.revisions.cache_clear()
+
+
+@pytest.fixture
+def newer_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The next version, whose migration adds a column `devices.added_later`."""
+    install_next_revision(
+        tmp_path,
+        monkeypatch,
+        'op.add_column("devices", sa.Column("added_later", sa.Text(), nullable=True))',
+    )
+    yield
+    migrate.revisions.cache_clear()
+
+
+@pytest.fixture
+def failing_newer_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The next version, whose migration dies halfway: a column and a table made, then an
+    error (as a kill or a full disk would stop it)."""
+    install_next_revision(
+        tmp_path,
+        monkeypatch,
+        """
+op.add_column("devices", sa.Column("added_later", sa.Text(), nullable=True))
+op.create_table("half_made", sa.Column("x", sa.Text()))
+raise RuntimeError("the migration died halfway")
+""",
+    )
     yield
     migrate.revisions.cache_clear()

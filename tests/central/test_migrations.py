@@ -18,6 +18,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Column, Identity, MetaData, Text, text
+from sqlalchemy.exc import DBAPIError
 
 from central import migrate, tokens
 from central.database import locate
@@ -148,6 +149,36 @@ def test_an_older_postgresql_database_waits_for_the_migrate_command(
     with Storage.open(postgres_url) as storage:
         assert added_column_exists(storage)
         assert [c.name for c in storage.checkpoints()] == ["Gate A"]
+
+
+def test_a_migration_that_dies_halfway_leaves_the_database_as_it_was(
+    db: Path | str, request: pytest.FixtureRequest
+) -> None:
+    with Storage.open(db) as storage:
+        storage.ensure_checkpoint("Gate A", T0)
+    request.getfixturevalue("failing_newer_server")
+    with pytest.raises(RuntimeError, match="died halfway"):
+        migrate.prepare(locate(db), upgrade=True)
+    # Back to this version of the server: the database is as it was, at its old revision.
+    request.getfixturevalue("monkeypatch").undo()
+    migrate.revisions.cache_clear()
+    with Storage.open(db) as storage:
+        assert [c.name for c in storage.checkpoints()] == ["Gate A"]
+        with storage.db.query() as conn:
+            tables = set(
+                conn.execute(
+                    text(
+                        "SELECT table_name FROM information_schema.tables"
+                        if storage.db.dialect == "postgresql"
+                        else "SELECT name FROM sqlite_master WHERE type = 'table'"
+                    )
+                ).scalars()
+            )
+            version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+        assert "half_made" not in tables
+        assert version == migrate.SCHEMA_HEAD
+        with pytest.raises(DBAPIError), storage.db.query() as conn:
+            conn.execute(text("SELECT added_later FROM devices"))
 
 
 # -- a file from before Alembic ----------------------------------------------------------------
