@@ -164,6 +164,7 @@ class SignedDocumentError(ValueError):
     def __init__(self, reason: Refusal, message: str) -> None:
         super().__init__(f"{message} ({reason.value})")
         self.reason = reason
+        self.detail = message  # the words without the code
 
 
 def _refuse(reason: Refusal, message: str) -> NoReturn:
