@@ -660,7 +660,7 @@ def _parse_body(body: bytes) -> Document:
     if not isinstance(data, dict) or set(data) != _BODY_MEMBERS:
         _refuse(Refusal.MALFORMED, f"the body has exactly the members {sorted(_BODY_MEMBERS)}")
     doc_type, version, audience = data["type"], data["version"], data["audience"]
-    if doc_type not in _TYPES:
+    if not isinstance(doc_type, str) or doc_type not in _TYPES:
         _refuse(Refusal.MALFORMED, "the body names an unknown document type")
     if not _good_version(version):
         _refuse(Refusal.MALFORMED, f'"version" is a whole number from 1 to {MAX_VERSION}')
