@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
-from central import tokens
+from central import authority, tokens
 from central.reveal import BROKEN, OPENED, OTHER_KEY, ExportFileError, decrypt_export, reveal
 from central.storage import (
     CheckpointRecord,
@@ -516,6 +516,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("stats", parents=[common], help="counts, replays and conflicts (JSON)")
     p.set_defaults(func=cmd_stats)
+
+    # The authority's offline signing keys: no database (central/authority.py).
+    authority.register(sub)
     return parser
 
 
