@@ -323,29 +323,23 @@ def test_an_online_key_works_only_within_its_delegation() -> None:
     refused(Refusal.DELEGATION_EXPIRED, online(early))
     # Revoked: the root gave a newer delegation (to a new online key) that the kiosk accepted.
     refused(Refusal.DELEGATION_REVOKED, online(document), min_delegation_version=2)
-    # Allowed for status lists only: no config.
-    narrow = delegate(
-        ROOT,
-        ONLINE.public,
-        types=["status_list"],
-        not_after=NOW + dt.timedelta(days=1),
-        version=3,
-        issued_at=NOW - dt.timedelta(hours=1),
-    )
-    config = Document("config", 1, NOW, "*", {})
-    envelope = sign(config, ONLINE, delegation=narrow).to_bytes()
-    refused(Refusal.TYPE_NOT_ALLOWED, envelope, expected_type="config")
-    # Given for another checkpoint.
-    elsewhere = delegate(
-        ROOT,
-        ONLINE.public,
-        types=["status_list"],
-        not_after=NOW + dt.timedelta(days=1),
-        version=3,
-        issued_at=NOW - dt.timedelta(hours=1),
-        audience="cp-other",
-    )
-    refused(Refusal.WRONG_AUDIENCE, sign(document, ONLINE, delegation=elsewhere).to_bytes())
+    # Allowed for status lists only (and, second, only at another checkpoint).
+    for audience, doc_type, reason in (
+        ("*", "config", Refusal.TYPE_NOT_ALLOWED),
+        ("cp-other", "status_list", Refusal.WRONG_AUDIENCE),
+    ):
+        narrow = delegate(
+            ROOT,
+            ONLINE.public,
+            types=["status_list"],
+            not_after=NOW + dt.timedelta(days=1),
+            version=3,
+            issued_at=NOW - dt.timedelta(hours=1),
+            audience=audience,
+        )
+        wanted = Document(doc_type, 9, NOW, "*", {}) if doc_type == "config" else document
+        envelope = sign(wanted, ONLINE, delegation=narrow).to_bytes()
+        refused(reason, envelope, expected_type=doc_type)
 
 
 def test_a_delegation_cannot_allow_root_only_types_or_be_nested() -> None:

@@ -56,7 +56,7 @@ import datetime as dt
 import hashlib
 import json
 import pathlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
@@ -209,20 +209,14 @@ class TrustList:
         if not isinstance(raw_cscas, list):
             raise TrustListError(f'{where}: "cscas" must be a list')
         pairs = []
-        for index, entry in enumerate(raw_cscas):
-            at = f"{where}: cscas[{index}]"
-            if not isinstance(entry, dict):
-                raise TrustListError(f"{at}: must be an object")
+        for at, entry in _objects(raw_cscas, f"{where}: cscas"):
             der = _b64_field(entry, "certificate", at)
             if der is None:
                 raise TrustListError(f'{at}: "certificate" is missing')
             pairs.append((_country(entry.get("country"), at, required=True), der))
         authorities = _cscas(pairs, f"{where}: cscas")
         entries = []
-        for index, entry in enumerate(keys):
-            at = f"{where}: keys[{index}]"
-            if not isinstance(entry, dict):
-                raise TrustListError(f"{at}: must be an object")
+        for at, entry in _objects(keys, f"{where}: keys"):
             kid = _b64_field(entry, "kid", at)
             if kid is None:
                 raise TrustListError(f'{at}: "kid" is missing')
@@ -275,6 +269,15 @@ class TrustList:
 
     def __repr__(self) -> str:
         return f"TrustList(version={self._version!r}, keys={len(self)})"
+
+
+def _objects(items: list[Any], where: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(`where[index]`, item) for each item of a JSON list that must hold objects."""
+    for index, entry in enumerate(items):
+        at = f"{where}[{index}]"
+        if not isinstance(entry, dict):
+            raise TrustListError(f"{at}: must be an object")
+        yield at, entry
 
 
 def _kid_of(der: bytes) -> bytes:
