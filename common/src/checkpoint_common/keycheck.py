@@ -18,10 +18,12 @@ Two kinds of key arrive from people and from the network:
 
 Both return a short English reason, or None for a good key. Pure functions, no I/O, safe from
 any thread; `ed25519_problem` costs about a millisecond (one 253-bit scalar multiplication in
-Python), paid once when a key is set or loaded, never per signature.
+Python), remembered for the last 64 keys (bench/signing.py).
 """
 
 from __future__ import annotations
+
+import functools
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
@@ -58,6 +60,8 @@ def x25519_problem(raw: bytes) -> str | None:
     return None
 
 
+# The same few keys (the pinned root, the online key) are checked at every download: remember.
+@functools.lru_cache(maxsize=64)
 def ed25519_problem(raw: bytes) -> str | None:
     """Why `raw` is not a usable Ed25519 public key, or None when it is."""
     if len(raw) != KEY_LENGTH:

@@ -196,7 +196,9 @@ class VerifyKey:
     raw: bytes
 
     def __post_init__(self) -> None:
-        problem = ed25519_problem(bytes(self.raw))
+        if not isinstance(self.raw, bytes):
+            _refuse(Refusal.MALFORMED, "a signing key is bytes")
+        problem = ed25519_problem(self.raw)
         if problem:
             _refuse(Refusal.WEAK_KEY, f"the signing key {problem}")
 
