@@ -730,8 +730,9 @@ def verify_document(
     type is refused). audience: this kiosk's checkpoint id ("*" documents are for everyone).
     last_version: the version of this type last accepted (None: none yet); only a strictly
     higher one passes. now: the later of the clock and the newest accepted issue time (for the
-    delegation's end); timezone-aware (a naive one is a bug: ValueError). min_delegation_version: the highest delegation version accepted so far
-    (an older delegation is revoked by a newer one). max_bytes: default `max_bytes_for`.
+    delegation's end); timezone-aware (a naive one is a bug: ValueError).
+    min_delegation_version: the highest delegation version accepted so far (an older
+    delegation is revoked by a newer one). max_bytes: default `max_bytes_for`.
 
     Checks, in order: size; envelope shape and keys (weak keys refused); the signer is the root
     or carries a delegation signed by the root, for this key, this audience, not revoked, not
