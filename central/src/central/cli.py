@@ -31,7 +31,7 @@ from typing import Any, NoReturn
 
 from sqlalchemy.exc import DBAPIError
 
-from central import tokens
+from central import authority, tokens
 from central.database import DATABASE_URL_ENV, DatabaseLocation, describe_failure, locate
 from central.migrate import head, prepare
 from central.reveal import BROKEN, OPENED, OTHER_KEY, ExportFileError, decrypt_export, reveal
@@ -565,6 +565,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("stats", parents=[common], help="counts, replays and conflicts (JSON)")
     p.set_defaults(func=cmd_stats)
+
+    # The authority's offline signing keys: no database (central/authority.py).
+    authority.register(sub)
     return parser
 
 
