@@ -56,6 +56,7 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    inspect,
     literal,
     select,
     text,
@@ -418,8 +419,6 @@ def _sqlite_engine(path: Path, *, pooled: bool) -> Engine:
 
 def table_names(conn: Connection) -> set[str]:
     """The tables in the connected database (public schema on PostgreSQL)."""
-    from sqlalchemy import inspect
-
     return set(inspect(conn).get_table_names())
 
 
