@@ -66,3 +66,14 @@ def test_a_path_can_be_filled_by_sqlite(tmp_path: Path) -> None:
         assert conn.execute("SELECT count(*) FROM t").fetchone() == (0,)
     conn.close()
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_a_file_meant_to_be_read_by_others_gets_its_mode_only_when_complete(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "authority.pub"
+    with private_path(target, replace=False, mode=0o644) as tmp:
+        tmp.write_bytes(b"public")
+        assert stat.S_IMODE(tmp.stat().st_mode) == 0o600  # nobody reads half of it
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+    assert write_private(tmp_path / "secret", b"x").stat().st_mode & 0o077 == 0

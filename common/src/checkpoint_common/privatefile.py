@@ -86,13 +86,14 @@ def _link_new(tmp: Path, target: Path) -> None:
 
 
 @contextlib.contextmanager
-def private_path(target: Path, *, replace: bool = True) -> Iterator[Path]:
+def private_path(target: Path, *, replace: bool = True, mode: int = 0o600) -> Iterator[Path]:
     """A new, empty, private (0600) temporary file beside `target`, for the caller to fill; on a
     clean exit it is synced and becomes `target` (steps 3-5 of the module docstring).
 
     `replace=False`: `target` must not exist, before the work starts and at the end
-    (FileExistsError). The folder must exist. Raises OSError; the target is then untouched and
-    the temporary file removed.
+    (FileExistsError). `mode`: the file's mode once complete (a public key may be 0644; while
+    it is written it is 0600 whatever this says). The folder must exist. Raises OSError; the
+    target is then untouched and the temporary file removed.
     """
     target = Path(target)
     if not replace and target.exists():
@@ -102,6 +103,8 @@ def private_path(target: Path, *, replace: bool = True) -> Iterator[Path]:
     tmp = Path(name)
     try:
         yield tmp
+        if mode != 0o600:
+            tmp.chmod(mode)
         _sync_file(tmp)
         if replace:
             tmp.replace(target)
@@ -113,9 +116,9 @@ def private_path(target: Path, *, replace: bool = True) -> Iterator[Path]:
     sync_folder(target.parent)
 
 
-def write_private(target: Path, data: bytes, *, replace: bool = True) -> Path:
+def write_private(target: Path, data: bytes, *, replace: bool = True, mode: int = 0o600) -> Path:
     """Write `data` as the whole of `target` (private_path's contract). Returns the target."""
-    with private_path(target, replace=replace) as tmp, tmp.open("wb") as handle:
+    with private_path(target, replace=replace, mode=mode) as tmp, tmp.open("wb") as handle:
         handle.write(data)
     return target
 
