@@ -112,6 +112,7 @@ class AdminPage(QWidget):
             background=self.background,
             data_dir=data_dir,
             on_enrolled=on_enrolled,
+            media_patterns=media_patterns,
         )
         self.panels: dict[str, QWidget] = {
             "settings": self.settings_panel,
@@ -287,6 +288,7 @@ class AdminPage(QWidget):
             self.trace_panel.folder.refresh()
             self.trace_panel.focus_code()
         elif name == "device":
+            self.device_panel.poster_folder.refresh()
             self.device_panel.refresh()
 
     @property
