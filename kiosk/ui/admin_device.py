@@ -141,7 +141,8 @@ class DevicePanel(QWidget):
         column.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scrolling(content))
+        self.scroll = scrolling(content)
+        layout.addWidget(self.scroll)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -230,11 +231,13 @@ class DevicePanel(QWidget):
         self.poster_button.setEnabled(True)
         log.info("privacy notice poster saved")
         self.poster_message.ok(tr("Poster saved to {path}: print it on A4").format(path=path))
+        self.scroll.ensureWidgetVisible(self.poster_message)
 
     def _poster_failed(self, error: BaseException) -> None:
         self.poster_button.setEnabled(True)
         log.error("privacy notice poster not saved: %s", error_text(error))
         self.poster_message.error(tr("Not saved: {reason}").format(reason=error_text(error)))
+        self.scroll.ensureWidgetVisible(self.poster_message)
 
     # -- enrollment -----------------------------------------------------------------------------
 

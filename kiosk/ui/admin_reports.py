@@ -144,7 +144,8 @@ class ReportsPanel(QWidget):
         # Scrolls only on a screen too small for it all (a 7" 800x480 panel).
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scrolling(content))
+        self.scroll = scrolling(content)
+        layout.addWidget(self.scroll)
         self.retranslate()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -310,8 +311,10 @@ class ReportsPanel(QWidget):
                 refused=counts.refused,
             )
         )
+        self.scroll.ensureWidgetVisible(self.message)
 
     def _export_failed(self, error: BaseException) -> None:
         self.export_button.setEnabled(True)
         log.error("export failed: %s", error)
         self.message.error(tr("Not exported: {reason}").format(reason=error_text(error)))
+        self.scroll.ensureWidgetVisible(self.message)

@@ -71,7 +71,7 @@ class InsideRow(QWidget):
         self.since.setStyleSheet("color: #455a64; font-size: 17px;")
         self.out_button = big_button(tr("Check out"), colour=BLUE)
         self.out_button.setMinimumWidth(150)
-        self.out_button.clicked.connect(on_out)
+        self.out_button.clicked.connect(lambda _checked=False: on_out())
         texts = QVBoxLayout()
         texts.setSpacing(0)
         texts.addWidget(self.who)

@@ -14,9 +14,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QImage, QKeyEvent, QResizeEvent
-from PySide6.QtWidgets import QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QImage, QKeyEvent, QResizeEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QMainWindow,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.clock import Clock
 from kiosk.config import Settings
@@ -111,6 +118,7 @@ class MainWindow(QMainWindow):
         self.keyboard = keyboard
         if keyboard is not None:
             column.addWidget(keyboard)
+            QGuiApplication.inputMethod().visibleChanged.connect(self._keyboard_toggled)
         self.setCentralWidget(central)
         self.banner = VerdictBanner(central)
 
@@ -140,6 +148,9 @@ class MainWindow(QMainWindow):
         self._status_timer.timeout.connect(self._tick)
         self._status_timer.start()
         self._tick()
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
 
     # -- scanning -----------------------------------------------------------------------------
 
@@ -148,14 +159,29 @@ class MainWindow(QMainWindow):
         verdict is shown across the top of another page): a visitor is never ignored."""
         self.runner.scan(ScanRequest(event.payload, event.source, event.frame_mono_ns))
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        """A USB scanner in keyboard mode. Keys reach the window when no text field took them
-        (on any page: a field that has the focus, e.g. tracing's, gets its scanner's text)."""
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """A USB scanner in keyboard mode, on any page: every key press for this window that
+        is not for a text field goes through the wedge (it tells a scanner's burst from a
+        person's typing). A text field that has the focus (tracing's code, a form) gets the
+        scanner's text instead. The key still reaches its widget (a PIN pad knows a scanner's
+        line from a PIN attempt and drops it)."""
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            focus = QApplication.focusWidget()
+            target = focus if focus is not None else self
+            mine = target is self or self.isAncestorOf(target)
+            text_field = target.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled)
+            if watched is target and mine and not text_field:
+                self._feed_wedge(event)
+        return False
+
+    def _feed_wedge(self, event: QKeyEvent) -> None:
         enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
         scanned = self.wedge.feed_key(event.text(), is_enter=enter)
         if scanned is not None:  # the Enter that ends a line that counts
             self.runner.scan(ScanRequest(scanned.payload, "keyboard", scanned.frame_mono_ns))
-        event.accept()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        event.accept()  # the wedge has seen it (eventFilter); nothing above the window needs it
 
     def record_manual(self, entry: ManualEntry) -> None:
         self.runner.record_manual(entry)
@@ -270,6 +296,13 @@ class MainWindow(QMainWindow):
         self.scan_page.set_retention(settings.retention_days)
         self.runner.refresh_counters()
 
+    def _keyboard_toggled(self) -> None:
+        # While the keyboard is up the page gives it room, whatever it would like (its form
+        # scrolls): the window must never grow past the screen.
+        up = QGuiApplication.inputMethod().isVisible()
+        policy = QSizePolicy.Policy.Ignored if up else QSizePolicy.Policy.Preferred
+        self.pages.setSizePolicy(QSizePolicy.Policy.Preferred, policy)
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.banner.place()
@@ -287,4 +320,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._status_timer.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
         super().closeEvent(event)

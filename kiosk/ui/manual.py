@@ -168,6 +168,8 @@ class ManualEntryPage(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # A tap on a button (IN/OUT, Có/Không) must leave the focus in the field being typed.
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         body = QWidget()
         body.setObjectName("body")
         body_layout = QVBoxLayout(body)
@@ -225,7 +227,8 @@ class ManualEntryPage(QWidget):
         self._directions = QButtonGroup(self)
         self._directions.setExclusive(True)
         direction_row = QHBoxLayout()
-        direction_row.setContentsMargins(0, 0, 0, 0)
+        direction_row.setContentsMargins(0, 6, 0, 0)
+        direction_row.addWidget(self.direction_label)
         for direction in (Direction.IN, Direction.OUT):
             button = QPushButton()
             button.setCheckable(True)
@@ -235,11 +238,10 @@ class ManualEntryPage(QWidget):
             button.toggled.connect(self._direction_toggled)
             self._directions.addButton(button)
             self.direction_buttons[direction] = button
-            direction_row.addWidget(button)
+            direction_row.addWidget(button, 1)
         rows = 2 * len(self.fields)
-        who.addWidget(self.direction_label, rows, 0)
-        who.addLayout(direction_row, rows + 1, 0)
-        who.setRowStretch(rows + 2, 1)
+        who.addLayout(direction_row, rows, 0)
+        who.setRowStretch(rows + 1, 1)
         left = QWidget()
         left.setLayout(who)
         columns.addWidget(left, 2)
@@ -318,7 +320,7 @@ class ManualEntryPage(QWidget):
         for label, text in zip(self.field_labels, (*texts, tr("Year of birth")), strict=True):
             label.setText(text)
         self.declaration_title.setText(tr("Proxy health declaration"))
-        self._declaration_toggled(self.declaration_taken.isChecked())
+        self._declared_text()
         for field, text in _question_texts().items():
             question = self.questions[field]
             question.label.setText(text)
@@ -335,8 +337,12 @@ class ManualEntryPage(QWidget):
         if not self.problems.isHidden():  # shown, even while the page is not
             self._show_problems(self._problems())  # in the new language
 
-    def _declaration_toggled(self, taken: bool) -> None:
+    def _declared_text(self) -> None:
+        taken = self.declaration_taken.isChecked()
         self.declaration_taken.setText(tr("Declaration taken") if taken else tr("Not declared"))
+
+    def _declaration_toggled(self, taken: bool) -> None:
+        self._declared_text()
         if not taken:
             for question in self.questions.values():
                 question.reset()

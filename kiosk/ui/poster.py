@@ -105,11 +105,11 @@ def poster_html(settings: Settings, tr: Callable[[str], str], today: dt.date) ->
 
 
 _CSS = """
-h1 { font-size: 30pt; font-weight: bold; color: #0d47a1; margin-bottom: 4pt; }
-h2 { font-size: 17pt; font-weight: bold; color: #102027; margin-top: 14pt; margin-bottom: 2pt; }
-p { font-size: 14pt; color: #102027; margin-top: 0; }
-p.place { font-size: 18pt; color: #37474f; margin-bottom: 10pt; }
-p.foot { font-size: 10pt; color: #546e7a; margin-top: 24pt; }
+h1 { font-size: 32pt; font-weight: bold; color: #0d47a1; margin-bottom: 4pt; }
+h2 { font-size: 19pt; font-weight: bold; color: #102027; margin-top: 16pt; margin-bottom: 2pt; }
+p { font-size: 15pt; color: #102027; margin-top: 0; }
+p.place { font-size: 19pt; color: #37474f; margin-bottom: 12pt; }
+p.foot { font-size: 10pt; color: #546e7a; margin-top: 28pt; }
 """
 
 

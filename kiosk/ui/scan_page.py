@@ -314,16 +314,18 @@ class CameraProblem(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         height = max(1, event.size().height())
+        # Full width, or beside a verdict (narrow): the text follows both sides.
+        base = max(16, min(30, int(height * 0.055), int(event.size().width() * 0.034)))
         side = max(40, min(120, int(height * 0.2)))
         self.icon.setFixedSize(side, side)
-        for label, share, floor, bold in (
-            (self.title, 0.1, 24, True),
-            (self.what, 0.06, 18, False),
-            (self.scanner, 0.06, 18, True),
-            (self.manual, 0.06, 18, True),
+        for label, scale, bold in (
+            (self.title, 1.5, True),
+            (self.what, 1.0, False),
+            (self.scanner, 1.0, True),
+            (self.manual, 1.0, True),
         ):
             font = label.font()
-            font.setPixelSize(max(floor, min(44, int(height * share))))
+            font.setPixelSize(int(base * scale))
             font.setBold(bold)
             label.setFont(font)
         super().resizeEvent(event)
@@ -487,11 +489,13 @@ class ScanPage(QWidget):
         for button in (*buttons, self.language_button, self.occupancy):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         status = QWidget()
+        status.setObjectName("status")
+        status.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         status.setLayout(bar)
         status.setStyleSheet(
-            "background: #eceff1; color: #102027;"
+            "#status { background: #eceff1; } QLabel { color: #102027; }"
             "#inside { text-align: left; padding: 2px 10px; border: 2px solid #90a4ae;"
-            " border-radius: 6px; background: white; font-weight: bold; }"
+            " border-radius: 6px; background: white; color: #102027; font-weight: bold; }"
         )
         root.addWidget(status)
         self.set_camera_position("above")

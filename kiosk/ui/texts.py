@@ -222,12 +222,12 @@ def not_recorded_view(*, storage_full: bool = False) -> VerdictView:
     person (the kiosk cannot say whether they may come in) and whom to call."""
     if storage_full:
         reason = tr("The kiosk's storage is full: scans are not being recorded")
+        action = tr("Guard: write each visitor's name and phone on paper, call the site manager")
     else:
         reason = tr("The record could not be saved. Scan the code once more")
-    action = tr(
-        "Guard: write down the person's name and phone, let them in by the site's rules, "
-        "and call the site manager"
-    )
+        action = tr(
+            "Guard: if it fails again, write the name and phone on paper, call the site manager"
+        )
     return VerdictView(Family.FAULT, decision_word(Family.FAULT, Reason.ENTRY), "", reason, action)
 
 
