@@ -73,10 +73,9 @@ STYLES = {
     Family.REFER: FamilyStyle("#ffc20e", "#000000", "", "medical", "attention"),
     Family.WRONG_CODE: FamilyStyle("#dfe4e8", "#102027", "", "cards", "attention"),
     Family.DENIED: FamilyStyle("#a31515", "#ffffff", "", "stop", "error"),
-    Family.FAULT: FamilyStyle("#474747", "#8e1b1b", "#8e1b1b", "warning", "error"),
+    # Grey and dark red stripes: unlike any verdict, in pattern as in colour.
+    Family.FAULT: FamilyStyle("#616161", "#ffffff", "#4a0d0d", "warning", "error"),
 }
-# The fault family's text is white on its stripes.
-FAULT_TEXT = "#ffffff"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +97,7 @@ class VerdictView:
 
     @property
     def foreground(self) -> str:
-        return FAULT_TEXT if self.family is Family.FAULT else self.style.foreground
+        return self.style.foreground
 
     @property
     def sound(self) -> str:
