@@ -14,8 +14,8 @@ through the GateRunner and the Gate into SQLite, with the settings or data that 
 captured after the runner's signal has been shown. Nothing here fakes a verdict. The on-screen
 keyboard is Qt Virtual Keyboard, embedded as on a touch screen (KIOSK_VIRTUAL_KEYBOARD=1).
 
-A window that grows past its screen size (a page that needs more room) fails the run: on the
-real screen it would be cut off.
+A page that needs more room than the screen gives it (its minimum size), or a window that is not
+the screen's size, fails the run: on the real screen it would be cut off.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py [--lang vi] [--out DIR]
 """
@@ -178,29 +178,30 @@ class Shooter:
 
     def shoot(self, name: str) -> None:
         """Save the window as NAME.LANG[.WxH].png (unless this run pictures only some states).
-        The window must have kept its size: a page that needs more room would grow it, and
-        the picture would hide that the real screen cuts it off."""
+        The window must have kept the screen's size and the page must fit the room it has:
+        the picture would otherwise hide that the real screen cuts it off."""
         if self.only is not None and name not in self.only:
             return
         self.settle()
         size = (self.window.width(), self.window.height())
-        if size != self.size:
-            # Not fatal (the page at fault may be someone's work in progress), but loud: on the
-            # real screen the window would be cut off.
-            pages = self.window.pages
-            widest = [
-                f"{type(page).__name__} needs {hint.width()}x{hint.height()}"
-                for page in (pages.widget(i) for i in range(pages.count()))
-                if (hint := page.minimumSizeHint()).width() > self.size[0]
-                or hint.height() > self.size[1]
-            ]
+        page = self.window.pages.currentWidget()
+        need = page.minimumSizeHint()
+        room = self.window.pages.size()
+        if size != self.size or need.width() > room.width() or need.height() > room.height():
+            # Noted, and the run fails at the end: on the real screen the page would be cut.
             problem = (
-                f"{name}.{self.language}: the window grew to {size}, wider or taller than the "
-                f"{self.size} screen ({'; '.join(widest) or '?'})"
+                f"{name}.{self.language}: the window is {size} on a {self.size} screen, and "
+                f"{type(page).__name__} needs {need.width()}x{need.height()} where it has "
+                f"{room.width()}x{room.height()}"
             )
             print(f"screenshots: {problem}", file=sys.stderr)
             self.grown.append(problem)
         path = self.out / f"{name}.{self.language}{self.suffix}.png"
+        keyboard = self.window.keyboard
+        if keyboard is not None and keyboard.isVisible():
+            # Offscreen, a QQuickWidget draws its scene when asked for it (on a screen: by
+            # itself, tests/ui/test_virtual_keyboard.py).
+            keyboard.grabFramebuffer()
         if not self.window.grab().save(str(path)):
             raise OSError(f"could not write {path}")
         self.taken.append(path)
@@ -535,15 +536,15 @@ class Shooter:
                 if panel == "reports":
                     reports = admin.reports_panel
                     wait_until(lambda r=reports: r.report is not None, "the day's report")
-                    QTest.mouseClick(reports.export_button, Qt.MouseButton.LeftButton)
+                    reports.export_button.click()  # (out of sight at 800x480: scrolled)
                     wait_until(
                         lambda r=reports: r.export_button.isEnabled() and bool(r.message.text()),
                         "the export",
                     )
                 if panel == "device":
                     device = admin.device_panel
-                    QTest.mouseClick(device.poster_folder.refresh_button, Qt.MouseButton.LeftButton)
-                    QTest.mouseClick(device.poster_button, Qt.MouseButton.LeftButton)
+                    device.poster_folder.refresh_button.click()
+                    device.poster_button.click()
                     wait_until(lambda d=device: d.poster_button.isEnabled(), "the poster")
                 self.drain()
                 self.loaded(admin.panels[panel])
@@ -674,7 +675,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in taken:
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
     if grown:
-        print("screenshots: FAILED: windows grew past their screen:", file=sys.stderr)
+        print("screenshots: FAILED: pages that do not fit their screen:", file=sys.stderr)
         for problem in grown:
             print(f"  {problem}", file=sys.stderr)
         return 1

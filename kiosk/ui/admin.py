@@ -127,8 +127,9 @@ class AdminPage(QWidget):
         # The menu: one big button per panel, then lock and quit at the bottom.
         self.menu_buttons: dict[str, QPushButton] = {}
         menu = QVBoxLayout()
-        menu.setContentsMargins(12, 12, 12, 12)
-        menu.setSpacing(10)
+        # Six buttons of 68 px (56 + padding + border): with these gaps they fit 480 px.
+        menu.setContentsMargins(12, 8, 12, 8)
+        menu.setSpacing(6)
         for name in PANELS:
             button = big_button(checkable=True)
             button.clicked.connect(lambda _=False, n=name: self.show_panel(n))

@@ -114,6 +114,11 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
+        # The screen's size rules: a page never makes the window grow past it (a full-screen
+        # window cannot; the keyboard takes its room from the page, whose form scrolls). Pages
+        # are made to fit 800x480 (scripts/screenshots.py and tests/ui/test_small_screen.py
+        # check each page's minimum size instead).
+        self.pages.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         column.addWidget(self.pages, 1)
         self.keyboard = keyboard
         if keyboard is not None:
@@ -297,13 +302,13 @@ class MainWindow(QMainWindow):
         self.runner.refresh_counters()
 
     def _keyboard_toggled(self) -> None:
-        # While the keyboard is up the page gives it room, whatever it would like (its form
-        # scrolls): the window must never grow past the screen.
-        up = QGuiApplication.inputMethod().isVisible()
-        policy = QSizePolicy.Policy.Ignored if up else QSizePolicy.Policy.Preferred
-        self.pages.setSizePolicy(QSizePolicy.Policy.Preferred, policy)
+        if self.keyboard is not None:
+            self.keyboard.setVisible(QGuiApplication.inputMethod().isVisible())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
+        fit = getattr(self.keyboard, "fit", None)
+        if fit is not None:
+            fit(event.size())
         super().resizeEvent(event)
         self.banner.place()
 

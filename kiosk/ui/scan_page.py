@@ -170,7 +170,8 @@ class VerdictPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        # Sized by the screen; the text is fitted to it (_fit), never the window to the text.
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.setMinimumWidth(200)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 12, 20, 12)
@@ -222,30 +223,44 @@ class VerdictPanel(QWidget):
 
     def _fit(self) -> None:
         """Sizes from the panel's size: the word as big as fits (two lines at most), the
-        name and the reason readable from a metre away even on a 800x480 screen."""
+        name and the reason readable from a metre away even on a 800x480 screen. Smaller
+        steps are tried until it all fits the panel's height (a fault's long instructions)."""
         height, width = max(1, self.height()), max(1, self.width() - 40)
-        icon = max(44, min(150, int(height * 0.22)))
+        for scale in (1.0, 0.9, 0.8, 0.72, 0.65):
+            self._sizes(height, width, scale)
+            if self._needed(width + 40) <= height:
+                break
+
+    def _sizes(self, height: int, width: int, scale: float) -> None:
+        icon = max(40, min(150, int(height * 0.22 * scale)))
         self.icon.setFixedSize(icon, icon)
-        self.cards.set_picture_height(max(56, min(130, int(height * 0.24))))
+        self.cards.set_picture_height(max(48, min(130, int(height * 0.24 * scale))))
         word = self.word.font()
         word.setBold(True)
-        largest = max(30, int(height * 0.15))
-        word.setPixelSize(fit_pixel_size(word, self.word.text(), width, largest, 26))
+        largest = max(28, int(height * 0.15 * scale))
+        word.setPixelSize(fit_pixel_size(word, self.word.text(), width, largest, 24))
         self.word.setFont(word)
         for label, share, floor, bold in (
-            (self.recorded_at, 0.055, 18, True),
-            (self.detail, 0.06, 20, True),
-            (self.reason, 0.055, 19, False),
-            (self.action, 0.05, 18, True),
+            (self.recorded_at, 0.055, 16, True),
+            (self.detail, 0.06, 18, True),
+            (self.reason, 0.055, 17, False),
+            (self.action, 0.05, 16, True),
         ):
             font = label.font()
-            font.setPixelSize(max(floor, min(34, int(height * share))))
+            font.setPixelSize(max(floor, min(34, int(height * share * scale))))
             font.setBold(bold)
             label.setFont(font)
         for caption in self.cards.captions:
             font = caption.font()
-            font.setPixelSize(max(15, min(22, int(height * 0.04))))
+            font.setPixelSize(max(14, min(22, int(height * 0.04 * scale))))
             caption.setFont(font)
+
+    def _needed(self, width: int) -> int:
+        """The height the panel's contents take at `width` (word-wrapped labels included)."""
+        layout = self.layout()
+        if layout.hasHeightForWidth():
+            return int(layout.totalHeightForWidth(width))
+        return int(layout.totalMinimumSize().height())
 
     def paintEvent(self, event: QPaintEvent) -> None:
         if self.view is None:
@@ -277,6 +292,8 @@ class CameraProblem(QWidget):
             f"#cameraProblem QPushButton {{ background: {AMBER}; color: black; font-weight: bold;"
             " border-radius: 8px; padding: 8px 22px; }"
         )
+        # Sized by the screen, never the other way round (the window must not grow).
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.icon = Picture("camera_off")
         self.icon.show_as(ink="#ffb74d")
         self.title = PlainLabel(alignment=Qt.AlignmentFlag.AlignCenter)
@@ -314,10 +331,15 @@ class CameraProblem(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         height = max(1, event.size().height())
-        # Full width, or beside a verdict (narrow): the text follows both sides.
-        base = max(16, min(30, int(height * 0.055), int(event.size().width() * 0.034)))
+        width = event.size().width()
+        # Full width, or beside a verdict (narrow): the text follows both sides, and beside a
+        # verdict only the essentials stay (the title and the two ways in).
+        base = max(15, min(30, int(height * 0.055), int(width * 0.034)))
         side = max(40, min(120, int(height * 0.2)))
         self.icon.setFixedSize(side, side)
+        narrow = width < 480
+        self.icon.setVisible(not narrow)
+        self.what.setVisible(not narrow)
         for label, scale, bold in (
             (self.title, 1.5, True),
             (self.what, 1.0, False),
