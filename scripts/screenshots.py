@@ -454,7 +454,7 @@ class Shooter:
             "the check-out",
         )
         self.expect(outcome, "admit", "out")
-        wait_until(lambda: inside.loaded, "the list again")
+        wait_until(lambda: inside.loaded and not inside.search.text(), "the list again")
         self.shoot("inside-checked-out")
         self.window.show_scan_page()
         self.page.clear_verdict()

@@ -4,46 +4,46 @@
 <context>
     <name>Kiosk</name>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="185"/>
+        <location filename="../../kiosk/ui/admin.py" line="186"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="176"/>
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="186"/>
-        <location filename="../../kiosk/ui/admin_reports.py" line="175"/>
+        <location filename="../../kiosk/ui/admin.py" line="187"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="176"/>
         <source>Reports</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="187"/>
+        <location filename="../../kiosk/ui/admin.py" line="188"/>
         <location filename="../../kiosk/ui/admin_trace.py" line="145"/>
         <source>Contact tracing</source>
         <translation>Contact tracing</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="188"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="148"/>
+        <location filename="../../kiosk/ui/admin.py" line="189"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="149"/>
         <source>This device</source>
         <translation>This device</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="191"/>
+        <location filename="../../kiosk/ui/admin.py" line="192"/>
         <source>Lock screen</source>
         <translation>Lock screen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="226"/>
+        <location filename="../../kiosk/ui/admin.py" line="227"/>
         <source>The new PIN is saved</source>
         <translation>The new PIN is saved</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="308"/>
+        <location filename="../../kiosk/ui/admin.py" line="309"/>
         <source>Tap again to quit</source>
         <translation>Tap again to quit</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="316"/>
+        <location filename="../../kiosk/ui/admin.py" line="317"/>
         <source>Quit the kiosk</source>
         <translation>Quit the kiosk</translation>
     </message>
@@ -94,269 +94,269 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_common.py" line="528"/>
-        <location filename="../../kiosk/ui/texts.py" line="117"/>
+        <location filename="../../kiosk/ui/texts.py" line="116"/>
         <source>Vaccine certificate</source>
         <translation>Vaccine certificate</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_common.py" line="529"/>
-        <location filename="../../kiosk/ui/manual.py" line="316"/>
-        <location filename="../../kiosk/ui/scan_page.py" line="313"/>
-        <location filename="../../kiosk/ui/scan_page.py" line="506"/>
-        <location filename="../../kiosk/ui/texts.py" line="118"/>
+        <location filename="../../kiosk/ui/manual.py" line="318"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="330"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="532"/>
+        <location filename="../../kiosk/ui/texts.py" line="117"/>
         <source>Manual entry</source>
         <translation>Manual entry</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_common.py" line="530"/>
-        <location filename="../../kiosk/ui/texts.py" line="119"/>
+        <location filename="../../kiosk/ui/texts.py" line="118"/>
         <source>Venue code</source>
         <translation>Venue code</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_common.py" line="531"/>
-        <location filename="../../kiosk/ui/texts.py" line="120"/>
+        <location filename="../../kiosk/ui/texts.py" line="119"/>
         <source>Unknown code</source>
         <translation>Unknown code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="149"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="150"/>
         <source>Checkpoint</source>
         <translation>Checkpoint</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="150"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="151"/>
         <source>Device ID</source>
         <translation>Device ID</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="151"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="152"/>
         <source>Server</source>
         <translation>Server</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="152"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="153"/>
         <source>Waiting to send</source>
         <translation>Waiting to send</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="153"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="157"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="154"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="158"/>
         <source>Enroll this device</source>
         <translation>Enroll this device</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="154"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="155"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="185"/>
         <source>Server address</source>
         <translation>Server address</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="155"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="156"/>
         <source>Enrollment code</source>
         <translation>Enrollment code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="158"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="159"/>
         <source>Privacy notice</source>
         <translation>Privacy notice</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="160"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="161"/>
         <source>An A4 poster (a Vietnamese and an English page) that says what the kiosk keeps, for how long and who can open it (Decree 13/2023/NĐ-CP). Print it and put it up beside the kiosk. Who runs the checkpoint is set in Settings.</source>
         <translation>An A4 poster (a Vietnamese and an English page) that says what the kiosk keeps, for how long and who can open it (Decree 13/2023/NĐ-CP). Print it and put it up beside the kiosk. Who runs the checkpoint is set in Settings.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="167"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="168"/>
         <source>Save the poster (PDF)</source>
         <translation>Save the poster (PDF)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="197"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="198"/>
         <source>Not enrolled: the kiosk works offline</source>
         <translation>Not enrolled: the kiosk works offline</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="204"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="205"/>
         <source>{n} records</source>
         <translation>{n} records</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="206"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="207"/>
         <source>{n} refused by the server</source>
         <translation>{n} refused by the server</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="217"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="237"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="218"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="239"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="279"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="286"/>
         <source>Not saved: {reason}</source>
         <translation>Not saved: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="222"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="223"/>
         <source>Saving…</source>
         <translation>Saving…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="232"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="233"/>
         <source>Poster saved to {path}: print it on A4</source>
         <translation>Poster saved to {path}: print it on A4</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="252"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="255"/>
         <source>Not a server address: {reason}</source>
         <translation>Not a server address: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="256"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="259"/>
         <source>Enter the server address and the enrollment code</source>
         <translation>Enter the server address and the enrollment code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="260"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="263"/>
         <source>Enrolling…</source>
         <translation>Enrolling…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="294"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="297"/>
         <source>Enrolled, but the settings were not saved: {reason}</source>
         <translation>Enrolled, but the settings were not saved: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="316"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="319"/>
         <source>Enrolled as checkpoint {name}</source>
         <translation>Enrolled as checkpoint {name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="325"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="328"/>
         <source>The enrollment code was refused (wrong, used or expired)</source>
         <translation>The enrollment code was refused (wrong, used or expired)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="327"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="330"/>
         <source>The server could not be reached: {reason}</source>
         <translation>The server could not be reached: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="329"/>
         <location filename="../../kiosk/ui/admin_device.py" line="332"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="335"/>
         <source>Enrollment failed: {reason}</source>
         <translation>Enrollment failed: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="178"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="179"/>
         <location filename="../../kiosk/ui/chart.py" line="113"/>
         <source>Entries</source>
         <translation>Entries</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="179"/>
-        <location filename="../../kiosk/ui/admin_reports.py" line="221"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="180"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="222"/>
         <location filename="../../kiosk/ui/chart.py" line="113"/>
         <source>Exits</source>
         <translation>Exits</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="180"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="181"/>
         <source>Peak occupancy</source>
         <translation>Peak occupancy</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="181"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="182"/>
         <source>Inside at the start of the day</source>
         <translation>Inside at the start of the day</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="184"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="185"/>
         <source>Entries and exits by hour</source>
         <translation>Entries and exits by hour</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="186"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="187"/>
         <location filename="../../kiosk/ui/admin_trace.py" line="154"/>
         <source>Kind of code</source>
         <translation>Kind of code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="186"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="187"/>
         <location filename="../../kiosk/ui/admin_trace.py" line="154"/>
         <source>In</source>
         <translation>In</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="186"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="187"/>
         <location filename="../../kiosk/ui/admin_trace.py" line="154"/>
         <source>Out</source>
         <translation>Out</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="186"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="187"/>
         <source>Referred</source>
         <translation>Referred</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="186"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="187"/>
         <source>Refused</source>
         <translation>Refused</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="189"/>
-        <source>Export the days</source>
-        <translation>Export the days</translation>
+        <location filename="../../kiosk/ui/admin_reports.py" line="190"/>
+        <source>Export the days:</source>
+        <translation>Export the days:</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="190"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="191"/>
         <location filename="../../kiosk/ui/admin_trace.py" line="157"/>
         <source>Export CSV</source>
         <translation>Export CSV</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="215"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="216"/>
         <source>The report could not be made: {reason}</source>
         <translation>The report could not be made: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="223"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="224"/>
         <source>{n} automatic</source>
         <translation>{n} automatic</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="227"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="228"/>
         <source>at {time}</source>
         <translation>at {time}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="257"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="258"/>
         <location filename="../../kiosk/ui/admin_trace.py" line="190"/>
         <source>Not a date: {text}</source>
         <translation>Not a date: {text}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="261"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="262"/>
         <location filename="../../kiosk/ui/admin_trace.py" line="196"/>
         <source>The end of the period is before its start</source>
         <translation>The end of the period is before its start</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="278"/>
-        <location filename="../../kiosk/ui/admin_reports.py" line="317"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="279"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="319"/>
         <location filename="../../kiosk/ui/admin_trace.py" line="289"/>
         <location filename="../../kiosk/ui/admin_trace.py" line="307"/>
         <source>Not exported: {reason}</source>
         <translation>Not exported: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="282"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="283"/>
         <location filename="../../kiosk/ui/admin_trace.py" line="292"/>
         <source>Exporting…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="301"/>
-        <source>{n} records written to {path}: {entries} entries, {exits} exits, {referred} referred, {refused} refused</source>
-        <translation>{n} records written to {path}: {entries} entries, {exits} exits, {referred} referred, {refused} refused</translation>
+        <location filename="../../kiosk/ui/admin_reports.py" line="302"/>
+        <source>{n} records exported: {entries} entries, {exits} exits, {referred} referred, {refused} refused. File: {path}</source>
+        <translation>{n} records exported: {entries} entries, {exits} exits, {referred} referred, {refused} refused. File: {path}</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_settings.py" line="178"/>
@@ -586,7 +586,7 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/inside_page.py" line="65"/>
-        <location filename="../../kiosk/ui/texts.py" line="189"/>
+        <location filename="../../kiosk/ui/texts.py" line="188"/>
         <source>born {year}</source>
         <translation>born {year}</translation>
     </message>
@@ -602,7 +602,7 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/inside_page.py" line="146"/>
-        <location filename="../../kiosk/ui/pin.py" line="272"/>
+        <location filename="../../kiosk/ui/pin.py" line="274"/>
         <source>Back</source>
         <translation>Back</translation>
     </message>
@@ -618,8 +618,8 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/inside_page.py" line="185"/>
-        <location filename="../../kiosk/ui/scan_page.py" line="562"/>
-        <location filename="../../kiosk/ui/scan_page.py" line="565"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="588"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="591"/>
         <source>Inside now: {n}</source>
         <translation>Inside now: {n}</translation>
     </message>
@@ -644,22 +644,22 @@
         <translation>{n} found</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="63"/>
+        <location filename="../../kiosk/ui/main_window.py" line="70"/>
         <source>Temporarily out of service, please call the site manager</source>
         <translation>Temporarily out of service, please call the site manager</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="191"/>
+        <location filename="../../kiosk/ui/main_window.py" line="222"/>
         <source>Hold the code closer</source>
         <translation>Hold the code closer</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="191"/>
+        <location filename="../../kiosk/ui/main_window.py" line="222"/>
         <source>Hold the code still</source>
         <translation>Hold the code still</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="193"/>
+        <location filename="../../kiosk/ui/main_window.py" line="224"/>
         <source>Increase the phone&apos;s screen brightness</source>
         <translation>Increase the phone&apos;s screen brightness</translation>
     </message>
@@ -694,169 +694,169 @@
         <translation>Coming from an epidemic zone</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/manual.py" line="317"/>
+        <location filename="../../kiosk/ui/manual.py" line="319"/>
         <source>Full name</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/manual.py" line="317"/>
+        <location filename="../../kiosk/ui/manual.py" line="319"/>
         <source>ID number (CCCD/CMND)</source>
         <translation>ID number (CCCD/CMND)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/manual.py" line="317"/>
+        <location filename="../../kiosk/ui/manual.py" line="319"/>
         <source>Phone number</source>
         <translation>Phone number</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/manual.py" line="318"/>
+        <location filename="../../kiosk/ui/manual.py" line="320"/>
         <source>Year of birth</source>
         <translation>Year of birth</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/manual.py" line="320"/>
+        <location filename="../../kiosk/ui/manual.py" line="322"/>
         <source>Proxy health declaration</source>
         <translation>Proxy health declaration</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/manual.py" line="325"/>
+        <location filename="../../kiosk/ui/manual.py" line="327"/>
         <source>Yes</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/manual.py" line="326"/>
+        <location filename="../../kiosk/ui/manual.py" line="328"/>
         <source>No</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/manual.py" line="328"/>
+        <location filename="../../kiosk/ui/manual.py" line="330"/>
         <source>Any “Yes”: the visitor sees the medical staff. Ask every question.</source>
         <translation>Any “Yes”: the visitor sees the medical staff. Ask every question.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/manual.py" line="330"/>
+        <location filename="../../kiosk/ui/manual.py" line="332"/>
         <source>Coming in or going out?</source>
         <translation>Coming in or going out?</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/manual.py" line="333"/>
+        <location filename="../../kiosk/ui/manual.py" line="335"/>
         <source>Cancel</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/manual.py" line="334"/>
+        <location filename="../../kiosk/ui/manual.py" line="336"/>
         <source>Confirm</source>
         <translation>Confirm</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/manual.py" line="339"/>
+        <location filename="../../kiosk/ui/manual.py" line="342"/>
         <source>Declaration taken</source>
         <translation>Declaration taken</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/manual.py" line="339"/>
+        <location filename="../../kiosk/ui/manual.py" line="342"/>
         <source>Not declared</source>
         <translation>Not declared</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/manual.py" line="408"/>
+        <location filename="../../kiosk/ui/manual.py" line="414"/>
         <source>Choose IN or OUT</source>
         <translation>Choose IN or OUT</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/manual.py" line="412"/>
+        <location filename="../../kiosk/ui/manual.py" line="418"/>
         <source>Health declaration: {n} questions not answered</source>
         <translation>Health declaration: {n} questions not answered</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/manual.py" line="415"/>
+        <location filename="../../kiosk/ui/manual.py" line="421"/>
         <source>Enter the visitor&apos;s full name</source>
         <translation>Enter the visitor&apos;s full name</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/manual.py" line="420"/>
+        <location filename="../../kiosk/ui/manual.py" line="426"/>
         <source>Enter an ID number or a phone number</source>
         <translation>Enter an ID number or a phone number</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/manual.py" line="424"/>
+        <location filename="../../kiosk/ui/manual.py" line="430"/>
         <source>An ID number has 12 digits (CCCD) or 9 (CMND)</source>
         <translation>An ID number has 12 digits (CCCD) or 9 (CMND)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/manual.py" line="429"/>
+        <location filename="../../kiosk/ui/manual.py" line="435"/>
         <source>A phone number has 9 to 11 digits</source>
         <translation>A phone number has 9 to 11 digits</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/manual.py" line="438"/>
+        <location filename="../../kiosk/ui/manual.py" line="444"/>
         <source>Year of birth: from {first} to {last}</source>
         <translation>Year of birth: from {first} to {last}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="271"/>
-        <location filename="../../kiosk/ui/scan_page.py" line="507"/>
+        <location filename="../../kiosk/ui/pin.py" line="273"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="533"/>
         <source>Administration</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="272"/>
+        <location filename="../../kiosk/ui/pin.py" line="274"/>
         <source>Back to scanning</source>
         <translation>Back to scanning</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="301"/>
+        <location filename="../../kiosk/ui/pin.py" line="303"/>
         <source>Enter the PIN</source>
         <translation>Enter the PIN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="302"/>
+        <location filename="../../kiosk/ui/pin.py" line="304"/>
         <source>Choose a new PIN (4 to 8 digits)</source>
         <translation>Choose a new PIN (4 to 8 digits)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="303"/>
+        <location filename="../../kiosk/ui/pin.py" line="305"/>
         <source>Enter the same PIN again</source>
         <translation>Enter the same PIN again</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="315"/>
+        <location filename="../../kiosk/ui/pin.py" line="317"/>
         <source>Locked for {n} minutes</source>
         <translation>Locked for {n} minutes</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="331"/>
+        <location filename="../../kiosk/ui/pin.py" line="333"/>
         <source>A PIN is 4 to 8 digits</source>
         <translation>A PIN is 4 to 8 digits</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="337"/>
+        <location filename="../../kiosk/ui/pin.py" line="339"/>
         <source>The two PINs differ. Start again</source>
         <translation>The two PINs differ. Start again</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="374"/>
+        <location filename="../../kiosk/ui/pin.py" line="376"/>
         <source>Wrong PIN</source>
         <translation>Wrong PIN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="381"/>
+        <location filename="../../kiosk/ui/pin.py" line="383"/>
         <source>The stored PIN cannot be read: reset it from the command line</source>
         <translation>The stored PIN cannot be read: reset it from the command line</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="384"/>
+        <location filename="../../kiosk/ui/pin.py" line="386"/>
         <source>The PIN could not be checked. Please try again</source>
         <translation>The PIN could not be checked. Please try again</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="388"/>
+        <location filename="../../kiosk/ui/pin.py" line="390"/>
         <source>Saving the PIN…</source>
         <translation>Saving the PIN…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="397"/>
-        <location filename="../../kiosk/ui/pin.py" line="410"/>
+        <location filename="../../kiosk/ui/pin.py" line="399"/>
+        <location filename="../../kiosk/ui/pin.py" line="412"/>
         <source>The PIN could not be saved: {reason}</source>
         <translation>The PIN could not be saved: {reason}</translation>
     </message>
@@ -926,333 +926,341 @@
         <translation>Your personal data at this checkpoint</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="503"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="529"/>
         <source>DEMO MODE</source>
         <translation>DEMO MODE</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="508"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="534"/>
         <source>Tiếng Việt</source>
         <translation>Tiếng Việt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="510"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="536"/>
         <source>CCCD: code at the top right</source>
         <translation>CCCD: code at the top right</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="523"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="549"/>
         <source>The camera is not working: use the hand scanner or Manual entry</source>
         <translation>The camera is not working: use the hand scanner or Manual entry</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="573"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="599"/>
         <source>Today: in {n} · out {m}</source>
         <translation>Today: in {n} · out {m}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="582"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="608"/>
         <source>Clock not synchronised</source>
         <translation>Clock not synchronised</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="632"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="659"/>
         <source>No sound device</source>
         <translation>No sound device</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="114"/>
+        <location filename="../../kiosk/ui/texts.py" line="113"/>
         <source>Personal QR code</source>
         <translation>Personal QR code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="115"/>
+        <location filename="../../kiosk/ui/texts.py" line="114"/>
         <source>Chip ID card (CCCD)</source>
         <translation>Chip ID card (CCCD)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="116"/>
+        <location filename="../../kiosk/ui/texts.py" line="115"/>
         <source>Health-insurance card (BHYT)</source>
         <translation>Health-insurance card (BHYT)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="126"/>
-        <location filename="../../kiosk/ui/texts.py" line="130"/>
+        <location filename="../../kiosk/ui/texts.py" line="125"/>
+        <location filename="../../kiosk/ui/texts.py" line="129"/>
         <source>IN</source>
         <translation>IN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="126"/>
-        <location filename="../../kiosk/ui/texts.py" line="130"/>
+        <location filename="../../kiosk/ui/texts.py" line="125"/>
+        <location filename="../../kiosk/ui/texts.py" line="129"/>
         <source>OUT</source>
         <translation>OUT</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="130"/>
+        <location filename="../../kiosk/ui/texts.py" line="129"/>
         <source>AUTO</source>
         <translation>AUTO</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="135"/>
+        <location filename="../../kiosk/ui/texts.py" line="134"/>
         <source>Full inside, please wait</source>
         <translation>Full inside, please wait</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="136"/>
+        <location filename="../../kiosk/ui/texts.py" line="135"/>
         <source>Under quarantine, please see the medical staff</source>
         <translation>Under quarantine, please see the medical staff</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="138"/>
+        <location filename="../../kiosk/ui/texts.py" line="137"/>
         <source>Under health monitoring (yellow)</source>
         <translation>Under health monitoring (yellow)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="139"/>
+        <location filename="../../kiosk/ui/texts.py" line="138"/>
         <source>This kind of code is not accepted here</source>
         <translation>This kind of code is not accepted here</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="140"/>
+        <location filename="../../kiosk/ui/texts.py" line="139"/>
         <source>This is the place&apos;s code. Please show your personal code</source>
         <translation>This is the place&apos;s code. Please show your personal code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="141"/>
+        <location filename="../../kiosk/ui/texts.py" line="140"/>
         <source>Code not recognised. Please show your personal QR, ID card or health-insurance card</source>
         <translation>Code not recognised. Please show your personal QR, ID card or health-insurance card</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="144"/>
+        <location filename="../../kiosk/ui/texts.py" line="143"/>
         <source>The certificate&apos;s signature is not valid</source>
         <translation>The certificate&apos;s signature is not valid</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="145"/>
+        <location filename="../../kiosk/ui/texts.py" line="144"/>
         <source>The certificate could not be checked on this kiosk</source>
         <translation>The certificate could not be checked on this kiosk</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="146"/>
+        <location filename="../../kiosk/ui/texts.py" line="145"/>
         <source>Certificate expired</source>
         <translation>Certificate expired</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="147"/>
+        <location filename="../../kiosk/ui/texts.py" line="146"/>
         <source>Health declaration: please see the medical staff</source>
         <translation>Health declaration: please see the medical staff</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="148"/>
+        <location filename="../../kiosk/ui/texts.py" line="147"/>
         <source>Closed by the nightly checkout</source>
         <translation>Closed by the nightly checkout</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="171"/>
+        <location filename="../../kiosk/ui/texts.py" line="170"/>
         <source>PLEASE WAIT</source>
         <translation>PLEASE WAIT</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="173"/>
+        <location filename="../../kiosk/ui/texts.py" line="172"/>
         <source>COME IN</source>
         <translation>COME IN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="174"/>
+        <location filename="../../kiosk/ui/texts.py" line="173"/>
         <source>GOODBYE</source>
         <translation>GOODBYE</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="175"/>
+        <location filename="../../kiosk/ui/texts.py" line="174"/>
         <source>SEE THE MEDICAL STAFF</source>
         <translation>SEE THE MEDICAL STAFF</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="176"/>
+        <location filename="../../kiosk/ui/texts.py" line="175"/>
         <source>WRONG CODE</source>
         <translation>WRONG CODE</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="177"/>
+        <location filename="../../kiosk/ui/texts.py" line="176"/>
         <source>NO ENTRY</source>
         <translation>NO ENTRY</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="178"/>
+        <location filename="../../kiosk/ui/texts.py" line="177"/>
         <source>NOT RECORDED</source>
         <translation>NOT RECORDED</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="204"/>
+        <location filename="../../kiosk/ui/texts.py" line="203"/>
         <source>Already recorded at {time}</source>
         <translation>Already recorded at {time}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="214"/>
+        <location filename="../../kiosk/ui/texts.py" line="213"/>
         <source>Exit recorded</source>
         <translation>Exit recorded</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="224"/>
+        <location filename="../../kiosk/ui/texts.py" line="223"/>
         <source>The kiosk&apos;s storage is full: scans are not being recorded</source>
         <translation>The kiosk&apos;s storage is full: scans are not being recorded</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="225"/>
+        <location filename="../../kiosk/ui/texts.py" line="224"/>
         <source>Guard: write each visitor&apos;s name and phone on paper, call the site manager</source>
         <translation>Guard: write each visitor&apos;s name and phone on paper, call the site manager</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="227"/>
+        <location filename="../../kiosk/ui/texts.py" line="226"/>
         <source>The record could not be saved. Scan the code once more</source>
         <translation>The record could not be saved. Scan the code once more</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="228"/>
+        <location filename="../../kiosk/ui/texts.py" line="227"/>
         <source>Guard: if it fails again, write the name and phone on paper, call the site manager</source>
         <translation>Guard: if it fails again, write the name and phone on paper, call the site manager</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="238"/>
+        <location filename="../../kiosk/ui/texts.py" line="237"/>
         <source>Storage full: NOT recording. Call the site manager</source>
         <translation>Storage full: NOT recording. Call the site manager</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="240"/>
+        <location filename="../../kiosk/ui/texts.py" line="239"/>
         <source>Storage almost full: call the site manager</source>
         <translation>Storage almost full: call the site manager</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="247"/>
+        <location filename="../../kiosk/ui/texts.py" line="246"/>
         <source>Camera: starting</source>
         <translation>Camera: starting</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="248"/>
-        <location filename="../../kiosk/ui/texts.py" line="260"/>
+        <location filename="../../kiosk/ui/texts.py" line="247"/>
+        <location filename="../../kiosk/ui/texts.py" line="259"/>
         <source>Camera disconnected</source>
         <translation>Camera disconnected</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="249"/>
+        <location filename="../../kiosk/ui/texts.py" line="248"/>
         <source>Camera shows nothing (covered?)</source>
         <translation>Camera shows nothing (covered?)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="257"/>
+        <location filename="../../kiosk/ui/texts.py" line="256"/>
         <source>The camera shows nothing</source>
         <translation>The camera shows nothing</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="258"/>
+        <location filename="../../kiosk/ui/texts.py" line="257"/>
         <source>Is it covered or turned away? Meanwhile:</source>
         <translation>Is it covered or turned away? Meanwhile:</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="261"/>
+        <location filename="../../kiosk/ui/texts.py" line="260"/>
         <source>Codes cannot be read by the camera. Meanwhile:</source>
         <translation>Codes cannot be read by the camera. Meanwhile:</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="268"/>
+        <location filename="../../kiosk/ui/texts.py" line="267"/>
         <source>Scan the code with the hand scanner (USB), it still works</source>
         <translation>Scan the code with the hand scanner (USB), it still works</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="269"/>
+        <location filename="../../kiosk/ui/texts.py" line="268"/>
         <source>No scanner, or no code: the guard taps Manual entry</source>
         <translation>No scanner, or no code: the guard taps Manual entry</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="279"/>
+        <location filename="../../kiosk/ui/texts.py" line="278"/>
         <source>Hold your QR code up to the camera above the screen</source>
         <translation>Hold your QR code up to the camera above the screen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="280"/>
+        <location filename="../../kiosk/ui/texts.py" line="279"/>
         <source>Hold your QR code to the camera below the screen</source>
         <translation>Hold your QR code to the camera below the screen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="281"/>
+        <location filename="../../kiosk/ui/texts.py" line="280"/>
         <source>Hold your QR code to the camera left of the screen</source>
         <translation>Hold your QR code to the camera left of the screen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="282"/>
+        <location filename="../../kiosk/ui/texts.py" line="281"/>
         <source>Hold your QR code to the camera right of the screen</source>
         <translation>Hold your QR code to the camera right of the screen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="289"/>
+        <location filename="../../kiosk/ui/texts.py" line="288"/>
         <source>Personal QR (phone or paper)</source>
         <translation>Personal QR (phone or paper)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="289"/>
+        <location filename="../../kiosk/ui/texts.py" line="288"/>
         <source>Chip ID card: the code is at the top right</source>
         <translation>Chip ID card: the code is at the top right</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="294"/>
+        <location filename="../../kiosk/ui/texts.py" line="293"/>
         <source>just now</source>
         <translation>just now</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="296"/>
+        <location filename="../../kiosk/ui/texts.py" line="295"/>
         <source>{n} min ago</source>
         <translation>{n} min ago</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="298"/>
+        <location filename="../../kiosk/ui/texts.py" line="297"/>
         <source>{n} h ago</source>
         <translation>{n} h ago</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="299"/>
+        <location filename="../../kiosk/ui/texts.py" line="298"/>
         <source>{n} days ago</source>
         <translation>{n} days ago</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="311"/>
+        <location filename="../../kiosk/ui/texts.py" line="310"/>
         <source>Offline (not enrolled)</source>
         <translation>Offline (not enrolled)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="313"/>
+        <location filename="../../kiosk/ui/texts.py" line="312"/>
         <source>Needs re-enrollment</source>
         <translation>Needs re-enrollment</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="316"/>
-        <location filename="../../kiosk/ui/texts.py" line="322"/>
+        <location filename="../../kiosk/ui/texts.py" line="315"/>
+        <location filename="../../kiosk/ui/texts.py" line="321"/>
         <source>Offline</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="317"/>
+        <location filename="../../kiosk/ui/texts.py" line="316"/>
         <source>never synced</source>
         <translation>never synced</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="322"/>
+        <location filename="../../kiosk/ui/texts.py" line="321"/>
         <source>Online</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="323"/>
+        <location filename="../../kiosk/ui/texts.py" line="322"/>
         <source>last synced {ago}</source>
         <translation>last synced {ago}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="325"/>
+        <location filename="../../kiosk/ui/texts.py" line="324"/>
         <source>{n} waiting to send</source>
         <translation>{n} waiting to send</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="331"/>
+        <location filename="../../kiosk/ui/texts.py" line="330"/>
         <source>Entries and exits are kept {days} days for contact tracing</source>
         <translation>Entries and exits are kept {days} days for contact tracing</translation>
+    </message>
+    <message>
+        <source>Export the days</source>
+        <translation type="obsolete">Export the days</translation>
+    </message>
+    <message>
+        <source>{n} records written to {path}: {entries} entries, {exits} exits, {referred} referred, {refused} refused</source>
+        <translation type="obsolete">{n} records written to {path}: {entries} entries, {exits} exits, {referred} referred, {refused} refused</translation>
     </message>
     <message>
         <source>Guard: write down the person&apos;s name and phone, let them in by the site&apos;s rules, and call the site manager</source>

@@ -224,8 +224,8 @@
         <translation>Từ chối</translation>
     </message>
     <message>
-        <source>Export the days</source>
-        <translation>Xuất dữ liệu các ngày</translation>
+        <source>Export the days:</source>
+        <translation>Xuất dữ liệu các ngày:</translation>
     </message>
     <message>
         <source>Export CSV</source>
@@ -260,8 +260,8 @@
         <translation>Đang xuất dữ liệu…</translation>
     </message>
     <message>
-        <source>{n} records written to {path}: {entries} entries, {exits} exits, {referred} referred, {refused} refused</source>
-        <translation>Đã ghi {n} lượt vào {path}: {entries} lượt vào, {exits} lượt ra, {referred} lượt gặp nhân viên y tế, {refused} lượt không được vào</translation>
+        <source>{n} records exported: {entries} entries, {exits} exits, {referred} referred, {refused} refused. File: {path}</source>
+        <translation>Đã xuất {n} lượt: {entries} lượt vào, {exits} lượt ra, {referred} lượt gặp nhân viên y tế, {refused} lượt không được vào. Tệp: {path}</translation>
     </message>
     <message>
         <source>Camera / source</source>
@@ -437,7 +437,7 @@
     </message>
     <message>
         <source>{n} records written to {path}</source>
-        <translation>Đã ghi {n} lượt vào {path}</translation>
+        <translation>Đã lưu {n} dòng vào tệp {path}</translation>
     </message>
     <message>
         <source>No data</source>
@@ -970,6 +970,14 @@
     <message>
         <source>Entries and exits are kept {days} days for contact tracing</source>
         <translation>Thông tin ra vào được lưu {days} ngày để truy vết dịch</translation>
+    </message>
+    <message>
+        <source>Export the days</source>
+        <translation type="obsolete">Xuất dữ liệu các ngày</translation>
+    </message>
+    <message>
+        <source>{n} records written to {path}: {entries} entries, {exits} exits, {referred} referred, {refused} refused</source>
+        <translation type="obsolete">Đã ghi {n} lượt vào {path}: {entries} lượt vào, {exits} lượt ra, {referred} lượt gặp nhân viên y tế, {refused} lượt không được vào</translation>
     </message>
     <message>
         <source>Margin (minutes)</source>

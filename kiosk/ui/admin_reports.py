@@ -103,7 +103,7 @@ class ReportsPanel(QWidget):
         self.export_to = QLineEdit()
         self.export_dash = PlainLabel("–")
         for field in (self.export_from, self.export_to):
-            field.setFixedWidth(170)
+            field.setFixedWidth(160)
             field.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.day.changed.connect(self._export_day)
         self._export_day(self.day.day)
@@ -133,11 +133,11 @@ class ReportsPanel(QWidget):
         column.addLayout(self._numbers)
         column.addLayout(self._middle, 1)
         days = QHBoxLayout()
-        days.addWidget(self.export_label)
         days.addWidget(self.export_from)
         days.addWidget(self.export_dash)
         days.addWidget(self.export_to)
         days.addStretch(1)
+        column.addWidget(self.export_label)
         column.addLayout(days)
         column.addWidget(self.folder)
         column.addWidget(self.message)
@@ -187,7 +187,7 @@ class ReportsPanel(QWidget):
             [tr("Kind of code"), tr("In"), tr("Out"), tr("Referred"), tr("Refused")]
         )
         self.folder.retranslate()
-        self.export_label.setText(tr("Export the days"))
+        self.export_label.setText(tr("Export the days:"))
         self.export_button.setText(tr("Export CSV"))
         if self.report is not None:
             self._show(self.report)
@@ -300,8 +300,8 @@ class ReportsPanel(QWidget):
         log.info("export written: %d events", counts.total)
         self.message.ok(
             tr(
-                "{n} records written to {path}: {entries} entries, {exits} exits, "
-                "{referred} referred, {refused} refused"
+                "{n} records exported: {entries} entries, {exits} exits, {referred} referred, "
+                "{refused} refused. File: {path}"
             ).format(
                 n=counts.total,
                 path=path,

@@ -206,7 +206,7 @@ class InsidePage(QWidget):
         self._runner.check_out(person)
         self.people = [p for p in self.people if p.person_key != person.person_key]
         self.message.setText("")
-        self._show()
+        self.search.clear()  # the next person: the whole list again (shows it too)
 
     # -- showing and idling ---------------------------------------------------------------------
 

@@ -620,8 +620,9 @@ class ScanPage(QWidget):
     def _show_camera(self) -> None:
         state = self._camera
         self.camera_state.setText(camera_text(state))
-        self.camera_state.setVisible(state != "ok")
         problem = state in ("lost", "blank")
+        # A problem has the centre of the screen to itself: the status line leaves it there.
+        self.camera_state.setVisible(state == "starting")
         self.camera_state.setStyleSheet(f"color: {RED}; font-weight: bold;" if problem else "")
         if problem:
             self.camera_problem.set_state(state)

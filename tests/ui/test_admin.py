@@ -364,7 +364,7 @@ def test_export_of_the_day_writes_the_kiosk_export_file(site: Site, tmp_path: Pa
     out = site.data_dir / "exports" / f"kiosk-demo-checkpoint-{DAY.isoformat()}.csv"
     # Said in the page's words, and the numbers are the page's: 3 entries, 4 exits.
     assert panel.message.text() == (
-        f"7 records written to {out}: 3 entries, 4 exits, 0 referred, 0 refused"
+        f"7 records exported: 3 entries, 4 exits, 0 referred, 0 refused. File: {out}"
     )
     assert (panel.numbers["entries"][1].text(), panel.numbers["exits"][1].text()) == ("3", "4")
     with out.open(encoding="utf-8-sig") as handle:
@@ -401,7 +401,7 @@ def test_export_of_a_range_of_days(site: Site) -> None:
     out = site.data_dir / "exports" / name
     # The evening before adds A's entry at 21:00.
     assert panel.message.text() == (
-        f"8 records written to {out}: 4 entries, 4 exits, 0 referred, 0 refused"
+        f"8 records exported: 4 entries, 4 exits, 0 referred, 0 refused. File: {out}"
     )
     with out.open(encoding="utf-8-sig") as handle:
         assert len(list(csv.DictReader(handle))) == 8

@@ -107,6 +107,7 @@ def test_a_camera_that_fails_and_comes_back(
     camera.fail(error)
     qtbot.waitUntil(lambda: camera_text(kiosk) == "Camera disconnected", timeout=WAIT_MS)
     assert RED in page.camera_state.styleSheet()
+    assert not page.camera_state.isVisible()  # said in the centre, big, not twice
     assert page.preview._image is None  # no stale picture shown as if it were live
     # The full-width state: what happened, and the ways in meanwhile.
     problem = page.camera_problem
