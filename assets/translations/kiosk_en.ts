@@ -23,7 +23,7 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin.py" line="189"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="149"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="150"/>
         <source>This device</source>
         <translation>This device</translation>
     </message>
@@ -102,7 +102,7 @@
         <location filename="../../kiosk/ui/admin_common.py" line="529"/>
         <location filename="../../kiosk/ui/manual.py" line="318"/>
         <location filename="../../kiosk/ui/scan_page.py" line="330"/>
-        <location filename="../../kiosk/ui/scan_page.py" line="532"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="534"/>
         <location filename="../../kiosk/ui/texts.py" line="117"/>
         <source>Manual entry</source>
         <translation>Manual entry</translation>
@@ -120,128 +120,128 @@
         <translation>Unknown code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="150"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="151"/>
         <source>Checkpoint</source>
         <translation>Checkpoint</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="151"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="152"/>
         <source>Device ID</source>
         <translation>Device ID</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="152"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="153"/>
         <source>Server</source>
         <translation>Server</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="153"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="154"/>
         <source>Waiting to send</source>
         <translation>Waiting to send</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="154"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="158"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="155"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="159"/>
         <source>Enroll this device</source>
         <translation>Enroll this device</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="155"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="156"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="185"/>
         <source>Server address</source>
         <translation>Server address</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="156"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="157"/>
         <source>Enrollment code</source>
         <translation>Enrollment code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="159"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="160"/>
         <source>Privacy notice</source>
         <translation>Privacy notice</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="161"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="162"/>
         <source>An A4 poster (a Vietnamese and an English page) that says what the kiosk keeps, for how long and who can open it (Decree 13/2023/NĐ-CP). Print it and put it up beside the kiosk. Who runs the checkpoint is set in Settings.</source>
         <translation>An A4 poster (a Vietnamese and an English page) that says what the kiosk keeps, for how long and who can open it (Decree 13/2023/NĐ-CP). Print it and put it up beside the kiosk. Who runs the checkpoint is set in Settings.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="168"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="169"/>
         <source>Save the poster (PDF)</source>
         <translation>Save the poster (PDF)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="198"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="199"/>
         <source>Not enrolled: the kiosk works offline</source>
         <translation>Not enrolled: the kiosk works offline</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="205"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="206"/>
         <source>{n} records</source>
         <translation>{n} records</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="207"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="208"/>
         <source>{n} refused by the server</source>
         <translation>{n} refused by the server</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="218"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="239"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="219"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="240"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="279"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="286"/>
         <source>Not saved: {reason}</source>
         <translation>Not saved: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="223"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="224"/>
         <source>Saving…</source>
         <translation>Saving…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="233"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="234"/>
         <source>Poster saved to {path}: print it on A4</source>
         <translation>Poster saved to {path}: print it on A4</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="255"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="256"/>
         <source>Not a server address: {reason}</source>
         <translation>Not a server address: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="259"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="260"/>
         <source>Enter the server address and the enrollment code</source>
         <translation>Enter the server address and the enrollment code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="263"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="264"/>
         <source>Enrolling…</source>
         <translation>Enrolling…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="297"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="298"/>
         <source>Enrolled, but the settings were not saved: {reason}</source>
         <translation>Enrolled, but the settings were not saved: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="319"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="320"/>
         <source>Enrolled as checkpoint {name}</source>
         <translation>Enrolled as checkpoint {name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="328"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="329"/>
         <source>The enrollment code was refused (wrong, used or expired)</source>
         <translation>The enrollment code was refused (wrong, used or expired)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="330"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="331"/>
         <source>The server could not be reached: {reason}</source>
         <translation>The server could not be reached: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="332"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="335"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="333"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="336"/>
         <source>Enrollment failed: {reason}</source>
         <translation>Enrollment failed: {reason}</translation>
     </message>
@@ -471,6 +471,7 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_settings.py" line="215"/>
+        <location filename="../../kiosk/ui/texts.py" line="313"/>
         <source>Not enrolled</source>
         <translation>Not enrolled</translation>
     </message>
@@ -618,8 +619,8 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/inside_page.py" line="185"/>
-        <location filename="../../kiosk/ui/scan_page.py" line="588"/>
-        <location filename="../../kiosk/ui/scan_page.py" line="591"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="590"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="595"/>
         <source>Inside now: {n}</source>
         <translation>Inside now: {n}</translation>
     </message>
@@ -795,7 +796,7 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/pin.py" line="273"/>
-        <location filename="../../kiosk/ui/scan_page.py" line="533"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="535"/>
         <source>Administration</source>
         <translation>Administration</translation>
     </message>
@@ -926,37 +927,47 @@
         <translation>Your personal data at this checkpoint</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="529"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="531"/>
         <source>DEMO MODE</source>
         <translation>DEMO MODE</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="534"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="536"/>
         <source>Tiếng Việt</source>
         <translation>Tiếng Việt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="536"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="538"/>
         <source>CCCD: code at the top right</source>
         <translation>CCCD: code at the top right</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="549"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="551"/>
         <source>The camera is not working: use the hand scanner or Manual entry</source>
         <translation>The camera is not working: use the hand scanner or Manual entry</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="599"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="595"/>
+        <source>Inside: {n}</source>
+        <translation>Inside: {n}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/scan_page.py" line="604"/>
+        <source>in {n} · out {m}</source>
+        <translation>in {n} · out {m}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/scan_page.py" line="604"/>
         <source>Today: in {n} · out {m}</source>
         <translation>Today: in {n} · out {m}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="608"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="613"/>
         <source>Clock not synchronised</source>
         <translation>Clock not synchronised</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="659"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="665"/>
         <source>No sound device</source>
         <translation>No sound device</translation>
     </message>
@@ -1214,43 +1225,48 @@
         <translation>{n} days ago</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="310"/>
+        <location filename="../../kiosk/ui/texts.py" line="313"/>
         <source>Offline (not enrolled)</source>
         <translation>Offline (not enrolled)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="312"/>
+        <location filename="../../kiosk/ui/texts.py" line="315"/>
         <source>Needs re-enrollment</source>
         <translation>Needs re-enrollment</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="315"/>
-        <location filename="../../kiosk/ui/texts.py" line="321"/>
+        <location filename="../../kiosk/ui/texts.py" line="318"/>
+        <location filename="../../kiosk/ui/texts.py" line="324"/>
         <source>Offline</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="316"/>
+        <location filename="../../kiosk/ui/texts.py" line="319"/>
         <source>never synced</source>
         <translation>never synced</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="321"/>
+        <location filename="../../kiosk/ui/texts.py" line="324"/>
         <source>Online</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="322"/>
+        <location filename="../../kiosk/ui/texts.py" line="326"/>
         <source>last synced {ago}</source>
         <translation>last synced {ago}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="324"/>
+        <location filename="../../kiosk/ui/texts.py" line="328"/>
+        <source>{n} waiting</source>
+        <translation>{n} waiting</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="328"/>
         <source>{n} waiting to send</source>
         <translation>{n} waiting to send</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="330"/>
+        <location filename="../../kiosk/ui/texts.py" line="335"/>
         <source>Entries and exits are kept {days} days for contact tracing</source>
         <translation>Entries and exits are kept {days} days for contact tracing</translation>
     </message>

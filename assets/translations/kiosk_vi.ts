@@ -728,6 +728,14 @@
         <translation>Camera không hoạt động: dùng máy quét cầm tay hoặc Nhập thủ công</translation>
     </message>
     <message>
+        <source>Inside: {n}</source>
+        <translation>Bên trong: {n}</translation>
+    </message>
+    <message>
+        <source>in {n} · out {m}</source>
+        <translation>vào {n} · ra {m}</translation>
+    </message>
+    <message>
         <source>Today: in {n} · out {m}</source>
         <translation>Hôm nay: vào {n} · ra {m}</translation>
     </message>
@@ -962,6 +970,10 @@
     <message>
         <source>last synced {ago}</source>
         <translation>đồng bộ {ago}</translation>
+    </message>
+    <message>
+        <source>{n} waiting</source>
+        <translation>{n} chờ gửi</translation>
     </message>
     <message>
         <source>{n} waiting to send</source>

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QFormLayout,
@@ -231,13 +232,13 @@ class DevicePanel(QWidget):
         self.poster_button.setEnabled(True)
         log.info("privacy notice poster saved")
         self.poster_message.ok(tr("Poster saved to {path}: print it on A4").format(path=path))
-        self.scroll.ensureWidgetVisible(self.poster_message)
+        QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(self.poster_message))
 
     def _poster_failed(self, error: BaseException) -> None:
         self.poster_button.setEnabled(True)
         log.error("privacy notice poster not saved: %s", error_text(error))
         self.poster_message.error(tr("Not saved: {reason}").format(reason=error_text(error)))
-        self.scroll.ensureWidgetVisible(self.poster_message)
+        QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(self.poster_message))
 
     # -- enrollment -----------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -311,10 +311,10 @@ class ReportsPanel(QWidget):
                 refused=counts.refused,
             )
         )
-        self.scroll.ensureWidgetVisible(self.message)
+        QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(self.message))
 
     def _export_failed(self, error: BaseException) -> None:
         self.export_button.setEnabled(True)
         log.error("export failed: %s", error)
         self.message.error(tr("Not exported: {reason}").format(reason=error_text(error)))
-        self.scroll.ensureWidgetVisible(self.message)
+        QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(self.message))

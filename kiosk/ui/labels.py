@@ -36,6 +36,21 @@ class ElidedLabel(PlainLabel):
         hint = super().minimumSizeHint()
         return QSize(self.minimumWidth(), hint.height())
 
+    def set_texts(self, full: str, short: str) -> None:
+        """`full` where it fits, else `short` (cut with "…" if even that does not fit)."""
+        self._short = short
+        self.setText(full)
+
+    def shown_text(self) -> str:
+        """What is drawn: the text, its short form, or either cut short."""
+        metrics = self.fontMetrics()
+        width = self.contentsRect().width()
+        text = self.text()
+        short = getattr(self, "_short", "")
+        if short and metrics.horizontalAdvance(text) > width:
+            text = short
+        return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         option = QStyleOption()
@@ -43,11 +58,11 @@ class ElidedLabel(PlainLabel):
         # The style sheet's background and border, as QLabel would draw them.
         self.style().drawPrimitive(QStyle.PrimitiveElement.PE_Widget, option, painter, self)
         rect = self.contentsRect()
-        metrics = self.fontMetrics()
-        text = metrics.elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        text = self.shown_text()
         painter.setPen(self.palette().color(self.foregroundRole()))
         painter.drawText(rect, int(self.alignment()) | int(Qt.TextFlag.TextSingleLine), text)
         painter.end()
 
     def is_elided(self) -> bool:
-        return self.fontMetrics().horizontalAdvance(self.text()) > self.contentsRect().width()
+        """Whether what is drawn is cut short (its short form drawn whole is not)."""
+        return self.shown_text().endswith("…")

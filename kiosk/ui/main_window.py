@@ -320,8 +320,10 @@ class MainWindow(QMainWindow):
             clock_text(instant.utc, self._settings().zone), synced=instant.synced
         )
         status = self._sync_status() if self._sync_status else None
-        text, tone = sync_text(status, instant.utc, self.scan_page.waiting)
-        self.scan_page.set_sync_state(text, tone)
+        waiting = self.scan_page.waiting
+        text, tone = sync_text(status, instant.utc, waiting)
+        short, _ = sync_text(status, instant.utc, waiting, compact=True)
+        self.scan_page.set_sync_state(text, tone, short)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._status_timer.stop()

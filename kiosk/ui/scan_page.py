@@ -376,6 +376,7 @@ class ScanPage(QWidget):
         self._retention_days = 21
         self._sound = True
         self._sync: tuple[str, str] | None = None  # (text, tone) as last set
+        self._narrow = False  # a 800 px screen: shorter words in the status line
 
         root = QVBoxLayout(self)
         root.setContentsMargins(0, 0, 0, 0)
@@ -397,7 +398,10 @@ class ScanPage(QWidget):
         self.clock_warning.setStyleSheet(f"color: {AMBER}; font-weight: bold;")
         top.addWidget(self.checkpoint)
         top.addWidget(self.demo_badge)
+        self.sound_state = PlainLabel()  # the kiosk's own problems, beside its clock
+        self.sound_state.setStyleSheet(f"color: {AMBER}; font-weight: bold;")
         top.addWidget(self.privacy, 1)
+        top.addWidget(self.sound_state)
         top.addWidget(self.clock_warning)
         top.addWidget(self.clock)
         top_bar = QWidget()
@@ -461,7 +465,7 @@ class ScanPage(QWidget):
         bar.setContentsMargins(10, 4, 10, 6)
         bar.setSpacing(4)
         info = QHBoxLayout()
-        info.setSpacing(14)
+        info.setSpacing(8)
         controls = QHBoxLayout()
         bar.addLayout(info)
         bar.addLayout(controls)
@@ -474,7 +478,6 @@ class ScanPage(QWidget):
         self.sync_state = ElidedLabel(
             alignment=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         )
-        self.sound_state = PlainLabel()
         self.mode_buttons: dict[str, QPushButton] = {}
         modes = QButtonGroup(self)
         modes.setExclusive(True)
@@ -496,9 +499,8 @@ class ScanPage(QWidget):
         self.language_button.clicked.connect(self.language_toggled.emit)
         info.addWidget(self.occupancy)
         info.addWidget(self.today)
-        info.addWidget(self.camera_state, 2)
+        info.addWidget(self.camera_state)
         info.addWidget(self.sync_state, 3)
-        info.addWidget(self.sound_state)
         for button in self.mode_buttons.values():
             controls.addWidget(button)
         controls.addStretch(1)
@@ -516,7 +518,7 @@ class ScanPage(QWidget):
         status.setLayout(bar)
         status.setStyleSheet(
             "#status { background: #eceff1; } QLabel { color: #102027; }"
-            "#inside { text-align: left; padding: 2px 10px; border: 2px solid #90a4ae;"
+            "#inside { text-align: left; padding: 2px 6px; border: 2px solid #90a4ae;"
             " border-radius: 6px; background: white; color: #102027; font-weight: bold; }"
         )
         root.addWidget(status)
@@ -588,16 +590,19 @@ class ScanPage(QWidget):
             self.occupancy.setText(tr("Inside now: {n}").format(n="…"))
             self.today.setText("")
             return
-        inside = tr("Inside now: {n}").format(n=counters.occupancy)
+        # A 800 px screen: the same numbers in fewer words (the status line is one line).
+        narrow = self._narrow
+        inside = (tr("Inside: {n}") if narrow else tr("Inside now: {n}")).format(
+            n=counters.occupancy
+        )
         full = False
         if counters.capacity:
             inside += f" / {counters.capacity}"
             full = counters.occupancy >= counters.capacity
         self.occupancy.setText(inside + "  ›")
         self.occupancy.setStyleSheet(f"color: {RED};" if full else "")
-        self.today.setText(
-            tr("Today: in {n} · out {m}").format(n=counters.today_in, m=counters.today_out)
-        )
+        today = tr("in {n} · out {m}") if narrow else tr("Today: in {n} · out {m}")
+        self.today.setText(today.format(n=counters.today_in, m=counters.today_out))
 
     @property
     def waiting(self) -> int | None:
@@ -634,9 +639,10 @@ class ScanPage(QWidget):
         self.card_hint_caption.setVisible(not problem)
         self._default_instruction()
 
-    def set_sync_state(self, text: str, tone: str) -> None:
+    def set_sync_state(self, text: str, tone: str, short: str = "") -> None:
+        """The connection's words (`short`: the same in fewer words, for a narrow screen)."""
         self._sync = (text, tone)
-        self.sync_state.setText(text)
+        self.sync_state.set_texts(text, short)
         self.sync_state.setStyleSheet(f"color: {TONES.get(tone, TONES['neutral'])};")
 
     def set_storage(self, status: StorageStatus) -> None:
@@ -696,4 +702,13 @@ class ScanPage(QWidget):
         self.arrow.setFixedSize(side, side)
         self.card_hint.setFixedSize(int(side * 1.6), side)
         self.card_hint_caption.setMaximumWidth(max(90, event.size().width() // 8))
+        # The status line in one line on a 800 px screen: its words a little smaller there.
+        small = event.size().width() < 1000
+        for label in (self.today, self.camera_state, self.sync_state, self.occupancy):
+            status_font = label.font()
+            status_font.setPixelSize(16 if small else 19)
+            label.setFont(status_font)
+        if small != self._narrow:
+            self._narrow = small
+            self._show_counters()
         super().resizeEvent(event)

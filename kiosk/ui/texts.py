@@ -298,16 +298,19 @@ def ago_text(minutes: int) -> str:
     return tr("{n} days ago").format(n=minutes // (24 * 60))
 
 
-def sync_text(status: SyncStatus | None, now: dt.datetime, waiting: int | None) -> tuple[str, str]:
+def sync_text(
+    status: SyncStatus | None, now: dt.datetime, waiting: int | None, *, compact: bool = False
+) -> tuple[str, str]:
     """The status line's words for the connection to the central server, and their tone:
     "ok" (online), "neutral" (offline or not enrolled: normal at many sites, the records are
     safe and wait), "warn" (the site manager must act: re-enroll). `waiting`: the records not
-    sent yet, when known better than the status's (the counters after each scan)."""
+    sent yet, when known better than the status's (the counters after each scan). `compact`:
+    the same facts in fewer words, for a narrow screen."""
     count = waiting if waiting is not None else (status.waiting if status else 0)
     parts: list[str] = []
     tone = "neutral"
     if status is None or not status.enrolled:
-        parts.append(tr("Offline (not enrolled)"))
+        parts.append(tr("Not enrolled") if compact else tr("Offline (not enrolled)"))
     elif status.needs_reenrollment:
         parts.append(tr("Needs re-enrollment"))
         tone = "warn"
@@ -319,9 +322,11 @@ def sync_text(status: SyncStatus | None, now: dt.datetime, waiting: int | None) 
         online = status.last_error_kind is None
         tone = "ok" if online else "neutral"
         parts.append(tr("Online") if online else tr("Offline"))
-        parts.append(tr("last synced {ago}").format(ago=ago_text(minutes)))
+        ago = ago_text(minutes)
+        parts.append(ago if compact else tr("last synced {ago}").format(ago=ago))
     if count:
-        parts.append(tr("{n} waiting to send").format(n=count))
+        words = tr("{n} waiting") if compact else tr("{n} waiting to send")
+        parts.append(words.format(n=count))
     return " · ".join(parts), tone
 
 
