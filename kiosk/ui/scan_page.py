@@ -157,7 +157,7 @@ class CardsRow(QWidget):
         self.phone.setFixedSize(QSize(int(height * 0.55), height))
         self.card.setFixedSize(QSize(int(height * 1.58), height))
         for caption in self.captions:
-            caption.setMaximumWidth(max(160, int(height * 2.4)))
+            caption.setMaximumWidth(max(190, int(height * 3)))
 
     def retranslate(self) -> None:
         for caption, text in zip(self.captions, card_captions(), strict=True):
