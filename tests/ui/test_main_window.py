@@ -644,3 +644,101 @@ def test_the_status_bar_shows_the_kiosk_clock(kiosk_factory: Any) -> None:
     kiosk = kiosk_factory(clock=FakeClock(START, synced=False))  # 03:00 UTC, not synchronised
     assert kiosk.window.scan_page.clock.text() == "10:00"
     assert kiosk.window.scan_page.clock_warning.text() == "Clock not synchronised"
+
+
+# -- the people inside ----------------------------------------------------------------------
+
+
+def test_the_people_inside_are_found_and_checked_out_with_one_tap(
+    kiosk_factory: Any, qtbot: Any
+) -> None:
+    kiosk = kiosk_factory([PERSONAL, None, CCCD])
+    kiosk.play()
+    kiosk.wait_verdicts(2)
+    page = kiosk.window.scan_page
+    qtbot.waitUntil(lambda: page.occupancy.text().startswith("Inside now: 2"), timeout=WAIT_MS)
+
+    qtbot.mouseClick(page.occupancy, Qt.MouseButton.LeftButton)
+    inside = kiosk.parts.inside
+    assert kiosk.window.pages.currentWidget() is inside
+    qtbot.waitUntil(lambda: inside.loaded, timeout=WAIT_MS)
+    assert inside.title.text() == "Inside now: 2"
+    assert [row.who.text() for row in inside.rows] == [
+        "T. T. B. Ngọc · born 1999",  # the latest entry first
+        "N. V. AN · born 1990",
+    ]
+    inside.search.setText("ngoc")  # without diacritics, in any case
+    assert [row.person.display_name for row in inside.rows] == ["T. T. B. Ngọc"]
+    inside.search.setText("1990")
+    assert [row.person.display_name for row in inside.rows] == ["N. V. AN"]
+
+    kiosk.clock.advance(600)
+    qtbot.mouseClick(inside.rows[0].out_button, Qt.MouseButton.LeftButton)  # one tap
+    _, _, done = kiosk.wait_verdicts(3)
+    assert done.request.source == "list"
+    decision = done.outcome.decision
+    assert (decision.verdict, decision.direction) == (Verdict.ADMIT, Direction.OUT)
+    assert kiosk.events()[-1].display_name == "N. V. AN"
+    # Said on this page (the verdict across the top, the sound), and the list is read again.
+    assert kiosk.window.banner.isVisible() and kiosk.window.banner.word.text() == "GOODBYE"
+    qtbot.waitUntil(lambda: inside.title.text() == "Inside now: 1", timeout=WAIT_MS)
+    assert inside.search.text() == ""  # the whole list again, for the next one
+    assert [row.person.display_name for row in inside.rows] == ["T. T. B. Ngọc"]
+
+    qtbot.mouseClick(inside.back_button, Qt.MouseButton.LeftButton)
+    assert kiosk.window.pages.currentWidget() is page
+
+
+def test_the_people_inside_close_by_themselves(kiosk_factory: Any, qtbot: Any) -> None:
+    kiosk = kiosk_factory()
+    inside = kiosk.parts.inside
+    inside._idle.setInterval(200)  # a minute in the kiosk
+    kiosk.window.show_inside()
+    qtbot.waitUntil(
+        lambda: kiosk.window.pages.currentWidget() is kiosk.window.scan_page, timeout=WAIT_MS
+    )
+
+
+# -- the privacy notice -------------------------------------------------------------------------
+
+
+def test_the_privacy_notice_on_screen_follows_the_retention_setting(
+    kiosk_factory: Any, qtbot: Any
+) -> None:
+    kiosk = kiosk_factory()
+    privacy = kiosk.window.scan_page.privacy
+    assert privacy.text() == "Entries and exits are kept 21 days for contact tracing"
+    assert privacy.isVisible()
+    with qtbot.waitSignal(kiosk.parts.holder.changed, timeout=WAIT_MS):
+        kiosk.parts.holder.change(retention_days=14)
+    assert privacy.text() == "Entries and exits are kept 14 days for contact tracing"
+
+
+def test_the_privacy_poster_is_an_a4_pdf_in_both_languages(tmp_path: Path, qapp: Any) -> None:
+    from kiosk.config import Settings, settings_with
+    from kiosk.ui.poster import poster_html, translator_for, write_poster_pdf
+
+    settings = settings_with(
+        Settings(),
+        checkpoint_name="Chợ Bến Thành · Cổng 1",
+        operator_name="Ban quản lý chợ <Bến Thành>",  # escaped, never markup
+        operator_contact="028 3829 9274",
+        retention_days=14,
+    )
+    day = START.date()
+    vietnamese = poster_html(settings, translator_for("vi"), day)
+    english = poster_html(settings, translator_for("en"), day)
+    for page in (vietnamese, english):
+        assert "Ban quản lý chợ &lt;Bến Thành&gt; · 028 3829 9274" in page
+        assert "13/2023/NĐ-CP" in page
+    assert "14 ngày, sau đó tự động xóa." in vietnamese
+    assert "Dữ liệu cá nhân của bạn tại điểm kiểm dịch này" in vietnamese
+    assert "14 days, then deleted automatically." in english
+    assert "only the health authority can open them" in english
+
+    path = write_poster_pdf(tmp_path / "notice.pdf", settings, family="Noto Sans", today=day)
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF")
+    assert data.count(b"/Type /Page") - data.count(b"/Type /Pages") == 2  # vi, then en
+    assert b"/MediaBox [0 0 595" in data  # A4 in points (595 x 842)
+    assert not list(tmp_path.glob("*.part"))
