@@ -778,7 +778,7 @@ class Store:
         rows = self._conn.execute(
             "SELECT s.person_key, s.kind, s.display_name, e.birth_year, s.in_time "
             "FROM stays s LEFT JOIN events e ON e.seq = s.in_seq "
-            "WHERE s.out_time IS NULL ORDER BY s.in_time DESC"
+            "WHERE s.out_time IS NULL ORDER BY s.in_time DESC, s.stay_id DESC"
         ).fetchall()
         return [(key, kind, name, year, from_iso(at)) for key, kind, name, year, at in rows]
 

@@ -279,16 +279,21 @@ def test_run_arguments_take_the_global_options_before_the_command(
 
 
 @pytest.mark.timeout(180)
-def test_kiosk_data_dir_run_source_records_into_that_data_dir(kiosk: Kiosk, tmp_path: Path) -> None:
-    """`kiosk --data-dir DIR run --source ...` (the form every other command takes): the kiosk
-    runs on the frames, records into DIR, and `kiosk --data-dir DIR log` finds the events."""
+@pytest.mark.parametrize("options", ["before", "after"])
+def test_kiosk_run_plays_a_folder_records_the_codes_and_exits(
+    kiosk: Kiosk, tmp_path: Path, options: str
+) -> None:
+    """`kiosk run --source images:DIR` as a user runs it (a process, offscreen), with the data
+    directory given before `run` (`kiosk --data-dir DIR run ...`, as every other command takes
+    it) or after: the codes held up are recorded into that directory, which `kiosk log` reads."""
     import cv2
 
     from kiosk.scanner.render import render_empty, render_frame
 
     frames = tmp_path / "frames"
     frames.mkdir()
-    shown = [PERSONAL] * 3 + [None] + [OTHER] * 3  # each code over several images
+    # Each code held up over three images, so that the unpaced folder cannot rush past it.
+    shown = [PERSONAL] * 3 + [None] + [OTHER] * 3
     for number, payload in enumerate(shown):
         image = render_empty(seed=number) if payload is None else render_frame(payload, seed=1)
         assert cv2.imwrite(str(frames / f"{number:03d}.png"), image)
@@ -297,8 +302,9 @@ def test_kiosk_data_dir_run_source_records_into_that_data_dir(kiosk: Kiosk, tmp_
     env.pop("KIOSK_DATA_DIR", None)  # only the option says where
     home = ["--data-dir", str(data), "--config", str(kiosk.config)]
     command = ["run", "--source", f"images:{frames}", "--windowed", "--exit-at-end"]
+    argv = [*home, *command] if options == "before" else [*command, *home]
     run = subprocess.run(
-        [sys.executable, "-m", "kiosk", *home, *command],
+        [sys.executable, "-m", "kiosk", *argv],
         env=env,
         capture_output=True,
         text=True,
@@ -306,6 +312,7 @@ def test_kiosk_data_dir_run_source_records_into_that_data_dir(kiosk: Kiosk, tmp_
     )
     assert run.returncode == 0, run.stderr[-2000:]
     assert "unrecognized arguments" not in run.stderr
+    assert "Traceback" not in run.stderr
     log = subprocess.run(
         [sys.executable, "-m", "kiosk", *home, "log", "--json"],
         env=env,

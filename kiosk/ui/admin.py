@@ -18,10 +18,9 @@ import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QHideEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QHBoxLayout,
     QPushButton,
     QStackedLayout,
@@ -37,6 +36,7 @@ from kiosk.ui.admin_device import DevicePanel
 from kiosk.ui.admin_reports import ReportsPanel
 from kiosk.ui.admin_settings import SettingsPanel
 from kiosk.ui.admin_trace import TracePanel
+from kiosk.ui.idle import IdleTimer
 from kiosk.ui.pin import PinScreen
 from kiosk.ui.runner import GateRunner
 from kiosk.ui.state import SettingsHolder
@@ -47,14 +47,6 @@ log = logging.getLogger(__name__)
 AUTO_LOCK_MS = 2 * 60 * 1000
 QUIT_CONFIRM_MS = 5000
 PANELS = ("settings", "reports", "tracing", "device")
-# What counts as someone using the screen (restarts the auto-lock countdown).
-_INPUT_EVENTS = {
-    QEvent.Type.MouseButtonPress,
-    QEvent.Type.KeyPress,
-    QEvent.Type.TouchBegin,
-    QEvent.Type.TouchUpdate,
-    QEvent.Type.Wheel,
-}
 
 
 class AdminPage(QWidget):
@@ -166,15 +158,12 @@ class AdminPage(QWidget):
         self.stack.addWidget(self.pin_screen)
         self.stack.addWidget(unlocked_view)
 
-        self._idle = QTimer(self)
-        self._idle.setSingleShot(True)
-        self._idle.setInterval(auto_lock_ms)
-        self._idle.timeout.connect(self._idle_timeout)
+        self._idle = IdleTimer(auto_lock_ms, self)
+        self._idle.expired.connect(self._idle_timeout)
         self._quit_armed = QTimer(self)
         self._quit_armed.setSingleShot(True)
         self._quit_armed.setInterval(QUIT_CONFIRM_MS)
         self._quit_armed.timeout.connect(self._disarm_quit)
-        self._watching_input = False
 
         self.retranslate()
         self.lock()
@@ -247,30 +236,13 @@ class AdminPage(QWidget):
         super().showEvent(event)
         if not self.unlocked:
             self.pin_screen.start()
-        self._watch_input(True)
         self._idle.start()
 
     def hideEvent(self, event: QHideEvent) -> None:
         # Leaving the page in any way locks it (the window may show the out-of-service panel).
-        self._watch_input(False)
         self._idle.stop()
         self.lock()
         super().hideEvent(event)
-
-    def _watch_input(self, on: bool) -> None:
-        app = QApplication.instance()
-        if app is None or on == self._watching_input:
-            return
-        if on:
-            app.installEventFilter(self)
-        else:
-            app.removeEventFilter(self)
-        self._watching_input = on
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in _INPUT_EVENTS and self._idle.isActive():
-            self._idle.start()  # restart the countdown
-        return False
 
     # -- panels ---------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.ui.labels import ElidedLabel, PlainLabel
-from kiosk.ui.pictures import Picture, fill_stripes
+from kiosk.ui.pictures import Picture, paint_ground
 from kiosk.ui.texts import VerdictView
 
 BANNER_PX = 92
@@ -84,9 +84,6 @@ class VerdictBanner(QWidget):
         painter = QPainter(self)
         style = self.view.style
         rect = QRectF(self.rect())
-        if style.stripe:
-            fill_stripes(painter, rect, style.background, style.stripe, 22.0)
-        else:
-            painter.fillRect(rect, QColor(style.background))
+        paint_ground(painter, rect, style.background, style.stripe, 22.0)
         painter.fillRect(QRectF(0, rect.bottom() - 3, rect.width(), 4), QColor("#000000"))
         painter.end()

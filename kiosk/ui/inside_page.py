@@ -18,10 +18,9 @@ import logging
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QHBoxLayout,
     QLineEdit,
     QVBoxLayout,
@@ -32,6 +31,7 @@ from kiosk.gate import Gate
 from kiosk.inside import InsidePerson, find
 from kiosk.names import consistent_name
 from kiosk.ui.admin_common import ADMIN_STYLE, Background, big_button, scrolling
+from kiosk.ui.idle import IdleTimer
 from kiosk.ui.labels import PlainLabel
 from kiosk.ui.runner import GateRunner, ScanDone
 from kiosk.ui.texts import BLUE, kind_name, tr
@@ -40,7 +40,6 @@ log = logging.getLogger(__name__)
 
 SHOWN_AT_MOST = 60  # rows; more: the guard types a few letters or the year
 IDLE_MS = 60_000
-_INPUT_EVENTS = {QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.TouchBegin}
 
 
 def read_inside(gate: Gate) -> list[InsidePerson]:
@@ -135,11 +134,8 @@ class InsidePage(QWidget):
         layout.addWidget(self.message)
 
         runner.scanned.connect(self._recorded)
-        self._idle = QTimer(self)
-        self._idle.setSingleShot(True)
-        self._idle.setInterval(idle_ms)
-        self._idle.timeout.connect(self.closed.emit)
-        self._watching = False
+        self._idle = IdleTimer(idle_ms, self)
+        self._idle.expired.connect(self.closed.emit)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -216,29 +212,12 @@ class InsidePage(QWidget):
         self.search.clear()
         self.message.setText("")
         self.refresh()
-        self._watch(True)
         self._idle.start()
 
     def hideEvent(self, event: QHideEvent) -> None:
-        self._watch(False)
         self._idle.stop()
         self.search.clear()
         super().hideEvent(event)
-
-    def _watch(self, on: bool) -> None:
-        app = QApplication.instance()
-        if app is None or on == self._watching:
-            return
-        if on:
-            app.installEventFilter(self)
-        else:
-            app.removeEventFilter(self)
-        self._watching = on
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in _INPUT_EVENTS and self._idle.isActive():
-            self._idle.start()
-        return False
 
 
 __all__ = ["InsidePage", "InsideRow", "read_inside"]

@@ -63,15 +63,31 @@ def fill_stripes(painter: QPainter, rect: QRectF, base: str, stripe: str, width:
     painter.restore()
 
 
+def paint_ground(
+    painter: QPainter, rect: QRectF, colour: str, stripe: str, stripe_width: float
+) -> None:
+    """A verdict's background: its colour, crossed by stripes of `stripe` when there is one."""
+    if stripe:
+        fill_stripes(painter, rect, colour, stripe, stripe_width)
+    else:
+        painter.fillRect(rect, QColor(colour))
+
+
+def _pen(colour: str, width: float) -> QPen:
+    """A pen with round ends and corners (the icons' strokes)."""
+    pen = QPen(QColor(colour), width)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    return pen
+
+
 def draw_icon(painter: QPainter, rect: QRectF, name: str, ink: str, ground: str) -> None:
     """The verdict icon `name` (ICONS) in `ink` on a disc of `ground`, in a square in `rect`."""
     box = _square(rect)
     s = box.width()
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    pen = QPen(QColor(ink), max(3.0, s * 0.09))
-    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    pen = _pen(ink, max(3.0, s * 0.09))
     cx, cy = box.center().x(), box.center().y()
 
     def at(fx: float, fy: float) -> QPointF:
@@ -123,9 +139,7 @@ def draw_icon(painter: QPainter, rect: QRectF, name: str, ink: str, ground: str)
             ]
         )
         painter.drawPolygon(octagon)
-        cross = QPen(QColor(ground), max(3.0, s * 0.11))
-        cross.setCapStyle(Qt.PenCapStyle.RoundCap)
-        painter.setPen(cross)
+        painter.setPen(_pen(ground, max(3.0, s * 0.11)))
         painter.drawLine(at(0.32, 0.32), at(0.68, 0.68))
         painter.drawLine(at(0.68, 0.32), at(0.32, 0.68))
     elif name == "warning":
@@ -133,9 +147,7 @@ def draw_icon(painter: QPainter, rect: QRectF, name: str, ink: str, ground: str)
         painter.setBrush(QColor(ink))
         triangle = QPolygonF([at(0.5, 0.06), at(0.96, 0.90), at(0.04, 0.90)])
         painter.drawPolygon(triangle)
-        mark = QPen(QColor(ground), max(3.0, s * 0.10))
-        mark.setCapStyle(Qt.PenCapStyle.RoundCap)
-        painter.setPen(mark)
+        painter.setPen(_pen(ground, max(3.0, s * 0.10)))
         painter.drawLine(at(0.5, 0.36), at(0.5, 0.62))
         painter.drawPoint(at(0.5, 0.76))
     elif name == "cards":
@@ -265,17 +277,13 @@ def draw_camera_off(painter: QPainter, rect: QRectF, colour: str) -> None:
     s = box.width()
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    pen = QPen(QColor(colour), max(3.0, s * 0.06))
-    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-    painter.setPen(pen)
+    painter.setPen(_pen(colour, max(3.0, s * 0.06)))
     painter.setBrush(Qt.BrushStyle.NoBrush)
     body = QRectF(box.left() + s * 0.1, box.top() + s * 0.3, s * 0.8, s * 0.5)
     painter.drawRoundedRect(body, s * 0.06, s * 0.06)
     painter.drawRect(QRectF(box.left() + s * 0.36, box.top() + s * 0.2, s * 0.28, s * 0.1))
     painter.drawEllipse(body.center(), s * 0.15, s * 0.15)
-    strike = QPen(QColor(colour), max(4.0, s * 0.08))
-    strike.setCapStyle(Qt.PenCapStyle.RoundCap)
-    painter.setPen(strike)
+    painter.setPen(_pen(colour, max(4.0, s * 0.08)))
     painter.drawLine(
         QPointF(box.left() + s * 0.08, box.top() + s * 0.12),
         QPointF(box.right() - s * 0.08, box.bottom() - s * 0.12),
@@ -335,4 +343,5 @@ __all__ = [
     "draw_phone_qr",
     "draw_qr",
     "fill_stripes",
+    "paint_ground",
 ]

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.gate import StorageStatus
 from kiosk.ui.labels import ElidedLabel, PlainLabel
-from kiosk.ui.pictures import Picture, fill_stripes
+from kiosk.ui.pictures import Picture, paint_ground
 from kiosk.ui.runner import Counters
 from kiosk.ui.texts import (
     AMBER,
@@ -268,12 +268,7 @@ class VerdictPanel(QWidget):
         painter = QPainter(self)
         style = self.view.style
         rect = QRectF(self.rect())
-        if style.stripe:
-            fill_stripes(
-                painter, rect, style.background, style.stripe, max(18.0, rect.height() / 12)
-            )
-        else:
-            painter.fillRect(rect, QColor(style.background))
+        paint_ground(painter, rect, style.background, style.stripe, max(18.0, rect.height() / 12))
         painter.end()
 
 

@@ -8,11 +8,8 @@ A string added to kiosk/ui without a translation fails here with its text: run
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -25,20 +22,9 @@ from kiosk.ui.manual import ManualEntryPage
 from kiosk.ui.resources import asset
 from kiosk.ui.scan_page import ScanPage
 from kiosk.ui.texts import direction_name, reason_text
+from tests.conftest import load_script
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _load_tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("kiosk_i18n_tool", ROOT / "scripts" / "i18n.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-i18n = _load_tool()
+i18n = load_script("i18n")
 
 
 # -- the committed files ----------------------------------------------------------------------

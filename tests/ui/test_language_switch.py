@@ -11,10 +11,7 @@ any English sentence of the translation files is one.
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,11 +22,11 @@ from kiosk.gate import StorageStatus
 from kiosk.pin import hash_pin
 from kiosk.ui.resources import asset
 from kiosk.ui.runner import ScanNotRecorded, ScanRequest
+from tests.conftest import load_script
 from tests.ui.conftest import PERSONAL, WAIT_MS, Kiosk
 
 pytestmark = pytest.mark.timeout(240)
 
-ROOT = Path(__file__).resolve().parents[2]
 # Letters only Vietnamese uses (with their tone marks, decomposed or not), and đ.
 VIETNAMESE = re.compile(
     "[ăâđêôơưĂÂĐÊÔƠƯàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
@@ -44,15 +41,6 @@ PIN = "2468"
 def proper(text: str) -> str:
     """The text without the proper names it may quote: the decree's number (NĐ-CP)."""
     return text.replace("NĐ-CP", "")
-
-
-def _tool() -> Any:
-    spec = importlib.util.spec_from_file_location("kiosk_i18n_tool", ROOT / "scripts" / "i18n.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def texts_of(root: QWidget) -> list[str]:
@@ -147,7 +135,7 @@ def tour(kiosk: Kiosk, qtbot: Any) -> dict[str, list[str]]:
 
 def english_sentences() -> set[str]:
     """The English source texts whose Vietnamese differs, as they appear (placeholders out)."""
-    tool = _tool()
+    tool = load_script("i18n")
     sources = set()
     for message in tool.read_ts(tool.ts_path("vi")):
         if message.state == "obsolete" or message.translation == message.source:

@@ -16,10 +16,7 @@ Checked on the pixels:
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
-import sys
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -30,11 +27,11 @@ from kiosk.demo import EXAMPLES
 from kiosk.scanner.types import CodeScanned
 from kiosk.ui.runner import ScanNotRecorded, ScanRequest
 from kiosk.ui.texts import STYLES, Family
+from tests.conftest import load_script
 from tests.ui.conftest import WAIT_MS, Kiosk
 
 pytestmark = pytest.mark.timeout(120)
 
-ROOT = Path(__file__).resolve().parents[2]
 CODES = dict(EXAMPLES)
 KEY_PAIRS = {
     frozenset({Family.ADMIT, Family.DENIED}),
@@ -44,16 +41,7 @@ KEY_PAIRS = {
 }
 
 
-def _cvd() -> Any:
-    spec = importlib.util.spec_from_file_location("kiosk_cvd", ROOT / "scripts" / "cvd.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-cvd = _cvd()
+cvd = load_script("cvd")
 
 
 def pixels(image: QImage) -> np.ndarray:
