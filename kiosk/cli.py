@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from checkpoint_common.safelog import SafeFormatter, install_crash_hooks, printable
+from checkpoint_common.signing import VerifyKey
 from kiosk.clock import SystemClock, from_iso, to_iso
 from kiosk.config import (
     KEYS,
@@ -289,6 +290,10 @@ def cmd_config(args: argparse.Namespace, settings: Settings) -> int:
     new = settings_with(settings, **{key: parsed})
     save_settings(new, path)
     print(f"{key} = {getattr(new, key)!r} saved to {path}", file=sys.stderr)
+    if key == "authority_signing_key" and new.authority_signing_key:
+        # What the site manager compares with the fingerprint the health authority gave out.
+        fingerprint = VerifyKey.from_text(new.authority_signing_key).fingerprint
+        print(f"fingerprint: {fingerprint} (compare it with the authority's)", file=sys.stderr)
     return EXIT_OK
 
 

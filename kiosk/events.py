@@ -38,6 +38,7 @@ class Reason(StrEnum):
     DCC_SIGNATURE_INVALID = "dcc_signature_invalid"
     DCC_NOT_VERIFIED = "dcc_not_verified"
     DCC_EXPIRED = "dcc_expired"
+    DCC_NO_EXPIRY = "dcc_no_expiry"  # the certificate states no expiry: see the medical staff
     AUTO_CHECKOUT = "auto_checkout"
     DECLARATION = "declaration"  # the health declaration has a "yes": see the medical staff
 

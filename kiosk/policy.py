@@ -11,7 +11,8 @@ Order of the rules (first match wins):
 3. direction: the gate mode, or in `auto` out for a person inside and in for anyone else.
 4. exits always pass (capacity, status and kind rules are for entries).
 5. entries: kind accepted here; status list (red: deny or refer, a setting; yellow: refer);
-   a health declaration with a yes (refer); EU certificate signature and expiry; capacity last
+   a health declaration with a yes (refer); EU certificate signature (and its signer's right
+   to sign it), a certificate without expiry (refer), expiry; capacity last
    (a red-listed person is not told "wait").
 """
 
@@ -89,7 +90,12 @@ def _entry_rule(
     if credential.kind is Kind.EU_DCC:
         signature = credential.fields.signature
         if signature is Signature.INVALID:
+            # Forged, or signed by a DSC that does not vouch for it (expired when it was
+            # issued, allowed only other certificate types, not chained to its country's CSCA).
             return Verdict.DENY, Reason.DCC_SIGNATURE_INVALID
+        if "dcc_no_expiry" in credential.problems:
+            # Every genuine DCC states an expiry; without one no validity can be judged.
+            return Verdict.REFER, Reason.DCC_NO_EXPIRY
         if "expired" in credential.problems or "not_yet_valid" in credential.problems:
             return Verdict.REFER, Reason.DCC_EXPIRED
         if signature is not Signature.VALID and settings.dcc_unverified_action == "refer":

@@ -19,6 +19,7 @@ from kiosk.config import Settings
 from kiosk.credentials import PersonKeyer
 from kiosk.gate import Gate
 from kiosk.store import META_HOLDING_KEY, Store
+from tests.postgres import PostgresCluster, PostgresUnavailable
 
 if TYPE_CHECKING:
     from tests.central.test_live import Server
@@ -100,15 +101,61 @@ def gate(store: Store, settings: Settings, clock: FakeClock, keyer: PersonKeyer)
 
 
 # The reference server's database and the server itself (`kiosk-central serve` on 127.0.0.1),
-# for the tests that talk to it; the server is started only when a test asks for it.
+# for the tests that talk to it; the server is started only when a test asks for it. Here an
+# SQLite file; tests/central/conftest.py makes `db` run on both engines.
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
+def db(tmp_path: Path) -> Path | str:
     return tmp_path / "central.db"
 
 
 @pytest.fixture
-def server(db: Path) -> Iterator[Server]:
+def server(db: Path | str) -> Iterator[Server]:
     from tests.central.test_live import start_server
 
     with start_server(db) as live:
         yield live
+
+
+# A real PostgreSQL (tests/postgres.py): one throwaway cluster per test session, started on
+# first use; skipped, with the reason, only where PostgreSQL is not installed.
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresCluster]:
+    try:
+        cluster = PostgresCluster.start()
+    except PostgresUnavailable as exc:
+        pytest.skip(str(exc))
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres: PostgresCluster) -> str:
+    """A database with the central server's schema, the deployment's keys and the events
+    partitions the tests' days need (around START, and today's for the live server): copied
+    for each test by `postgres_url`, so no test pays for migrating."""
+    from central import partitions
+    from central.storage import Storage
+
+    name = postgres.create_database(name="central_template")
+    with Storage.open(postgres.url(name)) as storage:
+        partitions.ensure(storage.db, START.date() - dt.timedelta(days=5), ahead=20)
+    return name
+
+
+@pytest.fixture
+def postgres_url(postgres: PostgresCluster, postgres_template: str) -> Iterator[str]:
+    """A fresh PostgreSQL database with the central server's schema, for this test only:
+    `Storage.open(postgres_url)`, `kiosk-central … --database-url postgresql_url`."""
+    name = postgres.create_database(template=postgres_template)
+    yield postgres.url(name)
+    postgres.drop_database(name)
+
+
+@pytest.fixture
+def postgres_empty_url(postgres: PostgresCluster) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database (no schema), for this test only."""
+    name = postgres.create_database()
+    yield postgres.url(name)
+    postgres.drop_database(name)

@@ -330,9 +330,12 @@ def test_tags_and_uncompressed_cose() -> None:
 def test_kid_placement() -> None:
     signer, other = ec_signer(), ec_signer(tag="other")
     trust = trust_of(signer)
-    # Only in the unprotected header: used (upstream CO19).
+    # Only in the unprotected header, which the signature does not cover: not used, on purpose
+    # (upstream CO19 expects it used; kiosk/formats/dcc.py says why we deviate).
     cose = cose_sign1(signer, protected={1: -7}, unprotected={4: signer.kid})
-    assert dcc(hc1(cose), trust).fields.signature is Signature.VALID
+    parsed = dcc(hc1(cose), trust)
+    assert parsed.fields.signature is Signature.UNKNOWN_KEY
+    assert parsed.problems == ("signature_header_unprotected", "signature_unknown_key")
     # Correct protected, wrong unprotected: the protected one wins (CO21).
     cose = cose_sign1(signer, unprotected={4: b"foo"})
     assert dcc(hc1(cose), trust).fields.signature is Signature.VALID
@@ -346,12 +349,19 @@ def test_kid_placement() -> None:
     parsed = dcc(hc1(cose), trust)
     assert parsed.fields.signature is Signature.UNKNOWN_KEY
     assert parsed.fields.key_id is None
-    # Everything in the unprotected header, empty protected bstr (CO20).
+    # Everything in the unprotected header, empty protected bstr (CO20): not verified either.
     cose = cose_sign1(signer, protected={})
     cose[0] = b""
     cose[1] = {1: -7, 4: signer.kid}
     cose[3] = raw_signature(signer, -7, cbor2.dumps(["Signature1", b"", b"", cose[2]]))
-    assert dcc(hc1(cose), trust).fields.signature is Signature.VALID
+    parsed = dcc(hc1(cose), trust)
+    assert parsed.fields.signature is Signature.UNKNOWN_KEY
+    assert "signature_header_unprotected" in parsed.problems
+    # The kid protected, the algorithm only unprotected: no algorithm to verify with.
+    cose = cose_sign1(signer, protected={4: signer.kid}, unprotected={1: -7})
+    parsed = dcc(hc1(cose), trust)
+    assert parsed.fields.signature is Signature.INVALID
+    assert parsed.problems == ("signature_header_unprotected", "signature_invalid")
 
 
 def test_expiry_and_issued_at() -> None:
@@ -781,6 +791,21 @@ STRICT_ES256_REJECTS = {f"ES/2DCode/raw/{n}.json" for n in (401, 402, 403)}
 # PREFIX, COSE and CBOR fields all hold Rogaliński-Król Stanisław: upstream data that
 # contradicts itself. We assert agreement with the test's own CBOR field instead.
 JSON_OF_ANOTHER_CERTIFICATE = {"PL/1.3.0/2DCode/raw/1.json", "PL/1.3.0/2DCode/raw/5.json"}
+# The kid (and in CO20 the algorithm too) only in the unprotected header, which the signature
+# does not cover. Upstream expects them verified (the hcert spec's fallback; DE's reference
+# certificates are built that way, as Germany's were in 2021). We deliberately read both from
+# the protected header only (kiosk/formats/dcc.py says why), so these come out "not verified"
+# (signature_unknown_key with signature_header_unprotected): the kiosk refers them, never admits or
+# denies them as verified. We assert that result.
+PROTECTED_HEADER_ONLY = {"common/2DCode/raw/CO19.json", "common/2DCode/raw/CO20.json"} | {
+    f"DE/2DCode/raw/{n}.json" for n in (1, 2, 3, 4)
+}
+# IS/3: the DSC's extended key usage holds only an ICAO OID (2.23.136.1.1.14.2), no DCC type
+# OID. Upstream's harness then allows nothing; we follow the EU verifier apps (an EKU without
+# any DCC OID restricts nothing), which the README of the test data describes as the other
+# reading. ES 1001-2103 carry only TLS/e-mail OIDs and verify under either rule's absence of
+# an expectation.
+EKU_WITHOUT_DCC_OID = {"IS/2DCode/raw/3.json"}
 CHECKS = (
     "EXPECTEDVERIFY",
     "EXPECTEDDECODE",
@@ -788,7 +813,18 @@ CHECKS = (
     "EXPECTEDEXPIRATIONCHECK",
     "EXPECTEDUNPREFIX",
     "EXPECTEDB45DECODE",
+    "EXPECTEDKEYUSAGE",
 )
+DSC_PROBLEM = re.compile(r"^dsc_")
+
+
+def _signature_verifies(cred: Credential) -> bool:
+    """Upstream's EXPECTEDVERIFY is the COSE signature alone: ours is VALID, or INVALID only
+    because its signer does not vouch for the certificate (a `dsc_*` reason, not forged)."""
+    signature = cred.fields.signature
+    return signature is Signature.VALID or (
+        signature is Signature.INVALID and any(DSC_PROBLEM.match(p) for p in cred.problems)
+    )
 
 
 def _clean(value: Any) -> str | None:
@@ -849,7 +885,8 @@ def _outcome(path: Path) -> Outcome:
     decoded = cred.kind is Kind.EU_DCC and not any(DCC_PROBLEM.match(p) for p in cred.problems)
     as_dcc = cred.kind is Kind.EU_DCC or any(DCC_PROBLEM.match(p) for p in cred.problems)
     got = {
-        "EXPECTEDVERIFY": cred.fields.signature is Signature.VALID,
+        "EXPECTEDVERIFY": _signature_verifies(cred),
+        "EXPECTEDKEYUSAGE": "dsc_wrong_type" not in cred.problems,
         "EXPECTEDDECODE": decoded and ("JSON" not in case or _matches_hcert(cred, case["JSON"])),
         "EXPECTEDEXPIRATIONCHECK": cred.kind is Kind.EU_DCC
         and not {"expired", "not_yet_valid"} & set(cred.problems),
@@ -872,6 +909,18 @@ def test_upstream_vector(path: Path) -> None:
             assert expected is True
             assert out.cred.fields.signature is Signature.INVALID
             assert "signature_invalid" in out.cred.problems
+            continue
+        if check == "EXPECTEDVERIFY" and out.name in PROTECTED_HEADER_ONLY:
+            # Deliberate deviation (see PROTECTED_HEADER_ONLY): expected True, not verified.
+            assert expected is True
+            assert out.cred.fields.signature is Signature.UNKNOWN_KEY
+            problems = set(out.cred.problems)
+            assert {"signature_header_unprotected", "signature_unknown_key"} <= problems
+            continue
+        if check == "EXPECTEDKEYUSAGE" and out.name in EKU_WITHOUT_DCC_OID:
+            # Deliberate deviation (see EKU_WITHOUT_DCC_OID): expected False, allowed.
+            assert expected is False
+            assert out.cred.fields.signature is Signature.VALID
             continue
         if check in ("EXPECTEDDECODE", "EXPECTEDVALIDJSON") and out.name in (
             JSON_OF_ANOTHER_CERTIFICATE
@@ -911,13 +960,16 @@ def test_upstream_agreement_summary() -> None:
     summary = "\n".join(lines)
     print("\nUpstream EU DCC test vectors, agreement with EXPECTEDRESULTS:\n" + summary)
     assert total["EXPECTEDVERIFY"] == 158, summary
-    assert agree["EXPECTEDVERIFY"] >= 155, summary
+    assert agree["EXPECTEDVERIFY"] >= 149, summary  # 158 - 3 strict ES256 - 6 protected-only
     assert agree["EXPECTEDEXPIRATIONCHECK"] == total["EXPECTEDEXPIRATIONCHECK"] == 115, summary
     assert agree["EXPECTEDDECODE"] >= total["EXPECTEDDECODE"] - 2, summary
     assert agree["EXPECTEDVALIDJSON"] >= total["EXPECTEDVALIDJSON"] - 2, summary
-    allowed = {f"{n} EXPECTEDVERIFY" for n in STRICT_ES256_REJECTS} | {
-        f"{n} {c}" for n in JSON_OF_ANOTHER_CERTIFICATE for c in CHECKS[1:3]
-    }
+    assert agree["EXPECTEDKEYUSAGE"] >= total["EXPECTEDKEYUSAGE"] - 1, summary
+    allowed = (
+        {f"{n} EXPECTEDVERIFY" for n in STRICT_ES256_REJECTS | PROTECTED_HEADER_ONLY}
+        | {f"{n} {c}" for n in JSON_OF_ANOTHER_CERTIFICATE for c in CHECKS[1:3]}
+        | {f"{n} EXPECTEDKEYUSAGE" for n in EKU_WITHOUT_DCC_OID}
+    )
     assert set(disagreements) <= allowed, summary
 
 

@@ -11,24 +11,36 @@ and the HCERT (schema 1.x) carries `nam` {fn, gn, fnt, gnt}, `dob` and one of `v
 certificate identifier.
 
 Signatures: the algorithm (label 1) and the key id (label 4) are read from the protected
-header; each falls back to the unprotected header only when the protected one has none
-(upstream test `common/CO20` puts both there and expects a valid signature; a forged alg gains
-nothing, since each algorithm only accepts its own key type).
+header only. The unprotected header is not covered by the signature: whoever holds a
+certificate can rewrite it, to steer the kiosk to another trust-list entry under the same key
+(one allowing more types, or valid at other dates) or to another algorithm. This deviates on
+purpose from the hcert specification's fallback: upstream tests `common/CO19` (kid only
+unprotected), `CO20` (kid and alg only unprotected) and the four `DE` reference certificates
+(kid only unprotected, as Germany issued them in 2021; all such certificates have long
+expired) expect a valid signature and get "signature not verified" here
+(`signature_unknown_key` with `signature_header_unprotected`): referred, not admitted.
 ES256 (-7) is ECDSA on P-256 with SHA-256 and a raw 64-byte `r || s` signature (any other curve
 or length is rejected, even if it would verify: ES256 means P-256). PS256 (-37) is RSASSA-PSS
 with SHA-256, MGF1-SHA-256 and a 32-byte salt. The signed bytes are the CBOR encoding of
 `["Signature1", protected header bytes exactly as received, b"", payload]`.
 
-The trust list (signer keys by kid) is checkpoint_common.trustlist's `TrustList`.
+The trust list (signer keys by kid) is checkpoint_common.trustlist's `TrustList`. A signature
+that verifies counts only if its signer vouches for this certificate: the DSC was valid at the
+certificate's issue time, its extended key usage allows the certificate's type, and (when the
+list carries country signing CAs) it chains to its country's CSCA. Otherwise the signature is
+INVALID with the signer's reason instead of `signature_invalid`: `dsc_expired_at_issue`,
+`dsc_not_yet_valid_at_issue`, `dsc_no_issue_time`, `dsc_wrong_type`, `dsc_not_chained`,
+`dsc_key_usage_unreadable` (checkpoint_common.trustlist).
 
 `parse_dcc` never raises. A code that cannot be decoded comes back as kind UNKNOWN with one of
 `dcc_prefix`, `dcc_too_long`, `dcc_empty`, `dcc_base45`, `dcc_zlib`, `dcc_too_large` (inflates
 past 64 KB), `dcc_cbor`, `dcc_cose`, `dcc_cwt`, `dcc_no_hcert`, `dcc_no_name` (no `fnt`: nobody
 to identify), `dcc_internal` (a bug; never expected). A decoded certificate is kind EU_DCC with
 its signature outcome and, when they apply, the problems `signature_unknown_key`,
-`signature_invalid`, `expired`, `not_yet_valid` (more than 5 minutes before iat), and the
-schema findings `dcc_schema` (not exactly one of v/t/r with one entry), `dcc_bad_dob`,
-`dcc_no_expiry`, `control_chars` (dropped from a name).
+`signature_invalid` (or a signer's reason, above), `signature_header_unprotected`, `expired`,
+`not_yet_valid` (more than 5 minutes before iat), and the schema findings `dcc_schema` (not
+exactly one of v/t/r with one entry), `dcc_bad_dob`, `dcc_no_expiry` (kiosk.policy refers such
+a certificate), `control_chars` (dropped from a name).
 
 The identity is `fnt|gnt|dob` (the ICAO names upper-cased, spaces as `<`, no filler `<` at the
 ends; the birth date as in `Fields.birth_date`), so one person's vaccination, test and
@@ -300,24 +312,35 @@ def _verify(alg: Any, key: PublicKey, signature: bytes, signed: bytes) -> bool:
 
 
 def _check_signature(
-    protected_raw: bytes,
-    protected: Mapping[Any, Any],
-    unprotected: Mapping[Any, Any],
-    payload: bytes,
-    signature: bytes,
+    message: tuple[bytes, Mapping[Any, Any], Mapping[Any, Any], bytes, bytes],
     trust: TrustList | None,
+    cert_types: frozenset[str],
+    issued: float | None,
+    problems: list[str],
 ) -> tuple[Signature, bytes | None]:
-    raw_kid = protected[4] if 4 in protected else unprotected.get(4)
+    """The signature's outcome and the kid; appends the problems that explain it."""
+    protected_raw, protected, unprotected, payload, signature = message
+    if (4 not in protected and 4 in unprotected) or (1 not in protected and 1 in unprotected):
+        problems.append("signature_header_unprotected")
+    raw_kid = protected.get(4)
     kid = raw_kid if isinstance(raw_kid, bytes) else None
     if trust is None:
         return Signature.NOT_CHECKED, kid
-    keys = trust.keys_for(kid) if kid else ()
-    if not keys:
+    signers = trust.signers_for(kid) if kid else ()
+    if not signers:
+        problems.append("signature_unknown_key")
         return Signature.UNKNOWN_KEY, kid
     signed = cbor2.dumps(["Signature1", protected_raw, b"", payload])
-    alg = protected[1] if 1 in protected else unprotected.get(1)
-    if any(_verify(alg, key, signature, signed) for key in keys):
+    alg = protected.get(1)
+    refusals = [
+        signer.refusal(cert_types, issued)
+        for signer in signers
+        if _verify(alg, signer.key, signature, signed)
+    ]
+    if None in refusals:
         return Signature.VALID, kid
+    # Verified by a signer that does not vouch for this certificate: say why, not "forged".
+    problems.append(next((r for r in refusals if r), "signature_invalid"))
     return Signature.INVALID, kid
 
 
@@ -386,11 +409,9 @@ def _decode(text: str, trust: TrustList | None, now: dt.datetime) -> Parsed:
     if expires is None:
         problems.append("dcc_no_expiry")
 
-    status, kid = _check_signature(protected_raw, protected, unprotected, payload, signature, trust)
-    if status is Signature.UNKNOWN_KEY:
-        problems.append("signature_unknown_key")
-    elif status is Signature.INVALID:
-        problems.append("signature_invalid")
+    message = (protected_raw, protected, unprotected, payload, signature)
+    cert_types = frozenset(name for _, name in present)
+    status, kid = _check_signature(message, trust, cert_types, issued, problems)
 
     clock = (now if now.tzinfo else now.replace(tzinfo=dt.UTC)).timestamp()
     if expires is not None and clock > expires:

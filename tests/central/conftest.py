@@ -1,11 +1,15 @@
-"""Fixtures for the central server: real SQLite files in tmp_path, an injected server clock,
-FastAPI's TestClient, and helpers that build protocol messages the way a kiosk does."""
+"""Fixtures for the central server, on both engines: every test that takes `db` or `storage`
+(or `api`, `kiosk`, `server`, which build on them) runs twice, on a real SQLite file in tmp_path
+(`[sqlite]`) and on a fresh database of a real PostgreSQL (`[postgresql]`, tests/postgres.py).
+Also an injected server clock, FastAPI's TestClient, and helpers that build protocol messages
+the way a kiosk does."""
 
 from __future__ import annotations
 
 import datetime as dt
 import gzip
 import json
+import shutil
 import uuid
 import warnings
 from collections.abc import Iterator
@@ -15,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from central import tokens
+from central import migrate, tokens
 from central.app import RateLimit, create_app
 from central.storage import Storage
 from checkpoint_common.timefmt import to_iso
@@ -24,6 +28,10 @@ with warnings.catch_warnings():
     # Starlette's TestClient warns that it will move to another HTTP library; not our concern.
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
+
+# A database written by the server before it used Alembic (made by the old code; see
+# data/make_legacy_db.py).
+LEGACY = Path(__file__).parent / "data" / "legacy-0002.db"
 
 # 2026-11-25 10:00 in Hà Nội (UTC+7).
 T0 = dt.datetime(2026, 11, 25, 3, 0, tzinfo=dt.UTC)
@@ -120,9 +128,26 @@ def server_clock() -> ServerClock:
     return ServerClock()
 
 
+ENGINES = ("sqlite", "postgresql")
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
 @pytest.fixture
-def storage(tmp_path: Path) -> Iterator[Storage]:
-    s = Storage.open(tmp_path / "central.db")
+def db(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Path | str:
+    """The server's database: an SQLite file (not yet created) or a PostgreSQL URL (a fresh
+    database with the schema). test_live.db_option(db) gives the command-line option for it."""
+    if engine == "sqlite":
+        return tmp_path / "central.db"
+    return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+def storage(db: Path | str) -> Iterator[Storage]:
+    s = Storage.open(db)
     yield s
     s.close()
 
@@ -160,3 +185,63 @@ def api(storage: Storage, server_clock: ServerClock) -> Iterator[Api]:
 @pytest.fixture
 def kiosk(api: Api) -> Kiosk:
     return api.enroll()
+
+
+NEXT = "0002_test_only"
+
+
+def install_next_revision(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, upgrade_body: str
+) -> None:
+    """Make this server the next version: the real migrations plus one more revision, NEXT,
+    whose upgrade() is `upgrade_body`, so that a database at today's head is an older one."""
+    scripts = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    body = "\n".join(f"    {line}" for line in upgrade_body.strip().splitlines())
+    (scripts / "versions" / f"{NEXT}.py").write_text(
+        f'''"""A test-only revision."""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "{NEXT}"
+down_revision = "{migrate.SCHEMA_HEAD}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+{body}
+'''
+    )
+    monkeypatch.setattr(migrate, "MIGRATIONS", scripts)
+    monkeypatch.setattr(migrate, "SCHEMA_HEAD", NEXT)
+    migrate.revisions.cache_clear()
+
+
+@pytest.fixture
+def newer_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The next version, whose migration adds a column `devices.added_later`."""
+    install_next_revision(
+        tmp_path,
+        monkeypatch,
+        'op.add_column("devices", sa.Column("added_later", sa.Text(), nullable=True))',
+    )
+    yield
+    migrate.revisions.cache_clear()
+
+
+@pytest.fixture
+def failing_newer_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The next version, whose migration dies halfway: a column and a table made, then an
+    error (as a kill or a full disk would stop it)."""
+    install_next_revision(
+        tmp_path,
+        monkeypatch,
+        """
+op.add_column("devices", sa.Column("added_later", sa.Text(), nullable=True))
+op.create_table("half_made", sa.Column("x", sa.Text()))
+raise RuntimeError("the migration died halfway")
+""",
+    )
+    yield
+    migrate.revisions.cache_clear()

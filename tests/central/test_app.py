@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from central import storage as storage_module
+from central import database as database_module
 from central.app import RateLimit
 from central.storage import Storage
 from checkpoint_common.protocol import (
@@ -546,7 +546,7 @@ def test_logs_hold_no_tokens_codes_or_names(
 def test_a_database_locked_by_another_process_is_503_with_retry_after(
     tmp_path: Path, server_clock: ServerClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(storage_module, "_BUSY_TIMEOUT_MS", 100)
+    monkeypatch.setattr(database_module, "BUSY_TIMEOUT_MS", 100)
     with Storage.open(tmp_path / "busy.db") as storage:
         for api in make_api(storage, server_clock):
             kiosk = api.enroll()

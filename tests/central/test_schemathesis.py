@@ -42,7 +42,9 @@ from schemathesis import checks as st_checks
 
 from central.app import create_app
 from central.storage import Storage
+from tests.central.conftest import ENGINES
 from tests.central.test_live import TIMEOUT, run_cli, start_server
+from tests.postgres import PostgresCluster
 from tests.test_dcc import ec_signer
 
 # The switch of the reliability suite (tests/reliability/conftest.py), read here directly.
@@ -76,10 +78,24 @@ class Live:
     headers: dict[str, str]
 
 
+@pytest.fixture(scope="module", params=ENGINES)
+def live_db(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Path | str]:
+    """The module's database, on each engine in turn (SQLite file, PostgreSQL database)."""
+    if request.param == "sqlite":
+        yield tmp_path_factory.mktemp("schemathesis-db") / "central.db"
+        return
+    cluster: PostgresCluster = request.getfixturevalue("postgres")
+    name = cluster.create_database(template=request.getfixturevalue("postgres_template"))
+    yield cluster.url(name)
+    cluster.drop_database(name)
+
+
 @pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+def live(live_db: Path | str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     folder = tmp_path_factory.mktemp("schemathesis")
-    db = folder / "central.db"
+    db = live_db
     status = folder / "status.json"
     status.write_text(
         json.dumps(

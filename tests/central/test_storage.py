@@ -3,17 +3,19 @@ ingest, clock correction, status-list versions, trust list, stays and co-presenc
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
-import sqlite3
 import stat
 import threading
 from pathlib import Path
 
 import pytest
-from sqlite_utils import Database
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
 
+from central import migrate, tokens
 from central import storage as storage_module
-from central import tokens
 from central.storage import (
     CLOCK_CORRECTED,
     CLOCK_OK,
@@ -21,10 +23,10 @@ from central.storage import (
     EnrollmentRefused,
     InvalidInput,
     Storage,
+    StorageError,
     StorageVersionError,
     UnknownCheckpoint,
     correct_time,
-    migrations,
     pair_stays,
 )
 from checkpoint_common.protocol import EventPayload, StatusEntry, UploadRequest
@@ -66,23 +68,22 @@ def statuses(results: list[object]) -> list[str]:
     return [r.status for r in results]  # type: ignore[attr-defined]
 
 
-# -- the file -------------------------------------------------------------------------------------
+# -- the file and the schema ----------------------------------------------------------------------
 
 
-def test_every_connection_is_wal_full_and_the_file_private(tmp_path: Path) -> None:
+def test_every_sqlite_connection_is_wal_full_and_the_file_private(tmp_path: Path) -> None:
     path = tmp_path / "srv" / "central.db"
     with Storage.open(path) as storage:
         seen = []
 
         def check() -> None:
-            conn = storage._conn()
-            seen.append(
-                (
-                    conn.execute("PRAGMA journal_mode").fetchone()[0],
-                    conn.execute("PRAGMA synchronous").fetchone()[0],
-                    conn.execute("PRAGMA busy_timeout").fetchone()[0],
+            with storage.db.query() as conn:
+                seen.append(
+                    tuple(
+                        conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+                        for name in ("journal_mode", "synchronous", "busy_timeout")
+                    )
                 )
-            )
 
         check()
         worker = threading.Thread(target=check)
@@ -92,42 +93,40 @@ def test_every_connection_is_wal_full_and_the_file_private(tmp_path: Path) -> No
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
-def test_person_key_secret_is_made_once(tmp_path: Path) -> None:
-    with Storage.open(tmp_path / "c.db") as storage:
+def test_person_key_secret_is_made_once(db: Path | str) -> None:
+    with Storage.open(db) as storage:
         first = storage.person_key_secret()
-    with Storage.open(tmp_path / "c.db") as storage:
+        key = storage.authority_key().to_text()
+    with Storage.open(db) as storage:
         assert storage.person_key_secret() == first
-    import base64
-
+        assert storage.authority_key().to_text() == key
     assert len(base64.b64decode(first)) == 32
 
 
-def test_a_database_from_a_newer_server_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "c.db"
-    Storage.open(path).close()
-    with sqlite3.connect(path) as conn:
-        conn.execute(
-            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
-            "VALUES ('central', '9999_future', 'x')"
-        )
-    conn.close()
+def test_a_database_from_a_newer_server_is_refused(db: Path | str) -> None:
+    with Storage.open(db) as storage, storage.db.write() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
     with pytest.raises(StorageVersionError, match="9999_future"):
-        Storage.open(path)
+        Storage.open(db)
 
 
-def test_migrations_are_named_and_recorded(tmp_path: Path) -> None:
-    path = tmp_path / "c.db"
-    Storage.open(path).close()
-    with sqlite3.connect(path) as conn:
-        db = Database(conn)
-        assert [m.name for m in migrations.applied(db)] == [m.name for m in migrations._migrations]
-    conn.close()
+def test_the_schema_is_alembics_newest_revision(db: Path | str) -> None:
+    with Storage.open(db) as storage, storage.db.query() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    assert current == migrate.head() == migrate.revisions()[-1]
+    assert migrate.revisions()[0] == "0001_initial"
+
+
+def test_the_head_constant_is_alembics_head() -> None:
+    # migrate.SCHEMA_HEAD spares commands importing Alembic; a new migration must update it.
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    assert script.get_heads() == [migrate.SCHEMA_HEAD]
 
 
 def test_not_a_database_raises(tmp_path: Path) -> None:
     path = tmp_path / "c.db"
     path.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(sqlite3.DatabaseError):
+    with pytest.raises(StorageError, match="not a usable database"):
         Storage.open(path)
 
 
@@ -283,13 +282,27 @@ def test_events_recorded_before_enrollment_are_kept_but_another_checkpoints_are_
 
 def test_hostile_text_is_stored_exactly(storage: Storage) -> None:
     cp = enrolled(storage)
-    name = "Robert'); DROP TABLE events;-- \x00 \u202egnp.exe \x1b[31m" + "x" * 100_000
+    name = "Robert'); DROP TABLE events;-- \x01 \u202egnp.exe \x1b[31m" + "x" * 100_000
     event = make_event(cp, display_name=name, reason="entry\n", problems=["a\x00b"])
     assert statuses(storage.ingest("dev-1", upload([event]), T0)) == ["stored"]
     [stored] = list(storage.events())
     assert stored.event.display_name == name
-    assert stored.event.problems == ("a\x00b",)
+    assert stored.event.problems == ("a\x00b",)  # problems are JSON: NUL is escaped there
     assert statuses(storage.ingest("dev-1", upload([event]), T0)) == ["duplicate"]
+
+
+def test_nul_in_a_text_field_is_rejected_on_both_engines(storage: Storage) -> None:
+    # PostgreSQL's text cannot hold U+0000; SQLite could, but both engines answer alike.
+    cp = enrolled(storage)
+    bad = make_event(cp, display_name="N\x00 A")
+    good = make_event(cp)
+    results = storage.ingest("dev-1", upload([bad, good]), T0)
+    assert [(r.status, r.error) for r in results] == [
+        ("rejected", "display_name: contains NUL (U+0000), which cannot be stored"),
+        ("stored", None),
+    ]
+    with pytest.raises(InvalidInput, match="NUL"):
+        storage.load_status_list([StatusEntry("pk\x00", "red", None)], T0)
 
 
 def test_concurrent_ingest_of_one_batch_keeps_one_row_per_event(storage: Storage) -> None:
@@ -568,3 +581,15 @@ def test_trust_list_versions(storage: Storage) -> None:
     assert storage.load_trust_list(7, [], T0)
     current = storage.trust_list()
     assert current is not None and (current.version, current.keys) == (7, [])
+
+
+def test_a_status_list_larger_than_sqlites_parameter_limit(storage: Storage) -> None:
+    # 40,000 keys removed at once: beyond SQLite's default limit of 32,766 parameters in a
+    # statement (builds may raise it), and one bound array on PostgreSQL.
+    many = [StatusEntry(f"pk-{i:05d}", "red", None) for i in range(40_000)]
+    assert storage.load_status_list(many, T0) == 1
+    assert storage.load_status_list([StatusEntry("pk-new", "yellow", None)], T0) == 2
+    changes = storage.status_list(1)
+    assert len(changes.removed) == 40_000
+    assert [e.person_key for e in changes.upserts] == ["pk-new"]
+    assert [e.person_key for e in storage.status_list(None).upserts] == ["pk-new"]

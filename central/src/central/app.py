@@ -58,6 +58,7 @@ from central.storage import (
     InvalidInput,
     Storage,
     StorageBusy,
+    StorageUnavailable,
     UnknownDevice,
 )
 from checkpoint_common.protocol import (
@@ -300,7 +301,7 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         404: "nothing loaded yet",
         413: "too large: halve the batch and try again",
         429: "too many requests: wait Retry-After seconds",
-        503: "database busy: retry later (Retry-After)",
+        503: "database busy or unavailable: retry later (Retry-After)",
     }
     return {c: {"model": ErrorResponse, "description": text[c]} for c in codes}
 
@@ -406,10 +407,13 @@ def create_app(
     async def _api_error(request: Request, exc: ApiError) -> Response:
         return error_body(exc.status, exc.error, exc.detail, exc.headers)
 
-    @app.exception_handler(StorageBusy)
-    async def _busy(request: Request, exc: StorageBusy) -> Response:
-        log.warning("database busy: answering 503")
-        return error_body(503, "busy", "try again later", {"Retry-After": str(_BUSY_RETRY_AFTER_S)})
+    @app.exception_handler(StorageUnavailable)
+    async def _busy(request: Request, exc: StorageUnavailable) -> Response:
+        # StorageBusy: SQLite locked by another process; otherwise PostgreSQL unreachable or no
+        # pooled connection free. The kiosk keeps its outbox and retries after Retry-After.
+        error = "busy" if isinstance(exc, StorageBusy) else "unavailable"
+        log.warning("database %s: answering 503 (%s)", error, exc)
+        return error_body(503, error, "try again later", {"Retry-After": str(_BUSY_RETRY_AFTER_S)})
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -1,14 +1,17 @@
 """`kiosk-central`: serve the reference central server and administer its database.
 
-Every command takes `--db PATH` (default: `KIOSK_CENTRAL_DB`, else `./central.db`). Output meant
-for programs is JSON, one object per line, UTF-8; messages go to stderr. docs/central.md lists
-the commands.
+Every command takes the database as `--db PATH` (an SQLite file) or `--database-url URL`
+(`postgresql://USER@HOST:PORT/DB`, or `sqlite:///PATH`); without either, the environment's
+`KIOSK_CENTRAL_DATABASE_URL`, else `KIOSK_CENTRAL_DB`, else `./central.db`. Output meant for
+programs is JSON, one object per line, UTF-8; messages go to stderr. docs/central.md lists the
+commands.
 
 Exit codes (the same for every command, as the kiosk's):
   0  done
-  2  bad usage or bad input (argparse, unknown checkpoint or device, bad setting, bad file)
-  3  the database cannot be used (missing for a read-only command, written by a newer
-     version, not a database)
+  2  bad usage or bad input (argparse, unknown checkpoint or device, bad setting, bad file,
+     a database URL this server cannot use)
+  3  the database cannot be used (unreachable, missing for a read-only command, written by a
+     newer version, an older PostgreSQL schema not yet migrated, not a database)
 """
 
 from __future__ import annotations
@@ -20,17 +23,21 @@ import json
 import logging
 import os
 import socket
-import sqlite3
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
-from central import tokens
+from sqlalchemy.exc import DBAPIError
+
+from central import authority, tokens
+from central.database import DATABASE_URL_ENV, DatabaseLocation, describe_failure, locate
+from central.migrate import head, prepare
 from central.reveal import BROKEN, OPENED, OTHER_KEY, ExportFileError, decrypt_export, reveal
 from central.storage import (
     CheckpointRecord,
+    InvalidDatabaseUrl,
     InvalidInput,
     Storage,
     StorageError,
@@ -67,12 +74,28 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _location(args: argparse.Namespace) -> DatabaseLocation:
+    """The database the command works on (module docstring). Raises InvalidDatabaseUrl."""
+    if args.database_url is not None:
+        return locate(args.database_url)
+    if args.db is not None:
+        return locate(Path(args.db))
+    from_env = os.environ.get(DATABASE_URL_ENV)
+    if from_env:
+        return locate(from_env)
+    return locate(Path(os.environ.get(DB_ENV) or DEFAULT_DB))
+
+
 @contextmanager
 def _storage(args: argparse.Namespace, *, create: bool = True) -> Iterator[Storage]:
-    path = Path(args.db)
-    if not create and not path.exists():
-        raise CliError(f"no database at {path} (give --db or set {DB_ENV})", EXIT_DATA)
-    storage = Storage.open(path)
+    location = _location(args)
+    if not create and location.engine == "sqlite" and not location.path.exists():
+        raise CliError(
+            f"no database at {location.path} (give --db or --database-url, or set {DB_ENV} "
+            f"or {DATABASE_URL_ENV})",
+            EXIT_DATA,
+        )
+    storage = Storage.open(location, create=create)
     try:
         yield storage
     finally:
@@ -121,7 +144,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         shown_host = f"[{host}]" if family == socket.AF_INET6 else host
         scheme = "https" if args.tls_cert else "http"
         print(
-            f"kiosk-central: serving {args.db} on {scheme}://{shown_host}:{port}",
+            f"kiosk-central: serving {storage.location} on {scheme}://{shown_host}:{port}",
             file=sys.stderr,
             flush=True,
         )
@@ -401,6 +424,17 @@ def cmd_trust_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Bring the database to this server's schema: creates it when empty, upgrades it when
+    older (SQLite: after a backup copy beside the file; PostgreSQL: take a pg_dump first,
+    docs/central.md), refuses a newer one (exit 3)."""
+    location = _location(args)
+    backup = prepare(location, upgrade=True)
+    _print_json({"schema": head(), "backup": str(backup) if backup else None})
+    print(f"kiosk-central: {location} is at schema {head()}", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     with _storage(args, create=False) as storage:
         _print_json(storage.stats().to_json())
@@ -412,10 +446,18 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
+    where = common.add_mutually_exclusive_group()
+    where.add_argument(
         "--db",
-        default=os.environ.get(DB_ENV) or DEFAULT_DB,
-        help=f"the database file (default: ${DB_ENV}, else ./{DEFAULT_DB})",
+        metavar="PATH",
+        help=f"an SQLite database file (default: ${DATABASE_URL_ENV}, else ${DB_ENV}, "
+        f"else ./{DEFAULT_DB})",
+    )
+    where.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="postgresql://USER[:PASSWORD]@HOST:PORT/DB (or sqlite:///PATH); "
+        f"default: ${DATABASE_URL_ENV}",
     )
     common.add_argument("-v", "--verbose", action="store_true", help="log to stderr")
     parser = argparse.ArgumentParser(
@@ -514,8 +556,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.set_defaults(func=cmd_trust_list)
 
+    p = sub.add_parser(
+        "migrate",
+        parents=[common],
+        help="create or upgrade the database's schema (PostgreSQL: after a pg_dump)",
+    )
+    p.set_defaults(func=cmd_migrate)
+
     p = sub.add_parser("stats", parents=[common], help="counts, replays and conflicts (JSON)")
     p.set_defaults(func=cmd_stats)
+
+    # The authority's offline signing keys: no database (central/authority.py).
+    authority.register(sub)
     return parser
 
 
@@ -535,20 +587,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose or args.command == "serve" else logging.WARNING,
         handlers=[stderr],
     )
+    # Alembic narrates its plugins and DDL mode at INFO; central.migrate says what it does.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     install_crash_hooks(log)
     try:
         return int(args.func(args))
     except CliError as exc:
         _fail(str(exc), exc.code)
-    except (InvalidInput, UnknownCheckpoint) as exc:
+    except (InvalidInput, UnknownCheckpoint, InvalidDatabaseUrl) as exc:
         _fail(str(exc), EXIT_USAGE)
     except StorageError as exc:
         _fail(str(exc), EXIT_DATA)
     except UnicodeEncodeError:
         # An argument with bytes that are not UTF-8 (Python keeps them as lone surrogates).
         _fail("an argument or file is not valid UTF-8 text", EXIT_USAGE)
-    except sqlite3.DatabaseError as exc:
-        _fail(f"database unusable: {exc}", EXIT_DATA)
+    except DBAPIError as exc:
+        # The driver's first line names the problem; no statement, no parameters, no password.
+        _fail(f"database unusable: {describe_failure(exc)}", EXIT_DATA)
     except BrokenPipeError:
         # `kiosk-central events | head`: the reader went away; that is not an error.
         sys.stderr.close()

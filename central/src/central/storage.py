@@ -1,15 +1,23 @@
-"""Everything the central server keeps, behind one class. `Storage` is the only module that speaks
-SQL; docs/central.md says what changes when PostgreSQL replaces SQLite for a whole province.
+"""Everything the central server keeps, behind one class. `Storage` is the only module that
+speaks to the database about the server's data; it runs on SQLite (the embedded default) and on
+PostgreSQL (a province) alike, through SQLAlchemy Core (central.schema: the tables;
+central.database: connections and transactions; central.migrate: schema versions).
 
-Durability (../shared/RELIABILITY.md): one SQLite file in WAL mode with `synchronous=FULL`, set
-and verified on every connection; every write is one short `BEGIN IMMEDIATE` transaction, and an
-upload batch is exactly one (one fsync per batch, never one per event). The server answers a
-kiosk only after that COMMIT returned.
+Durability: SQLite in WAL mode with `synchronous=FULL`, set and verified on every connection
+(checkpoint_common.durable); PostgreSQL with its defaults (`synchronous_commit=on`). Every
+write is one short transaction, and an upload batch is exactly one (one fsync per batch, never
+one per event). The server answers a kiosk only after that COMMIT returned.
 
-Idempotency (docs/protocol.md, "Upload"): one row per (device_id, event_id). A replay with the same
-content is `duplicate`; the same event_id with other content is `rejected` with error "conflict"
-(logged with the event_id only). Content is compared by a SHA-256 over the event's canonical
-JSON, so the comparison never depends on how the kiosk spaced or ordered its JSON.
+Idempotency (docs/protocol.md, "Upload"): one row per (device_id, event_id), kept by the
+primary key of `event_ids` (events itself is partitioned on PostgreSQL, where a unique
+constraint would have to include the partition key). A replay with the same content is
+`duplicate`; the same event_id with other content is `rejected` with error "conflict" (logged
+with the event_id only). Content is compared by a SHA-256 over the event's fields
+(`content_digest`), so the comparison never depends on how the kiosk spaced or ordered its JSON.
+An ingest transaction first locks its device's row (`SELECT … FOR UPDATE`; on SQLite the
+transaction holds the write lock already): batches of one device are stored one at a time, so
+the lookup of ids already stored is exact even when a kiosk's retries race each other, and
+batches of different devices run in parallel on PostgreSQL.
 
 Clock correction (docs/protocol.md, "Clock correction"): every upload notes an anchor for its
 (device, boot): receive time R and the kiosk's `sent_mono_ns` M. Of several uploads in one boot
@@ -23,20 +31,14 @@ processed after another boot's upload carried its events, e.g. a delayed or reor
 those events are corrected in the same transaction.
 
 Threading: FastAPI runs sync endpoints in a thread pool, so one Storage serves many threads at
-once. Each thread gets its own connection (`threading.local`): a sqlite3 connection must not be
-used by two threads at once, and in WAL mode readers on their own connections never wait for
-the writer. Writes in this process are serialised by one lock held around BEGIN IMMEDIATE …
-COMMIT, so concurrent uploads queue in Python (in order, no polling) instead of in SQLite's busy
-handler, which sleeps up to 100 ms between retries; `busy_timeout` still covers other processes
-(the `kiosk-central` commands while the server runs). Reads are single statements or short read
-transactions; nothing holds a read transaction open across a loop (it would stop checkpoints
-and let the WAL grow), which is why `events()` pages by rowid.
+once; each call borrows a pooled connection for its transaction (central.database). Reads are
+single statements or short snapshots; nothing holds a transaction open across a loop (on SQLite
+it would stop checkpoints and let the WAL grow), which is why `events()` pages by id.
 """
 
 from __future__ import annotations
 
 import base64
-import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -44,8 +46,6 @@ import json
 import logging
 import re
 import secrets
-import sqlite3
-import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -54,10 +54,37 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from sqlalchemy import Connection, Row, bindparam, func, select, update
+from sqlalchemy.exc import DBAPIError
 
-from checkpoint_common.durable import connect_durable, create_private
+from central import partitions
+from central.database import Database, DatabaseLocation, describe_failure, locate
+from central.errors import (
+    InvalidDatabaseUrl,
+    MigrationRequired,
+    MissingDatabase,
+    StorageBusy,
+    StorageError,
+    StorageUnavailable,
+    StorageVersionError,
+)
+from central.migrate import prepare
+from central.schema import (
+    COUNTER_NAMES,
+    POSTGRESQL,
+    boot_anchors,
+    checkpoints,
+    counters,
+    deployment,
+    devices,
+    enrollment_codes,
+    event_ids,
+    events,
+    status_changes,
+    status_list,
+    status_versions,
+    trust_lists,
+)
 from checkpoint_common.protocol import (
     CLOCK_FLAG_THRESHOLD_S,
     SERVER_SETTINGS,
@@ -76,8 +103,6 @@ from checkpoint_common.timefmt import from_iso, to_iso
 
 log = logging.getLogger(__name__)
 
-MIGRATION_SET = "central"
-_BUSY_TIMEOUT_MS = 5000
 # The incremental status-list download works from any of the last this many versions; a kiosk
 # further behind gets the full list (docs/protocol.md, "Downloads").
 STATUS_LOG_VERSIONS = 100
@@ -103,18 +128,6 @@ CHECKPOINT_MISMATCH = "checkpoint_mismatch"
 BEFORE_ENROLLMENT = "recorded_before_enrollment"
 
 
-class StorageError(Exception):
-    """Base of the storage's named errors."""
-
-
-class StorageVersionError(StorageError):
-    """The database was written by a newer server version; opening it could damage it."""
-
-
-class StorageBusy(StorageError):
-    """The database stayed locked by another process past busy_timeout; retry later."""
-
-
 class EnrollmentRefused(StorageError):
     """The enrollment code is unknown, already used, or expired (one answer for all three)."""
 
@@ -129,126 +142,6 @@ class UnknownDevice(StorageError):
 
 class InvalidInput(StorageError):
     """A value given to the storage is not acceptable; the message names it."""
-
-
-# ---------------------------------------------------------------------------------------------
-# Migrations: named, append-only. Never edit one that has shipped; add a new one.
-
-migrations = Migrations(MIGRATION_SET)
-
-
-@migrations(name="0001_initial")
-def _m0001(db: Database) -> None:
-    db.executescript(
-        """
-        -- Deployment-wide values (the person_key_secret).
-        CREATE TABLE deployment (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-        CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
-        INSERT INTO counters (name, value)
-            VALUES ('duplicates', 0), ('conflicts', 0), ('rejected', 0);
-        CREATE TABLE checkpoints (
-            id TEXT PRIMARY KEY,
-            name TEXT NOT NULL UNIQUE,
-            settings TEXT NOT NULL DEFAULT '{}',  -- server-managed settings only (JSON object)
-            config_version INTEGER NOT NULL DEFAULT 1,
-            created_at TEXT NOT NULL
-        );
-        CREATE TABLE enrollment_codes (
-            code_sha256 TEXT PRIMARY KEY,
-            checkpoint_id TEXT NOT NULL REFERENCES checkpoints (id),
-            created_at TEXT NOT NULL,
-            expires_at TEXT NOT NULL,
-            used_at TEXT,
-            used_by TEXT
-        );
-        CREATE TABLE devices (
-            device_id TEXT PRIMARY KEY,
-            checkpoint_id TEXT NOT NULL REFERENCES checkpoints (id),
-            device_name TEXT NOT NULL DEFAULT '',
-            token_sha256 TEXT NOT NULL UNIQUE,
-            enrolled_at TEXT NOT NULL,
-            revoked_at TEXT,
-            last_contact TEXT
-        );
-        CREATE INDEX devices_checkpoint ON devices (checkpoint_id);
-        -- One clock anchor per (device, boot): server receive time and the kiosk's monotonic
-        -- clock at sending (module docstring).
-        CREATE TABLE boot_anchors (
-            device_id TEXT NOT NULL,
-            boot_id TEXT NOT NULL,
-            server_time TEXT NOT NULL,
-            mono_ns INTEGER NOT NULL,
-            PRIMARY KEY (device_id, boot_id)
-        );
-        CREATE TABLE events (
-            id INTEGER PRIMARY KEY,  -- arrival order on this server
-            device_id TEXT NOT NULL,
-            event_id TEXT NOT NULL,
-            seq INTEGER NOT NULL,
-            checkpoint_id TEXT NOT NULL,
-            person_key TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            display_name TEXT,
-            birth_year INTEGER,
-            direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
-            verdict TEXT NOT NULL CHECK (verdict IN ('admit', 'refer', 'deny')),
-            reason TEXT NOT NULL,
-            device_time TEXT NOT NULL,
-            mono_ns INTEGER NOT NULL,
-            boot_id TEXT NOT NULL,
-            clock_synced INTEGER NOT NULL,
-            problems TEXT NOT NULL DEFAULT '[]',
-            received_at TEXT NOT NULL,
-            corrected_time TEXT NOT NULL,
-            clock_flag TEXT NOT NULL CHECK (clock_flag IN ('ok', 'corrected', 'unverified')),
-            content_sha256 TEXT NOT NULL,
-            UNIQUE (device_id, event_id)
-        );
-        -- Today's counts and co-presence at one checkpoint.
-        CREATE INDEX events_checkpoint_time ON events (checkpoint_id, corrected_time);
-        -- A person's visits everywhere (trace).
-        CREATE INDEX events_person_time ON events (person_key, corrected_time);
-        -- Re-correction when a late anchor arrives; holds only unverified rows, so it is tiny.
-        CREATE INDEX events_unverified ON events (device_id, boot_id)
-            WHERE clock_flag = 'unverified';
-        -- The status list as it is now, its versions, and which keys changed in each version.
-        CREATE TABLE status_versions (
-            version INTEGER PRIMARY KEY,
-            created_at TEXT NOT NULL,
-            entries INTEGER NOT NULL
-        );
-        CREATE TABLE status_list (
-            person_key TEXT PRIMARY KEY,
-            colour TEXT NOT NULL CHECK (colour IN ('red', 'yellow', 'green')),
-            valid_until TEXT,
-            version INTEGER NOT NULL
-        );
-        CREATE TABLE status_changes (
-            version INTEGER NOT NULL,
-            person_key TEXT NOT NULL,
-            PRIMARY KEY (version, person_key)
-        );
-        -- Every trust list loaded; the newest row is the one served.
-        CREATE TABLE trust_lists (
-            id INTEGER PRIMARY KEY,
-            version TEXT NOT NULL,  -- JSON: a string or an integer, as in the file
-            keys TEXT NOT NULL,  -- JSON list of {"kid", "certificate" | "public_key"}
-            loaded_at TEXT NOT NULL
-        );
-        """
-    )
-
-
-@migrations(name="0002_sealed_personal_data")
-def _m0002(db: Database) -> None:
-    # Each event's personal data, sealed by the kiosk to the authority key; opened
-    # only on demand (`kiosk-central events --reveal`, `decrypt-export`), never stored in clear.
-    db.executescript(
-        """
-        ALTER TABLE events ADD COLUMN seal_key TEXT;
-        ALTER TABLE events ADD COLUMN sealed BLOB;
-        """
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -395,12 +288,19 @@ _TEXT_FIELDS = tuple(
 
 
 def _check_text(event: EventPayload) -> str | None:
-    """Text SQLite and JSON can carry: a lone surrogate (legal in JSON, not in UTF-8) is not."""
+    """Text both engines and JSON can carry: a lone surrogate (legal in JSON, not in UTF-8) is
+    not, nor is NUL (U+0000) in a field stored as text (PostgreSQL's text type cannot hold it;
+    the same rule on SQLite keeps the engines alike). `problems` is stored as JSON, where NUL
+    is escaped, so it may hold any valid Unicode."""
     # ASCII text (nearly every field of nearly every event) is valid by construction; only the
     # rest pays for an encode. This runs once per event on the ingest path.
     for name in _TEXT_FIELDS:
         value = getattr(event, name)
-        if isinstance(value, str) and not value.isascii() and not _encodes(value):
+        if not isinstance(value, str):
+            continue
+        if "\x00" in value:
+            return f"{name}: contains NUL (U+0000), which cannot be stored"
+        if not value.isascii() and not _encodes(value):
             return f"{name}: not valid Unicode text"
     for text in event.problems:
         if not text.isascii() and not _encodes(text):
@@ -492,59 +392,88 @@ def pair_stays(
 
 
 # ---------------------------------------------------------------------------------------------
-# Connections
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    # check_same_thread=False only so that close() may close every thread's connection; each
-    # connection is still used by one thread (module docstring).
-    return connect_durable(path, busy_timeout_ms=_BUSY_TIMEOUT_MS, error=StorageError)
+# Rows to values
 
 
 def _status_rows(rows: Iterable[Sequence[Any]]) -> tuple[StatusEntry, ...]:
     return tuple(StatusEntry(str(k), str(c), v) for k, c, v in rows)
 
 
+# A result row of any shape (columns read by name).
+_Row = Row[*tuple[Any, ...]]
+
 _EVENT_COLUMNS = (
-    "id, device_id, event_id, seq, checkpoint_id, person_key, kind, display_name, birth_year, "
-    "direction, verdict, reason, device_time, mono_ns, boot_id, clock_synced, problems, "
-    "received_at, corrected_time, clock_flag, seal_key, sealed"
+    events.c.id,
+    events.c.device_id,
+    events.c.event_id,
+    events.c.seq,
+    events.c.checkpoint_id,
+    events.c.person_key,
+    events.c.kind,
+    events.c.display_name,
+    events.c.birth_year,
+    events.c.direction,
+    events.c.verdict,
+    events.c.reason,
+    events.c.device_time,
+    events.c.mono_ns,
+    events.c.boot_id,
+    events.c.clock_synced,
+    events.c.problems,
+    events.c.received_at,
+    events.c.corrected_time,
+    events.c.clock_flag,
+    events.c.seal_key,
+    events.c.sealed,
 )
-_INSERT_EVENT = (
-    "INSERT INTO events (device_id, event_id, seq, checkpoint_id, person_key, kind, display_name, "
-    "birth_year, direction, verdict, reason, device_time, mono_ns, boot_id, clock_synced, "
-    "problems, received_at, corrected_time, clock_flag, content_sha256, seal_key, sealed) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (device_id, event_id) DO NOTHING"
+_STAY_COLUMNS = (
+    events.c.checkpoint_id,
+    events.c.person_key,
+    events.c.kind,
+    events.c.display_name,
+    events.c.direction,
+    events.c.corrected_time,
 )
 
 
-def _server_event(row: Sequence[Any]) -> ServerEvent:
+def _server_event(row: _Row) -> ServerEvent:
     event = EventPayload(
-        event_id=row[2],
-        seq=row[3],
-        checkpoint_id=row[4],
-        person_key=row[5],
-        kind=row[6],
-        display_name=row[7],
-        birth_year=row[8],
-        direction=row[9],
-        verdict=row[10],
-        reason=row[11],
-        device_time=row[12],
-        mono_ns=row[13],
-        boot_id=row[14],
-        clock_synced=bool(row[15]),
-        problems=tuple(json.loads(row[16])),
-        seal_key=row[20],
-        sealed=base64.b64encode(row[21]).decode("ascii") if row[21] is not None else None,
+        event_id=row.event_id,
+        seq=row.seq,
+        checkpoint_id=row.checkpoint_id,
+        person_key=row.person_key,
+        kind=row.kind,
+        display_name=row.display_name,
+        birth_year=row.birth_year,
+        direction=row.direction,
+        verdict=row.verdict,
+        reason=row.reason,
+        device_time=row.device_time,
+        mono_ns=row.mono_ns,
+        boot_id=row.boot_id,
+        clock_synced=bool(row.clock_synced),
+        problems=tuple(json.loads(row.problems)),
+        seal_key=row.seal_key,
+        sealed=base64.b64encode(row.sealed).decode("ascii") if row.sealed is not None else None,
     )
-    return ServerEvent(row[1], event, from_iso(row[17]), from_iso(row[18]), row[19])
+    return ServerEvent(row.device_id, event, row.received_at, row.corrected_time, row.clock_flag)
+
+
+def _checkpoint(row: _Row) -> CheckpointRecord:
+    return CheckpointRecord(row.id, row.name, json.loads(row.settings), int(row.config_version))
+
+
+_CHECKPOINT_COLUMNS = (
+    checkpoints.c.id,
+    checkpoints.c.name,
+    checkpoints.c.settings,
+    checkpoints.c.config_version,
+)
 
 
 @dataclass(slots=True)
 class _Prepared:
-    """An event checked before the write lock is taken (all the work that needs no database)."""
+    """An event checked before the transaction starts (all the work that needs no database)."""
 
     event: EventPayload
     digest: str | None  # None: text not storable (error says why)
@@ -553,85 +482,61 @@ class _Prepared:
 
 
 class Storage:
-    """The server's database. Open with `Storage.open(path)`; close with `close()` (or `with`).
+    """The server's database. Open with `Storage.open(path or URL)`; close with `close()` (or
+    `with`).
 
     Safe to share between threads (module docstring). Methods raise StorageBusy when another
-    process held the write lock past busy_timeout, and sqlite3.Error for anything unexpected.
+    process held SQLite's write lock past busy_timeout, StorageUnavailable when PostgreSQL
+    cannot be reached or no connection is free, and SQLAlchemy's errors for anything
+    unexpected.
     """
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
-        self._connections_lock = threading.Lock()
-        self._write_lock = threading.Lock()
-        self._closed = False
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.location: DatabaseLocation = db.location
+        self._deployment: dict[str, str] = {}
+        # Days that have an events partition (PostgreSQL), as far as this process knows.
+        self._partition_days: set[dt.date] = set()
 
     @classmethod
-    def open(cls, path: Path | str, *, backup_dir: Path | None = None) -> Storage:
-        """Open (creating if needed, mode 0600) and migrate the database at `path`.
+    def open(
+        cls,
+        target: Path | str | DatabaseLocation,
+        *,
+        create: bool = True,
+        upgrade: bool = False,
+        backup_dir: Path | None = None,
+    ) -> Storage:
+        """Open the database at `target` (a path or a URL, central.database.locate), creating
+        or upgrading its schema as central.migrate.prepare says.
 
-        Before migrating a database that already holds data, a consistent copy is written with
-        the backup API to `backup_dir` (default: `backups/` beside the file). The migration runs
-        under BEGIN IMMEDIATE, so two processes opening a new file at once cannot both apply it.
-        Raises StorageVersionError for a database from a newer server, StorageError if WAL/FULL
-        cannot be set, sqlite3.DatabaseError for a file that is not a database.
+        An SQLite file is created mode 0600; before one that already holds data is migrated, a
+        consistent copy goes to `backup_dir` (default: `backups/` beside the file).
+        `create=False`: raise MissingDatabase rather than create anything. `upgrade=True`:
+        upgrade an older PostgreSQL schema too (`kiosk-central migrate`). Raises
+        InvalidDatabaseUrl, StorageVersionError (a newer or foreign database), MigrationRequired
+        (older PostgreSQL), StorageUnavailable (cannot connect), MissingDatabase, StorageError
+        (WAL/FULL cannot be set, or not a database).
         """
-        path = Path(path)
-        create_private(path)
-        storage = cls(path)
+        location = target if isinstance(target, DatabaseLocation) else locate(target)
         try:
-            conn = storage._conn()
-            db = Database(conn, execute_plugins=False)
-            known = [m.name for m in migrations._migrations]
-            unknown = [m.name for m in migrations.applied(db) if m.name not in known]
-            if unknown:
-                raise StorageVersionError(
-                    f"{path} was written by a newer server version (migration {unknown[-1]!r} "
-                    "is unknown to this one); install the newer version or restore a backup"
-                )
-            pending = [m.name for m in migrations.pending(db)]
-            if pending and migrations.applied(db):
-                storage._backup(conn, backup_dir or path.parent / "backups", pending[0])
-            with storage._write() as conn:
-                if migrations.pending(db):
-                    log.info("migrating %s: %s", path.name, ", ".join(pending))
-                    migrations.apply(db)
-                secret = base64.b64encode(secrets.token_bytes(32)).decode("ascii")
-                conn.execute(
-                    "INSERT OR IGNORE INTO deployment (key, value) VALUES ('person_key_secret', ?)",
-                    (secret,),
-                )
-                conn.execute(
-                    "INSERT OR IGNORE INTO deployment (key, value) "
-                    "VALUES ('authority_private_key', ?)",
-                    (PrivateKey.generate().to_text(),),
-                )
+            prepare(location, create=create, upgrade=upgrade, backup_dir=backup_dir)
+        except DBAPIError as exc:
+            raise StorageError(
+                f"{location} is not a usable database: {describe_failure(exc)}"
+            ) from exc
+        storage = cls(Database.connect(location))
+        try:
+            storage._init_deployment()
+            storage._ensure_partitions(dt.datetime.now(dt.UTC).date())
         except BaseException:
             storage.close()
             raise
         return storage
 
-    def _backup(self, conn: sqlite3.Connection, backup_dir: Path, before: str) -> Path:
-        backup_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-        target = backup_dir / f"{self.path.stem}-{stamp}-before-{before}.db"
-        create_private(target)
-        with contextlib.closing(sqlite3.connect(target)) as dest:
-            conn.backup(dest)
-        log.info("backed up %s to %s before migrating", self.path.name, target)
-        return target
-
     def close(self) -> None:
-        """Close every thread's connection. The Storage cannot be used afterwards."""
-        with self._connections_lock:
-            self._closed = True
-            connections, self._connections = self._connections, []
-        for conn in connections:
-            with contextlib.suppress(sqlite3.Error):
-                # Leave a small WAL behind; harmless if it fails (the WAL is replayed at open).
-                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
-            conn.close()
+        """Close every connection. The Storage cannot be used afterwards."""
+        self.db.close()
 
     def __enter__(self) -> Storage:
         return self
@@ -639,126 +544,116 @@ class Storage:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _conn(self) -> sqlite3.Connection:
-        """This thread's connection, opened on first use."""
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            with self._connections_lock:
-                if self._closed:
-                    raise StorageError("the storage is closed")
-                conn = _connect(self.path)
-                self._connections.append(conn)
-            self._local.conn = conn
-        return conn
+    def _init_deployment(self) -> None:
+        """The deployment's secrets, made at the first open (never replaced)."""
+        made = {
+            "person_key_secret": base64.b64encode(secrets.token_bytes(32)).decode("ascii"),
+            "authority_private_key": PrivateKey.generate().to_text(),
+        }
+        with self.db.write() as conn:
+            conn.execute(
+                self.db.insert(deployment)
+                .values([{"key": k, "value": v} for k, v in made.items()])
+                .on_conflict_do_nothing(index_elements=["key"])
+            )
 
-    @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE … COMMIT under the process's write lock: takes SQLite's write lock up
-        front, so the body never fails midway with SQLITE_BUSY. Keep it short; no network I/O."""
-        conn = self._conn()
-        with self._write_lock:
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                raise StorageBusy(f"database busy: {exc}") from exc
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
+    def _deployment_value(self, key: str) -> str:
+        value = self._deployment.get(key)
+        if value is None:
+            with self.db.query() as conn:
+                value = str(
+                    conn.execute(
+                        select(deployment.c.value).where(deployment.c.key == key)
+                    ).scalar_one()
+                )
+            self._deployment[key] = value
+        return value
 
-    @contextlib.contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
-        """A short read transaction: several SELECTs that see one snapshot."""
-        conn = self._conn()
-        conn.execute("BEGIN")
-        try:
-            yield conn
-        finally:
-            conn.execute("COMMIT")
+    def _ensure_partitions(self, day: dt.date) -> None:
+        """PostgreSQL: make sure `day` (and the days after it) have an events partition."""
+        if self.db.dialect == POSTGRESQL and day not in self._partition_days:
+            self._partition_days |= partitions.ensure(self.db, day)
 
     # -- deployment ---------------------------------------------------------------------------
 
     def person_key_secret(self) -> str:
         """The deployment's person-key secret (base64 of 32 bytes), made at first open."""
-        row = (
-            self._conn()
-            .execute("SELECT value FROM deployment WHERE key = 'person_key_secret'")
-            .fetchone()
-        )
-        return str(row[0])
+        return self._deployment_value("person_key_secret")
 
     def authority_key(self) -> PrivateKey:
         """The health authority's private key that kiosks seal personal data to (made at first
         open). The reference server keeps it in its database; see docs/central.md."""
-        row = (
-            self._conn()
-            .execute("SELECT value FROM deployment WHERE key = 'authority_private_key'")
-            .fetchone()
-        )
-        return PrivateKey.from_text(str(row[0]))
+        return PrivateKey.from_text(self._deployment_value("authority_private_key"))
 
     # -- checkpoints --------------------------------------------------------------------------
+
+    @staticmethod
+    def _next_config_version(conn: Connection) -> int:
+        """Config versions are one sequence over all checkpoints (max + 1): a kiosk enrolled
+        again elsewhere never finds its old ETag matching the new checkpoint's config. The
+        caller holds the "checkpoints" lock."""
+        current = conn.execute(select(func.max(checkpoints.c.config_version))).scalar()
+        return int(current or 0) + 1
 
     def ensure_checkpoint(self, name: str, now: dt.datetime) -> CheckpointRecord:
         """The checkpoint with this name, created if new. Raises InvalidInput for a bad name."""
         _validate_settings({"checkpoint_name": name})
-        with self._write() as conn:
-            row = conn.execute("SELECT id FROM checkpoints WHERE name = ?", (name,)).fetchone()
-            if row is None:
+        with self.db.write() as conn:
+            self.db.lock(conn, "checkpoints")
+            found = conn.execute(
+                select(checkpoints.c.id).where(checkpoints.c.name == name)
+            ).scalar()
+            if found is None:
                 checkpoint_id = "cp-" + base64.b32encode(secrets.token_bytes(5)).decode().lower()
                 conn.execute(
-                    "INSERT INTO checkpoints (id, name, config_version, created_at) VALUES "
-                    "(?, ?, (SELECT coalesce(max(config_version), 0) + 1 FROM checkpoints), ?)",
-                    (checkpoint_id, name, to_iso(now)),
+                    checkpoints.insert().values(
+                        id=checkpoint_id,
+                        name=name,
+                        config_version=self._next_config_version(conn),
+                        created_at=now,
+                    )
                 )
                 log.info("checkpoint %s created", checkpoint_id)
             else:
-                checkpoint_id = str(row[0])
-        found = self.checkpoint(checkpoint_id)
-        assert found is not None  # just written; checkpoints are never deleted
-        return found
+                checkpoint_id = str(found)
+        created = self.checkpoint(checkpoint_id)
+        assert created is not None  # just written; checkpoints are never deleted
+        return created
 
     def checkpoint(self, checkpoint_id: str) -> CheckpointRecord | None:
-        row = (
-            self._conn()
-            .execute(
-                "SELECT id, name, settings, config_version FROM checkpoints WHERE id = ?",
-                (checkpoint_id,),
-            )
-            .fetchone()
-        )
-        return None if row is None else CheckpointRecord(row[0], row[1], json.loads(row[2]), row[3])
+        with self.db.query() as conn:
+            row = conn.execute(
+                select(*_CHECKPOINT_COLUMNS).where(checkpoints.c.id == checkpoint_id)
+            ).first()
+        return None if row is None else _checkpoint(row)
 
     def checkpoints(self) -> list[CheckpointRecord]:
-        rows = (
-            self._conn()
-            .execute("SELECT id, name, settings, config_version FROM checkpoints ORDER BY name")
-            .fetchall()
-        )
-        return [CheckpointRecord(r[0], r[1], json.loads(r[2]), r[3]) for r in rows]
+        with self.db.query() as conn:
+            rows = conn.execute(select(*_CHECKPOINT_COLUMNS).order_by(checkpoints.c.name)).all()
+        return [_checkpoint(row) for row in rows]
 
     def update_checkpoint_settings(
         self, checkpoint_id: str, changes: Mapping[str, Any]
     ) -> CheckpointRecord:
         """Set (value) or unset (None) server-managed settings; `checkpoint_name` renames the
-        checkpoint. Validated with the kiosk's own checks (kiosk.config) so a kiosk never
-        receives a value it would refuse. Bumps the config version (the kiosks' ETag).
-        Raises UnknownCheckpoint, InvalidInput."""
+        checkpoint. Validated with the kiosk's own checks (checkpoint_common.settings) so a
+        kiosk never receives a value it would refuse. Bumps the config version (the kiosks'
+        ETag). Raises UnknownCheckpoint, InvalidInput."""
         unknown = [k for k in changes if k not in SERVER_SETTINGS]
         if unknown:
             raise InvalidInput(
                 f"{unknown[0]!r} is not a server-managed setting ({', '.join(SERVER_SETTINGS)})"
             )
-        with self._write() as conn:
+        with self.db.write() as conn:
+            self.db.lock(conn, "checkpoints")
             row = conn.execute(
-                "SELECT name, settings FROM checkpoints WHERE id = ?", (checkpoint_id,)
-            ).fetchone()
+                select(checkpoints.c.name, checkpoints.c.settings).where(
+                    checkpoints.c.id == checkpoint_id
+                )
+            ).first()
             if row is None:
                 raise UnknownCheckpoint(f"no checkpoint {checkpoint_id!r}")
-            name, settings = str(row[0]), dict(json.loads(row[1]))
+            name, settings = str(row.name), dict(json.loads(row.settings))
             for key, value in changes.items():
                 if key == "checkpoint_name":
                     if value is None:
@@ -770,32 +665,43 @@ class Storage:
                     settings[key] = value
             _validate_settings({**settings, "checkpoint_name": name})
             clash = conn.execute(
-                "SELECT id FROM checkpoints WHERE name = ? AND id != ?", (name, checkpoint_id)
-            ).fetchone()
+                select(checkpoints.c.id).where(
+                    checkpoints.c.name == name, checkpoints.c.id != checkpoint_id
+                )
+            ).scalar()
             if clash is not None:
-                raise InvalidInput(f"another checkpoint ({clash[0]}) already has that name")
-            # Config versions are one sequence over all checkpoints (max + 1): a kiosk enrolled
-            # again elsewhere never finds its old ETag matching the new checkpoint's config.
+                raise InvalidInput(f"another checkpoint ({clash}) already has that name")
             conn.execute(
-                "UPDATE checkpoints SET name = ?, settings = ?, "
-                "config_version = (SELECT max(config_version) + 1 FROM checkpoints) WHERE id = ?",
-                (name, json.dumps(settings, ensure_ascii=False, sort_keys=True), checkpoint_id),
+                update(checkpoints)
+                .where(checkpoints.c.id == checkpoint_id)
+                .values(
+                    name=name,
+                    settings=json.dumps(settings, ensure_ascii=False, sort_keys=True),
+                    config_version=self._next_config_version(conn),
+                )
             )
-        found = self.checkpoint(checkpoint_id)
-        assert found is not None
-        return found
+        updated = self.checkpoint(checkpoint_id)
+        assert updated is not None
+        return updated
 
     # -- enrollment and devices ---------------------------------------------------------------
 
     def add_enrollment_code(
         self, checkpoint_id: str, code_sha256: str, *, now: dt.datetime, expires_at: dt.datetime
     ) -> None:
-        with self._write() as conn:
-            if conn.execute("SELECT 1 FROM checkpoints WHERE id = ?", (checkpoint_id,)).fetchone():
+        """Store a one-time code's hash for the checkpoint. Raises UnknownCheckpoint."""
+        with self.db.write() as conn:
+            exists = conn.execute(
+                select(checkpoints.c.id).where(checkpoints.c.id == checkpoint_id)
+            ).scalar()
+            if exists is not None:
                 conn.execute(
-                    "INSERT INTO enrollment_codes (code_sha256, checkpoint_id, created_at, "
-                    "expires_at) VALUES (?, ?, ?, ?)",
-                    (code_sha256, checkpoint_id, to_iso(now), to_iso(expires_at)),
+                    enrollment_codes.insert().values(
+                        code_sha256=code_sha256,
+                        checkpoint_id=checkpoint_id,
+                        created_at=now,
+                        expires_at=expires_at,
+                    )
                 )
                 return
         raise UnknownCheckpoint(f"no checkpoint {checkpoint_id!r}")
@@ -812,65 +718,82 @@ class Storage:
         """Use a one-time code: mark it used and (re-)register the device with a new token.
 
         A device enrolling again (a new code) gets a new token and the new checkpoint; its old
-        token stops working. Raises EnrollmentRefused for an unknown, used or expired code.
+        token stops working. Two enrollments racing for one code: one wins (the conditional
+        UPDATE below is atomic on both engines). Raises EnrollmentRefused for an unknown, used
+        or expired code.
         """
-        now_iso = to_iso(now)
-        with self._write() as conn:
-            row = conn.execute(
-                "SELECT checkpoint_id FROM enrollment_codes WHERE code_sha256 = ? "
-                "AND used_at IS NULL AND expires_at > ?",
-                (code_sha256, now_iso),
-            ).fetchone()
-            if row is None:
-                raise EnrollmentRefused("enrollment code unknown, used or expired")
-            checkpoint_id = str(row[0])
-            conn.execute(
-                "UPDATE enrollment_codes SET used_at = ?, used_by = ? WHERE code_sha256 = ?",
-                (now_iso, device_id, code_sha256),
+        code = enrollment_codes.c
+        with self.db.write() as conn:
+            checkpoint_id = conn.execute(
+                select(code.checkpoint_id).where(
+                    code.code_sha256 == code_sha256, code.used_at.is_(None), code.expires_at > now
+                )
+            ).scalar()
+            taken = (
+                checkpoint_id is not None
+                and conn.execute(
+                    update(enrollment_codes)
+                    .where(code.code_sha256 == code_sha256, code.used_at.is_(None))
+                    .values(used_at=now, used_by=device_id)
+                ).rowcount
+                == 1
             )
+            if not taken:
+                raise EnrollmentRefused("enrollment code unknown, used or expired")
             conn.execute(
-                "INSERT INTO devices (device_id, checkpoint_id, device_name, token_sha256, "
-                "enrolled_at, last_contact) VALUES (?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (device_id) DO UPDATE SET checkpoint_id = excluded.checkpoint_id, "
-                "device_name = excluded.device_name, token_sha256 = excluded.token_sha256, "
-                "enrolled_at = excluded.enrolled_at, revoked_at = NULL, "
-                "last_contact = excluded.last_contact",
-                (device_id, checkpoint_id, device_name, token_sha256, now_iso, now_iso),
+                self.db.upsert(
+                    devices,
+                    ["device_id"],
+                    update=[
+                        "checkpoint_id",
+                        "device_name",
+                        "token_sha256",
+                        "enrolled_at",
+                        "last_contact",
+                    ],
+                    also={"revoked_at": None},
+                ).values(
+                    device_id=device_id,
+                    checkpoint_id=checkpoint_id,
+                    device_name=device_name,
+                    token_sha256=token_sha256,
+                    enrolled_at=now,
+                    last_contact=now,
+                )
             )
         log.info("device %s enrolled for checkpoint %s", device_id, checkpoint_id)
-        found = self.checkpoint(checkpoint_id)
+        found = self.checkpoint(str(checkpoint_id))
         assert found is not None
         return found
 
     def device_by_token(self, token_sha256: str) -> DeviceRecord | None:
-        row = (
-            self._conn()
-            .execute(
-                "SELECT device_id, checkpoint_id, revoked_at, last_contact FROM devices "
-                "WHERE token_sha256 = ?",
-                (token_sha256,),
-            )
-            .fetchone()
-        )
+        d = devices.c
+        with self.db.query() as conn:
+            row = conn.execute(
+                select(d.device_id, d.checkpoint_id, d.revoked_at, d.last_contact).where(
+                    d.token_sha256 == token_sha256
+                )
+            ).first()
         if row is None:
             return None
         return DeviceRecord(
-            row[0], row[1], row[2] is not None, from_iso(row[3]) if row[3] else None
+            row.device_id, row.checkpoint_id, row.revoked_at is not None, row.last_contact
         )
 
     def touch_device(self, device_id: str, now: dt.datetime) -> None:
         """Record a contact (the overview page's "last contact")."""
-        with self._write() as conn:
+        with self.db.write() as conn:
             conn.execute(
-                "UPDATE devices SET last_contact = ? WHERE device_id = ?", (to_iso(now), device_id)
+                update(devices).where(devices.c.device_id == device_id).values(last_contact=now)
             )
 
     def revoke_device(self, device_id: str, now: dt.datetime) -> bool:
         """Revoke the device's token (403 from now on). False if there is no such device."""
-        with self._write() as conn:
+        with self.db.write() as conn:
             changed = conn.execute(
-                "UPDATE devices SET revoked_at = coalesce(revoked_at, ?) WHERE device_id = ?",
-                (to_iso(now), device_id),
+                update(devices)
+                .where(devices.c.device_id == device_id)
+                .values(revoked_at=func.coalesce(devices.c.revoked_at, now))
             ).rowcount
         if changed:
             log.info("device %s revoked", device_id)
@@ -883,59 +806,73 @@ class Storage:
     ) -> list[EventResult]:
         """Store one upload batch; one result per event of `request.events`, in order.
 
-        One BEGIN IMMEDIATE transaction: the anchor for (device, request.boot_id), every new
-        event (executemany, `ON CONFLICT DO NOTHING`), re-correction of events a new anchor
-        verifies, the device's last contact. Per event: `stored`; `duplicate` (same content
-        already here, also within this batch); `rejected` with "conflict" (same event_id, other
-        content) or with what is wrong (not a UUID, device_time not ISO 8601, a number out of
-        range, text that is not Unicode, "checkpoint_mismatch": another checkpoint's event).
-        An event naming a checkpoint this server does not know was recorded before the kiosk
-        was enrolled: it is stored under the device's checkpoint with the problem
-        "recorded_before_enrollment:<the id it named>" (nothing recorded offline is lost).
-        Raises UnknownDevice, InvalidInput (a bad envelope value), StorageBusy.
+        One transaction, which first locks the device's row (module docstring): the anchor for
+        (device, request.boot_id), every new event (its `event_ids` row and its `events` row:
+        COPY on PostgreSQL, executemany on SQLite), re-correction of events a new anchor
+        verifies, the device's last contact, the counters. Per event: `stored`; `duplicate`
+        (same content already here, also within this batch); `rejected` with "conflict" (same
+        event_id, other content) or with what is wrong (not a UUID, device_time not ISO 8601, a
+        number out of range, text that is not Unicode or holds NUL, "checkpoint_mismatch":
+        another checkpoint's event). An event naming a checkpoint this server does not know was
+        recorded before the kiosk was enrolled: it is stored under the device's checkpoint with
+        the problem "recorded_before_enrollment:<the id it named>" (nothing recorded offline
+        is lost). Raises UnknownDevice, InvalidInput (a bad envelope value), StorageBusy,
+        StorageUnavailable.
         """
         started = time.perf_counter()
         if not _INT64[0] <= request.sent_mono_ns <= _INT64[1]:
             raise InvalidInput("sent_mono_ns: out of range")
         if not request.boot_id or len(request.boot_id) > _MAX_ID_CHARS:
             raise InvalidInput("boot_id: empty or too long")
+        if "\x00" in request.boot_id:
+            raise InvalidInput("boot_id: contains NUL")
         try:
             request.boot_id.encode("utf-8")
         except UnicodeEncodeError as exc:
             raise InvalidInput("boot_id: not valid Unicode text") from exc
         prepared = [self._prepare(event) for event in request.events]
-        received_iso = to_iso(received_at)
+        self._ensure_partitions(received_at.astimezone(dt.UTC).date())
         results: list[EventResult] = []
-        rows: list[tuple[Any, ...]] = []
+        rows: list[dict[str, Any]] = []
+        ids: list[dict[str, Any]] = []
         counts = {STATUS_STORED: 0, STATUS_DUPLICATE: 0, STATUS_REJECTED: 0}
         conflicts = 0
-        with self._write() as conn:
-            device = conn.execute(
-                "SELECT checkpoint_id FROM devices WHERE device_id = ?", (device_id,)
-            ).fetchone()
-            if device is None:
+        with self.db.write() as conn:
+            checkpoint_id = conn.execute(
+                select(devices.c.checkpoint_id)
+                .where(devices.c.device_id == device_id)
+                .with_for_update()
+            ).scalar()
+            if checkpoint_id is None:
                 raise UnknownDevice(f"no device {device_id!r}")
-            checkpoint_id = str(device[0])
             new_anchor = self._note_anchor(
                 conn, device_id, request.boot_id, received_at, request.sent_mono_ns
             )
             boots = {request.boot_id, *(p.event.boot_id for p in prepared)}
             anchors = self._anchors(conn, device_id, boots)
             named = {p.event.checkpoint_id for p in prepared} - {checkpoint_id}
-            known = {
-                str(r[0])
-                for r in conn.execute(
-                    "SELECT id FROM checkpoints WHERE id IN (SELECT value FROM json_each(?))",
-                    (json.dumps(sorted(named)),),
+            known = (
+                set(
+                    conn.execute(
+                        select(checkpoints.c.id).where(self.db.among(checkpoints.c.id, named))
+                    ).scalars()
                 )
-            }
-            ids = [p.event.event_id for p in prepared if p.digest is not None]
-            seen: dict[str, str] = dict(
-                conn.execute(
-                    "SELECT event_id, content_sha256 FROM events WHERE device_id = ? "
-                    "AND event_id IN (SELECT value FROM json_each(?))",
-                    (device_id, json.dumps(ids)),
-                ).fetchall()
+                if named
+                else set()
+            )
+            candidates = [p.event.event_id for p in prepared if p.digest is not None]
+            seen: dict[str, str] = (
+                {
+                    str(r.event_id): str(r.content_sha256)
+                    for r in conn.execute(
+                        select(event_ids.c.event_id, event_ids.c.content_sha256).where(
+                            event_ids.c.device_id == device_id,
+                            self.db.among(event_ids.c.event_id, candidates),
+                        )
+                    )
+                }
+                if candidates
+                else {}
             )
             for item in prepared:
                 event = item.event
@@ -979,26 +916,43 @@ class Storage:
                         anchors.get(event.boot_id),
                         received_at,
                     )
-                    rows.append(_event_row(device_id, event, item, received_iso, corrected, flag))
+                    rows.append(_event_row(device_id, event, received_at, corrected, flag))
+                    ids.append(
+                        {
+                            "device_id": device_id,
+                            "event_id": event.event_id,
+                            "content_sha256": item.digest,
+                            "received_at": received_at,
+                        }
+                    )
                     seen[event.event_id] = item.digest
                     results.append(EventResult(event.event_id, STATUS_STORED))
-            conn.executemany(_INSERT_EVENT, rows)
+            self.db.insert_rows(conn, event_ids, ids)
+            self.db.insert_rows(conn, events, rows)
             if new_anchor:
-                anchor = anchors[request.boot_id]
-                self._recorrect(conn, device_id, request.boot_id, anchor, received_at)
+                self._recorrect(
+                    conn, device_id, request.boot_id, anchors[request.boot_id], received_at
+                )
             conn.execute(
-                "UPDATE devices SET last_contact = ? WHERE device_id = ?", (received_iso, device_id)
+                update(devices)
+                .where(devices.c.device_id == device_id)
+                .values(last_contact=received_at)
             )
             for result in results:
                 counts[result.status] += 1
-            conn.executemany(
-                "UPDATE counters SET value = value + ? WHERE name = ?",
-                [
-                    (counts[STATUS_DUPLICATE], "duplicates"),
-                    (conflicts, "conflicts"),
-                    (counts[STATUS_REJECTED], "rejected"),
-                ],
-            )
+            # Only counters that move: on PostgreSQL each is one row every batch would queue on.
+            increments = {
+                "duplicates": counts[STATUS_DUPLICATE],
+                "conflicts": conflicts,
+                "rejected": counts[STATUS_REJECTED],
+            }
+            for name in COUNTER_NAMES:
+                if increments[name]:
+                    conn.execute(
+                        update(counters)
+                        .where(counters.c.name == name)
+                        .values(value=counters.c.value + increments[name])
+                    )
         log.info(
             "device %s: batch of %d: %d stored, %d duplicate, %d rejected in %.0f ms",
             device_id,
@@ -1018,84 +972,96 @@ class Storage:
         error, device_time = _check_event(event)
         return _Prepared(event, content_digest(event), error, device_time)
 
-    @staticmethod
     def _note_anchor(
-        conn: sqlite3.Connection,
+        self,
+        conn: Connection,
         device_id: str,
         boot_id: str,
         received_at: dt.datetime,
         sent_mono_ns: int,
     ) -> bool:
-        """Keep the best anchor for (device, boot). True when the boot had none before."""
+        """Keep the best anchor for (device, boot). True when the boot had none before. The
+        caller holds the device's row lock, so no other transaction changes these anchors."""
+        a = boot_anchors.c
         row = conn.execute(
-            "SELECT server_time, mono_ns FROM boot_anchors WHERE device_id = ? AND boot_id = ?",
-            (device_id, boot_id),
-        ).fetchone()
+            select(a.server_time, a.mono_ns).where(a.device_id == device_id, a.boot_id == boot_id)
+        ).first()
         offset = _micros(received_at) * 1000 - sent_mono_ns
-        if row is not None and _micros(from_iso(row[0])) * 1000 - int(row[1]) <= offset:
+        if row is not None and _micros(row.server_time) * 1000 - int(row.mono_ns) <= offset:
             return False
         conn.execute(
-            "INSERT INTO boot_anchors (device_id, boot_id, server_time, mono_ns) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT (device_id, boot_id) DO UPDATE SET "
-            "server_time = excluded.server_time, mono_ns = excluded.mono_ns",
-            (device_id, boot_id, to_iso(received_at), sent_mono_ns),
+            self.db.upsert(
+                boot_anchors, ["device_id", "boot_id"], update=["server_time", "mono_ns"]
+            ).values(
+                device_id=device_id, boot_id=boot_id, server_time=received_at, mono_ns=sent_mono_ns
+            )
         )
         return row is None
 
-    @staticmethod
     def _anchors(
-        conn: sqlite3.Connection, device_id: str, boot_ids: set[str]
+        self, conn: Connection, device_id: str, boot_ids: set[str]
     ) -> dict[str, tuple[dt.datetime, int]]:
+        a = boot_anchors.c
         rows = conn.execute(
-            "SELECT boot_id, server_time, mono_ns FROM boot_anchors WHERE device_id = ? "
-            "AND boot_id IN (SELECT value FROM json_each(?))",
-            (device_id, json.dumps(sorted(boot_ids))),
-        ).fetchall()
-        return {str(b): (from_iso(t), int(m)) for b, t, m in rows}
+            select(a.boot_id, a.server_time, a.mono_ns).where(
+                a.device_id == device_id, self.db.among(a.boot_id, boot_ids)
+            )
+        )
+        return {str(r.boot_id): (r.server_time, int(r.mono_ns)) for r in rows}
 
     @staticmethod
     def _recorrect(
-        conn: sqlite3.Connection,
+        conn: Connection,
         device_id: str,
         boot_id: str,
         anchor: tuple[dt.datetime, int],
         received_at: dt.datetime,
     ) -> None:
         """Correct this boot's events stored `unverified` before its first anchor arrived."""
+        e = events.c
         rows = conn.execute(
-            "SELECT id, device_time, mono_ns, clock_synced FROM events "
-            "WHERE device_id = ? AND boot_id = ? AND clock_flag = 'unverified'",
-            (device_id, boot_id),
-        ).fetchall()
-        updates = []
-        for row_id, device_time, mono_ns, synced in rows:
-            corrected, flag = correct_time(
-                from_iso(device_time), mono_ns, bool(synced), anchor, received_at
+            select(e.id, e.received_at, e.device_time, e.mono_ns, e.clock_synced).where(
+                e.device_id == device_id, e.boot_id == boot_id, e.clock_flag == CLOCK_UNVERIFIED
             )
-            updates.append((to_iso(corrected), flag, row_id))
-        conn.executemany(
-            "UPDATE events SET corrected_time = ?, clock_flag = ? WHERE id = ?", updates
-        )
+        ).all()
+        updates = []
+        for row in rows:
+            corrected, flag = correct_time(
+                from_iso(row.device_time), row.mono_ns, bool(row.clock_synced), anchor, received_at
+            )
+            updates.append(
+                {"row_id": row.id, "row_received": row.received_at, "t": corrected, "f": flag}
+            )
         if updates:
+            # received_at too: on PostgreSQL it names the partition, so each update finds its
+            # row in one partition's index.
+            conn.execute(
+                update(events)
+                .where(e.id == bindparam("row_id"), e.received_at == bindparam("row_received"))
+                .values(corrected_time=bindparam("t"), clock_flag=bindparam("f")),
+                updates,
+            )
             log.info("device %s: %d events re-corrected by a late anchor", device_id, len(updates))
 
     def events(self, checkpoint_id: str | None = None) -> Iterator[ServerEvent]:
         """Stored events in arrival order (optionally one checkpoint's), read in pages so no
-        read transaction stays open while the caller works."""
+        transaction stays open while the caller works."""
         last = 0
-        where = "WHERE id > ?" + (" AND checkpoint_id = ?" if checkpoint_id is not None else "")
-        sql = f"SELECT {_EVENT_COLUMNS} FROM events {where} ORDER BY id LIMIT {_EVENTS_PAGE}"  # noqa: S608
         while True:
-            params: tuple[Any, ...] = (last,) if checkpoint_id is None else (last, checkpoint_id)
-            rows = self._conn().execute(sql, params).fetchall()
+            query = select(*_EVENT_COLUMNS).where(events.c.id > last)
+            if checkpoint_id is not None:
+                query = query.where(events.c.checkpoint_id == checkpoint_id)
+            with self.db.query() as conn:
+                rows = conn.execute(query.order_by(events.c.id).limit(_EVENTS_PAGE)).all()
             for row in rows:
                 yield _server_event(row)
             if len(rows) < _EVENTS_PAGE:
                 return
-            last = int(rows[-1][0])
+            last = int(rows[-1].id)
 
     def event_count(self) -> int:
-        return int(self._conn().execute("SELECT count(*) FROM events").fetchone()[0])
+        with self.db.query() as conn:
+            return int(conn.execute(select(func.count()).select_from(events)).scalar_one())
 
     def co_presence(
         self, person_key: str, *, margin: dt.timedelta, now: dt.datetime
@@ -1106,115 +1072,129 @@ class Storage:
 
         One Contact per (other person, checkpoint): their stay that overlapped longest. Cost:
         one scan of each visited checkpoint's admitted events up to the end of the person's
-        last visit there (index events_checkpoint_time), paired in Python.
+        last visit there (index events_checkpoint_time), paired in Python. One snapshot.
         """
-        conn = self._conn()
-        mine_rows = conn.execute(
-            "SELECT checkpoint_id, person_key, kind, display_name, direction, corrected_time "
-            "FROM events WHERE person_key = ? AND verdict = 'admit' ORDER BY corrected_time, id",
-            (person_key,),
-        ).fetchall()
-        mine: dict[str, list[tuple[dt.datetime, dt.datetime]]] = {}
-        for stay in pair_stays((*r[:5], from_iso(r[5])) for r in mine_rows):
-            mine.setdefault(stay.checkpoint_id, []).append((stay.in_time, stay.out_time or now))
-        best: dict[tuple[str, str], tuple[float, Stay]] = {}
-        for checkpoint_id, windows in mine.items():
-            until = max(end for _, end in windows) + margin
-            rows = conn.execute(
-                "SELECT checkpoint_id, person_key, kind, display_name, direction, "
-                "corrected_time FROM events WHERE checkpoint_id = ? AND verdict = 'admit' "
-                "AND corrected_time <= ? ORDER BY corrected_time, id",
-                (checkpoint_id, to_iso(until)),
-            ).fetchall()
-            for stay in pair_stays((*r[:5], from_iso(r[5])) for r in rows):
-                if stay.person_key == person_key:
-                    continue
-                their_end = stay.out_time or now
-                for start, end in windows:
-                    if stay.in_time > end + margin or their_end < start - margin:
+        e = events.c
+        admitted = e.verdict == "admit"
+        with self.db.read() as conn:
+            mine_rows = conn.execute(
+                select(*_STAY_COLUMNS)
+                .where(e.person_key == person_key, admitted)
+                .order_by(e.corrected_time, e.id)
+            ).all()
+            mine: dict[str, list[tuple[dt.datetime, dt.datetime]]] = {}
+            for stay in pair_stays(tuple(r) for r in mine_rows):
+                mine.setdefault(stay.checkpoint_id, []).append((stay.in_time, stay.out_time or now))
+            best: dict[tuple[str, str], tuple[float, Stay]] = {}
+            for checkpoint_id, windows in mine.items():
+                until = max(end for _, end in windows) + margin
+                rows = conn.execute(
+                    select(*_STAY_COLUMNS)
+                    .where(e.checkpoint_id == checkpoint_id, admitted, e.corrected_time <= until)
+                    .order_by(e.corrected_time, e.id)
+                ).all()
+                for stay in pair_stays(tuple(r) for r in rows):
+                    if stay.person_key == person_key:
                         continue
-                    together = (min(end, their_end) - max(start, stay.in_time)).total_seconds()
-                    key = (stay.person_key, checkpoint_id)
-                    if key not in best or together > best[key][0]:
-                        best[key] = (together, stay)
-        contacts = []
-        for together, s in best.values():
-            out_time = s.out_time
-            if out_time is None:
-                # Only events up to `until` were paired: the exit, if any, came after it.
-                row = conn.execute(
-                    "SELECT min(corrected_time) FROM events WHERE person_key = ? "
-                    "AND checkpoint_id = ? AND verdict = 'admit' AND direction = 'out' "
-                    "AND corrected_time > ?",
-                    (s.person_key, s.checkpoint_id, to_iso(s.in_time)),
-                ).fetchone()
-                out_time = from_iso(row[0]) if row[0] else None
-            contacts.append(
-                Contact(
-                    s.person_key,
-                    s.checkpoint_id,
-                    s.kind,
-                    s.display_name,
-                    s.in_time,
-                    out_time,
-                    max(0, round(together)),
+                    their_end = stay.out_time or now
+                    for start, end in windows:
+                        if stay.in_time > end + margin or their_end < start - margin:
+                            continue
+                        together = (min(end, their_end) - max(start, stay.in_time)).total_seconds()
+                        key = (stay.person_key, checkpoint_id)
+                        if key not in best or together > best[key][0]:
+                            best[key] = (together, stay)
+            contacts = []
+            for together, s in best.values():
+                out_time = s.out_time
+                if out_time is None:
+                    # Only events up to `until` were paired: the exit, if any, came after it.
+                    out_time = conn.execute(
+                        select(func.min(e.corrected_time)).where(
+                            e.person_key == s.person_key,
+                            e.checkpoint_id == s.checkpoint_id,
+                            admitted,
+                            e.direction == "out",
+                            e.corrected_time > s.in_time,
+                        )
+                    ).scalar()
+                contacts.append(
+                    Contact(
+                        s.person_key,
+                        s.checkpoint_id,
+                        s.kind,
+                        s.display_name,
+                        s.in_time,
+                        out_time,
+                        max(0, round(together)),
+                    )
                 )
-            )
         return sorted(contacts, key=lambda c: (c.in_time, c.person_key, c.checkpoint_id))
 
     def today(self, now: dt.datetime) -> list[CheckpointToday]:
         """Each checkpoint's admitted entries and exits today (the day in the checkpoint's
-        `timezone` setting, else the kiosk default), devices and last contact."""
+        `timezone` setting, else the kiosk default), devices and last contact. One snapshot."""
         default_zone = Settings().timezone
-        with self._read() as conn:
-            devices = {
-                str(r[0]): (int(r[1]), r[2])
+        d, e = devices.c, events.c
+        with self.db.read() as conn:
+            per_checkpoint = {
+                str(r.checkpoint_id): (int(r.n), r.last)
                 for r in conn.execute(
-                    "SELECT checkpoint_id, count(*), max(last_contact) FROM devices "
-                    "WHERE revoked_at IS NULL GROUP BY checkpoint_id"
+                    select(
+                        d.checkpoint_id,
+                        func.count().label("n"),
+                        func.max(d.last_contact).label("last"),
+                    )
+                    .where(d.revoked_at.is_(None))
+                    .group_by(d.checkpoint_id)
                 )
             }
             summaries = []
-            for cp in self.checkpoints():
+            rows = conn.execute(select(*_CHECKPOINT_COLUMNS).order_by(checkpoints.c.name)).all()
+            for cp in map(_checkpoint, rows):
                 zone = ZoneInfo(str(cp.settings.get("timezone", default_zone)))
                 day = now.astimezone(zone).date()
                 start = dt.datetime.combine(day, dt.time(), tzinfo=zone)
                 end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone)
-                counts = dict(
-                    conn.execute(
-                        "SELECT direction, count(*) FROM events WHERE checkpoint_id = ? "
-                        "AND corrected_time >= ? AND corrected_time < ? AND verdict = 'admit' "
-                        "GROUP BY direction",
-                        (cp.id, to_iso(start), to_iso(end)),
-                    ).fetchall()
-                )
-                count, last = devices.get(cp.id, (0, None))
+                counts = {
+                    str(r.direction): int(r.n)
+                    for r in conn.execute(
+                        select(e.direction, func.count().label("n"))
+                        .where(
+                            e.checkpoint_id == cp.id,
+                            e.corrected_time >= start,
+                            e.corrected_time < end,
+                            e.verdict == "admit",
+                        )
+                        .group_by(e.direction)
+                    )
+                }
+                count, last = per_checkpoint.get(cp.id, (0, None))
                 summaries.append(
                     CheckpointToday(
-                        cp.id,
-                        cp.name,
-                        count,
-                        int(counts.get("in", 0)),
-                        int(counts.get("out", 0)),
-                        from_iso(last) if last else None,
+                        cp.id, cp.name, count, counts.get("in", 0), counts.get("out", 0), last
                     )
                 )
         return summaries
 
     def stats(self) -> Stats:
-        with self._read() as conn:
-            counters = dict(conn.execute("SELECT name, value FROM counters").fetchall())
+        """Counts and counters, from one snapshot."""
+        with self.db.read() as conn:
+            values = {
+                str(r.name): int(r.value)
+                for r in conn.execute(select(counters.c.name, counters.c.value))
+            }
 
-            def count(table: str) -> int:
-                return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # noqa: S608
+            def count(table: Any) -> int:
+                return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
 
             return Stats(
-                events=count("events"),
-                devices=count("devices"),
-                checkpoints=count("checkpoints"),
-                duplicates=int(counters["duplicates"]),
-                conflicts=int(counters["conflicts"]),
-                rejected=int(counters["rejected"]),
+                events=count(events),
+                devices=count(devices),
+                checkpoints=count(checkpoints),
+                duplicates=values["duplicates"],
+                conflicts=values["conflicts"],
+                rejected=values["rejected"],
             )
 
     # -- status list --------------------------------------------------------------------------
@@ -1224,8 +1204,8 @@ class Storage:
 
         The differences from the current list become a new version in the change log (one row
         per changed or removed key); an identical list makes no new version. The log keeps the
-        last STATUS_LOG_VERSIONS versions. Raises InvalidInput for a repeated key or a bad
-        valid_until.
+        last STATUS_LOG_VERSIONS versions. Loads are serialised (the "status list" lock).
+        Raises InvalidInput for a repeated, empty or unstorable key or a bad valid_until.
         """
         new: dict[str, tuple[str, str | None]] = {}
         for entry in entries:
@@ -1233,6 +1213,8 @@ class Storage:
                 raise InvalidInput(f"person_key {entry.person_key[:12]}… appears twice")
             if not entry.person_key:
                 raise InvalidInput("an entry has an empty person_key")
+            if "\x00" in entry.person_key or not _encodes(entry.person_key):
+                raise InvalidInput("a person_key holds NUL or is not valid Unicode text")
             valid_until = None
             if entry.valid_until is not None:
                 try:
@@ -1240,80 +1222,84 @@ class Storage:
                 except (ValueError, OverflowError) as exc:
                     raise InvalidInput(f"valid_until {entry.valid_until!r}: not ISO 8601") from exc
             new[entry.person_key] = (entry.colour, valid_until)
-        with self._write() as conn:
+        s = status_list.c
+        with self.db.write() as conn:
+            self.db.lock(conn, "status list")
             current = {
-                str(k): (str(c), v)
-                for k, c, v in conn.execute(
-                    "SELECT person_key, colour, valid_until FROM status_list"
-                )
+                str(r.person_key): (str(r.colour), r.valid_until)
+                for r in conn.execute(select(s.person_key, s.colour, s.valid_until))
             }
-            version = int(
-                conn.execute("SELECT coalesce(max(version), 0) FROM status_versions").fetchone()[0]
-            )
+            version = self._status_version(conn)
             changed = [k for k, value in new.items() if current.get(k) != value]
             removed = [k for k in current if k not in new]
             if not changed and not removed:
                 return version
             version += 1
             conn.execute(
-                "INSERT INTO status_versions (version, created_at, entries) VALUES (?, ?, ?)",
-                (version, to_iso(now), len(new)),
+                status_versions.insert().values(version=version, created_at=now, entries=len(new))
             )
-            conn.executemany(
-                "INSERT INTO status_list (person_key, colour, valid_until, version) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT (person_key) DO UPDATE SET "
-                "colour = excluded.colour, valid_until = excluded.valid_until, "
-                "version = excluded.version",
-                [(k, *new[k], version) for k in changed],
-            )
-            conn.executemany(
-                "DELETE FROM status_list WHERE person_key = ?", [(k,) for k in removed]
-            )
-            conn.executemany(
-                "INSERT INTO status_changes (version, person_key) VALUES (?, ?)",
-                [(version, k) for k in (*changed, *removed)],
+            if changed:
+                conn.execute(
+                    self.db.upsert(
+                        status_list, ["person_key"], update=["colour", "valid_until", "version"]
+                    ),
+                    [
+                        {
+                            "person_key": k,
+                            "colour": new[k][0],
+                            "valid_until": new[k][1],
+                            "version": version,
+                        }
+                        for k in changed
+                    ],
+                )
+            if removed:
+                conn.execute(status_list.delete().where(self.db.among(s.person_key, removed)))
+            conn.execute(
+                status_changes.insert(),
+                [{"version": version, "person_key": k} for k in (*changed, *removed)],
             )
             oldest = version - STATUS_LOG_VERSIONS
-            conn.execute("DELETE FROM status_versions WHERE version < ?", (oldest,))
-            conn.execute("DELETE FROM status_changes WHERE version <= ?", (oldest,))
+            conn.execute(status_versions.delete().where(status_versions.c.version < oldest))
+            conn.execute(status_changes.delete().where(status_changes.c.version <= oldest))
         log.info(
             "status list version %d: %d changed, %d removed", version, len(changed), len(removed)
         )
         return version
 
+    @staticmethod
+    def _status_version(conn: Connection) -> int:
+        return int(conn.execute(select(func.max(status_versions.c.version))).scalar() or 0)
+
     def status_list_version(self) -> int:
-        return int(
-            self._conn()
-            .execute("SELECT coalesce(max(version), 0) FROM status_versions")
-            .fetchone()[0]
-        )
+        with self.db.query() as conn:
+            return self._status_version(conn)
 
     def status_list(self, since: int | None = None) -> StatusChanges:
         """The changes after version `since` when the change log still reaches back to it
-        (`full` false), else the whole list (`full` true). Version 0: nothing loaded yet."""
-        with self._read() as conn:
-            version = int(
-                conn.execute("SELECT coalesce(max(version), 0) FROM status_versions").fetchone()[0]
-            )
+        (`full` false), else the whole list (`full` true). Version 0: nothing loaded yet. One
+        snapshot: the version and the entries agree."""
+        s, v, c = status_list.c, status_versions.c, status_changes.c
+        with self.db.read() as conn:
+            version = self._status_version(conn)
             known = since is not None and (
                 since == version
                 or conn.execute(
-                    "SELECT 1 FROM status_versions WHERE version = ? AND version < ?",
-                    (since, version),
-                ).fetchone()
+                    select(v.version).where(v.version == since, v.version < version)
+                ).first()
                 is not None
             )
             if since is None or not known or since == 0:
                 rows = conn.execute(
-                    "SELECT person_key, colour, valid_until FROM status_list ORDER BY person_key"
-                ).fetchall()
+                    select(s.person_key, s.colour, s.valid_until).order_by(s.person_key)
+                ).all()
                 return StatusChanges(version, True, _status_rows(rows), ())
+            keys = select(c.person_key).where(c.version > since).distinct().subquery()
             rows = conn.execute(
-                "SELECT k.person_key, s.colour, s.valid_until FROM "
-                "(SELECT DISTINCT person_key FROM status_changes WHERE version > ?) k "
-                "LEFT JOIN status_list s ON s.person_key = k.person_key ORDER BY k.person_key",
-                (since,),
-            ).fetchall()
+                select(keys.c.person_key, s.colour, s.valid_until)
+                .select_from(keys.outerjoin(status_list, s.person_key == keys.c.person_key))
+                .order_by(keys.c.person_key)
+            ).all()
         upserts = _status_rows(r for r in rows if r[1] is not None)
         removed = tuple(str(r[0]) for r in rows if r[1] is None)
         return StatusChanges(version, False, upserts, removed)
@@ -1338,66 +1324,71 @@ class Storage:
             )
         version_json = json.dumps(version)
         keys_json = json.dumps(keys, sort_keys=True, separators=(",", ":"))
-        with self._write() as conn:
+        with self.db.write() as conn:
+            self.db.lock(conn, "trust list")
             row = conn.execute(
-                "SELECT version, keys FROM trust_lists ORDER BY id DESC LIMIT 1"
-            ).fetchone()
-            if row is not None and row[0] == version_json:
-                if row[1] == keys_json:
+                select(trust_lists.c.version, trust_lists.c["keys"].label("key_list"))
+                .order_by(trust_lists.c.id.desc())
+                .limit(1)
+            ).first()
+            if row is not None and row.version == version_json:
+                if row.key_list == keys_json:
                     return False
                 raise InvalidInput(
                     f"trust list version {version!r} is already loaded with other keys; "
                     "give the new list a new version"
                 )
             conn.execute(
-                "INSERT INTO trust_lists (version, keys, loaded_at) VALUES (?, ?, ?)",
-                (version_json, keys_json, to_iso(now)),
+                trust_lists.insert().values(version=version_json, keys=keys_json, loaded_at=now)
             )
         log.info("trust list version %s loaded (%d keys)", version, len(keys))
         return True
 
     def trust_list(self) -> TrustListRecord | None:
-        row = (
-            self._conn()
-            .execute("SELECT version, keys FROM trust_lists ORDER BY id DESC LIMIT 1")
-            .fetchone()
+        with self.db.query() as conn:
+            row = conn.execute(
+                select(trust_lists.c.version, trust_lists.c["keys"].label("key_list"))
+                .order_by(trust_lists.c.id.desc())
+                .limit(1)
+            ).first()
+        return (
+            None
+            if row is None
+            else TrustListRecord(json.loads(row.version), json.loads(row.key_list))
         )
-        return None if row is None else TrustListRecord(json.loads(row[0]), json.loads(row[1]))
 
 
 def _event_row(
     device_id: str,
     event: EventPayload,
-    item: _Prepared,
-    received_iso: str,
+    received_at: dt.datetime,
     corrected: dt.datetime,
     flag: str,
-) -> tuple[Any, ...]:
-    assert item.device_time is not None and item.digest is not None
-    return (
-        device_id,
-        event.event_id,
-        event.seq,
-        event.checkpoint_id,
-        event.person_key,
-        event.kind,
-        event.display_name,
-        event.birth_year,
-        event.direction,
-        event.verdict,
-        event.reason,
-        event.device_time,  # as the kiosk sent it; corrected_time is normalised
-        event.mono_ns,
-        event.boot_id,
-        int(event.clock_synced),
-        json.dumps(list(event.problems), ensure_ascii=False),
-        received_iso,
-        to_iso(corrected),
-        flag,
-        item.digest,
-        event.seal_key,
-        base64.b64decode(event.sealed) if event.sealed is not None else None,
-    )
+) -> dict[str, Any]:
+    """An `events` row (without `id`, which the database numbers in arrival order)."""
+    return {
+        "device_id": device_id,
+        "event_id": event.event_id,
+        "seq": event.seq,
+        "checkpoint_id": event.checkpoint_id,
+        "person_key": event.person_key,
+        "kind": event.kind,
+        "display_name": event.display_name,
+        "birth_year": event.birth_year,
+        "direction": event.direction,
+        "verdict": event.verdict,
+        "reason": event.reason,
+        "device_time": event.device_time,  # as the kiosk sent it; corrected_time is normalised
+        "mono_ns": event.mono_ns,
+        "boot_id": event.boot_id,
+        "clock_synced": event.clock_synced,
+        "problems": json.dumps(list(event.problems), ensure_ascii=False),
+        "received_at": received_at,
+        "corrected_time": corrected,
+        "clock_flag": flag,
+        "seal_key": event.seal_key,
+        "sealed": base64.b64decode(event.sealed) if event.sealed is not None else None,
+    }
 
 
 def _validate_settings(values: Mapping[str, Any]) -> None:
@@ -1405,3 +1396,36 @@ def _validate_settings(values: Mapping[str, Any]) -> None:
         validate(values)
     except ConfigError as exc:
         raise InvalidInput(str(exc)) from exc
+
+
+__all__ = [
+    "BEFORE_ENROLLMENT",
+    "CHECKPOINT_MISMATCH",
+    "CLOCK_CORRECTED",
+    "CLOCK_OK",
+    "CLOCK_UNVERIFIED",
+    "CONFLICT",
+    "CheckpointRecord",
+    "CheckpointToday",
+    "Contact",
+    "DeviceRecord",
+    "EnrollmentRefused",
+    "InvalidDatabaseUrl",
+    "InvalidInput",
+    "MigrationRequired",
+    "MissingDatabase",
+    "ServerEvent",
+    "Stats",
+    "StatusChanges",
+    "Storage",
+    "StorageBusy",
+    "StorageError",
+    "StorageUnavailable",
+    "StorageVersionError",
+    "TrustListRecord",
+    "UnknownCheckpoint",
+    "UnknownDevice",
+    "content_digest",
+    "correct_time",
+    "pair_stays",
+]

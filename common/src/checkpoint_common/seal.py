@@ -30,6 +30,8 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from checkpoint_common.keycheck import x25519_problem
+
 SEAL_FORMAT = "x25519-aesgcm-v1"
 _VERSION = b"\x01"
 _INFO = b"checkpoint-kiosk seal v1"
@@ -66,8 +68,14 @@ class PublicKey:
 
     @classmethod
     def from_text(cls, text: str) -> PublicKey:
-        """From standard base64 of the 32 raw bytes. Raises SealError."""
-        return cls(_key_bytes(text, "the authority key"))
+        """From standard base64 of the 32 raw bytes. Raises SealError, also for a weak key (of
+        small order, or not canonically encoded: checkpoint_common.keycheck), so that a bad key
+        is refused where it is set, not at the next scan."""
+        raw = _key_bytes(text, "the authority key")
+        problem = x25519_problem(raw)
+        if problem:
+            raise SealError(f"the authority key {problem}")
+        return cls(raw)
 
     def to_text(self) -> str:
         return base64.b64encode(self.raw).decode("ascii")
@@ -114,11 +122,16 @@ def _box_key(shared: bytes, ephemeral: bytes, recipient: bytes) -> bytes:
 
 
 def seal(public: PublicKey, plaintext: bytes, aad: bytes) -> bytes:
-    """Encrypt `plaintext` so that only the holder of `public`'s private key can read it."""
-    recipient = X25519PublicKey.from_public_bytes(public.raw)
+    """Encrypt `plaintext` so that only the holder of `public`'s private key can read it.
+
+    Raises SealError for a key that cannot be sealed to (wrong length, small order)."""
     ephemeral = X25519PrivateKey.generate()
     ephemeral_raw = _raw(ephemeral.public_key())
-    key = _box_key(ephemeral.exchange(recipient), ephemeral_raw, public.raw)
+    try:
+        shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(public.raw))
+    except ValueError as exc:  # OpenSSL refuses an all-zero shared secret (a weak key)
+        raise SealError("cannot seal to this key: it is malformed or weak") from exc
+    key = _box_key(shared, ephemeral_raw, public.raw)
     nonce = os.urandom(_NONCE_LEN)
     return _VERSION + ephemeral_raw + nonce + AESGCM(key).encrypt(nonce, plaintext, aad)
 

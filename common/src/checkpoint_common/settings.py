@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from checkpoint_common.kinds import Kind
 from checkpoint_common.seal import PublicKey, SealError
+from checkpoint_common.signing import SignedDocumentError, VerifyKey
 
 GATE_MODES = ("in", "out", "auto")
 RED_ACTIONS = ("deny", "refer")
@@ -68,6 +69,12 @@ class Settings:
     # by enrollment, or by the installer for a site enrolled later. "": not known yet (the
     # kiosk seals to a holding key of its own and re-seals when the key arrives).
     authority_public_key: str = ""
+    # The health authority's root signing key (Ed25519 public, base64): the documents a kiosk
+    # downloads must be signed by it or by a key it delegated (checkpoint_common.signing).
+    # Pinned at install or at enrollment, after the site manager compared its fingerprint;
+    # never taken from the network (in neither SERVER_SETTINGS nor DEPLOYMENT_SETTINGS).
+    # "": not pinned yet.
+    authority_signing_key: str = ""
     # Verify the server's TLS certificate. Turn off only for a test server, never in the field.
     verify_tls: bool = True
     # Seconds between sync rounds when idle, and while records are waiting.
@@ -172,12 +179,27 @@ def _source(value: Any) -> str | None:
 
 
 def _authority_key(value: Any) -> str | None:
+    # A weak key (small order: every box sealed to it fails, or opens for anyone) is refused
+    # here, where it is set or downloaded, never at the next scan.
     if value == "":
         return None
     try:
         PublicKey.from_text(value) if isinstance(value, str) else PublicKey.from_text("")
     except SealError as exc:
         return f'{exc} (expected the base64 of a 32-byte X25519 key, or "")'
+    return None
+
+
+def _signing_key(value: Any) -> str | None:
+    # Small-order and non-canonical Ed25519 keys are refused (checkpoint_common.keycheck).
+    if value == "":
+        return None
+    if not isinstance(value, str):
+        return f"{value!r} is not text"
+    try:
+        VerifyKey.from_text(value)
+    except SignedDocumentError as exc:
+        return f'{exc.detail} (expected the base64 of a 32-byte Ed25519 public key, or "")'
     return None
 
 
@@ -208,6 +230,7 @@ _CHECKS: dict[str, Callable[[Any], str | None]] = {
     "language": _one_of(("vi", "en")),
     "server_url": _url,
     "authority_public_key": _authority_key,
+    "authority_signing_key": _signing_key,
     "verify_tls": _bool,
     "sync_interval_s": _int_between(5, 86400),
     "sync_backlog_interval_s": _int_between(1, 3600),

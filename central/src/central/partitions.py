@@ -1,0 +1,83 @@
+"""The daily partitions of `events` on PostgreSQL (SQLite has one table and needs none).
+
+`events` is partitioned by RANGE (received_at), one partition per UTC day, named
+`events_pYYYYMMDD` and covering [day 00:00 UTC, next day 00:00 UTC). The receive time is the
+server's own clock at arrival: it never changes once stored (clock correction moves
+corrected_time only) and is never far from today, so the days needed are always today and the
+next few. Retention is therefore counted from receipt, and purging a day is dropping its
+partition (`DROP TABLE events_p…`, milestone B), not deleting rows; `event_ids` rows (no
+personal data) are deleted in batches beside it.
+
+A partition is made by CREATE TABLE … (LIKE events) then ALTER TABLE events ATTACH PARTITION:
+attaching takes SHARE UPDATE EXCLUSIVE on `events`, which lets ingest and queries go on, where
+CREATE TABLE … PARTITION OF would take ACCESS EXCLUSIVE and queue every request behind the
+longest running query. The partitioned indexes of `events` are built on the new (empty)
+partition as it is attached. There is no DEFAULT partition: a row for a missing day fails
+loudly instead of piling up somewhere a later ATTACH would have to scan.
+
+`ensure(db, day)` is called by the storage at open and before an ingest whose receive day it
+has not seen yet; it makes that day and DAYS_AHEAD more (several processes may race: an
+advisory lock and IF NOT EXISTS make that harmless).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+
+from sqlalchemy import Connection, text
+
+from central.database import Database
+
+log = logging.getLogger(__name__)
+
+DAYS_AHEAD = 7
+_NAME = re.compile(r"events_p(\d{8})")
+
+
+def partition_name(day: dt.date) -> str:
+    return f"events_p{day:%Y%m%d}"
+
+
+def existing(conn: Connection) -> set[dt.date]:
+    """The days that have a partition."""
+    rows = conn.execute(
+        text(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'events'"
+        )
+    ).scalars()
+    days = set()
+    for name in rows:
+        match = _NAME.fullmatch(name)
+        if match:
+            days.add(dt.datetime.strptime(match.group(1), "%Y%m%d").date())
+    return days
+
+
+def ensure(db: Database, day: dt.date, ahead: int = DAYS_AHEAD) -> set[dt.date]:
+    """Make sure `day` and the `ahead` days after it have partitions; returns the days that
+    have one now. One transaction; PostgreSQL only (no-op on SQLite: returns an empty set)."""
+    if db.dialect != "postgresql":
+        return set()
+    wanted = [day + dt.timedelta(days=n) for n in range(ahead + 1)]
+    with db.write() as conn:
+        db.lock(conn, "events partitions")
+        have = existing(conn)
+        for missing in (d for d in wanted if d not in have):
+            name = partition_name(missing)
+            start = dt.datetime.combine(missing, dt.time(), tzinfo=dt.UTC)
+            end = start + dt.timedelta(days=1)
+            # Names come from dates only; bounds are literals because DDL takes no parameters.
+            conn.exec_driver_sql(
+                f"CREATE TABLE IF NOT EXISTS {name} "
+                "(LIKE events INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"
+            )
+            conn.exec_driver_sql(
+                f"ALTER TABLE events ATTACH PARTITION {name} "
+                f"FOR VALUES FROM ('{start.isoformat()}') TO ('{end.isoformat()}')"
+            )
+            have.add(missing)
+            log.info("events partition %s created", name)
+    return have
