@@ -4,46 +4,46 @@
 <context>
     <name>Kiosk</name>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="186"/>
+        <location filename="../../kiosk/ui/admin.py" line="175"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="176"/>
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="187"/>
+        <location filename="../../kiosk/ui/admin.py" line="176"/>
         <location filename="../../kiosk/ui/admin_reports.py" line="176"/>
         <source>Reports</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="188"/>
+        <location filename="../../kiosk/ui/admin.py" line="177"/>
         <location filename="../../kiosk/ui/admin_trace.py" line="145"/>
         <source>Contact tracing</source>
         <translation>Contact tracing</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="189"/>
+        <location filename="../../kiosk/ui/admin.py" line="178"/>
         <location filename="../../kiosk/ui/admin_device.py" line="150"/>
         <source>This device</source>
         <translation>This device</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="192"/>
+        <location filename="../../kiosk/ui/admin.py" line="181"/>
         <source>Lock screen</source>
         <translation>Lock screen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="227"/>
+        <location filename="../../kiosk/ui/admin.py" line="216"/>
         <source>The new PIN is saved</source>
         <translation>The new PIN is saved</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="309"/>
+        <location filename="../../kiosk/ui/admin.py" line="281"/>
         <source>Tap again to quit</source>
         <translation>Tap again to quit</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="317"/>
+        <location filename="../../kiosk/ui/admin.py" line="289"/>
         <source>Quit the kiosk</source>
         <translation>Quit the kiosk</translation>
     </message>
@@ -101,8 +101,8 @@
     <message>
         <location filename="../../kiosk/ui/admin_common.py" line="529"/>
         <location filename="../../kiosk/ui/manual.py" line="318"/>
-        <location filename="../../kiosk/ui/scan_page.py" line="330"/>
-        <location filename="../../kiosk/ui/scan_page.py" line="534"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="325"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="529"/>
         <location filename="../../kiosk/ui/texts.py" line="117"/>
         <source>Manual entry</source>
         <translation>Manual entry</translation>
@@ -471,7 +471,7 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_settings.py" line="215"/>
-        <location filename="../../kiosk/ui/texts.py" line="313"/>
+        <location filename="../../kiosk/ui/texts.py" line="314"/>
         <source>Not enrolled</source>
         <translation>Not enrolled</translation>
     </message>
@@ -586,61 +586,61 @@
         <translation>No data</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/inside_page.py" line="65"/>
-        <location filename="../../kiosk/ui/texts.py" line="188"/>
+        <location filename="../../kiosk/ui/inside_page.py" line="64"/>
+        <location filename="../../kiosk/ui/texts.py" line="189"/>
         <source>born {year}</source>
         <translation>born {year}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/inside_page.py" line="69"/>
+        <location filename="../../kiosk/ui/inside_page.py" line="68"/>
         <source>in at {time}</source>
         <translation>in at {time}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/inside_page.py" line="72"/>
+        <location filename="../../kiosk/ui/inside_page.py" line="71"/>
         <source>Check out</source>
         <translation>Check out</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/inside_page.py" line="146"/>
+        <location filename="../../kiosk/ui/inside_page.py" line="142"/>
         <location filename="../../kiosk/ui/pin.py" line="274"/>
         <source>Back</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/inside_page.py" line="147"/>
+        <location filename="../../kiosk/ui/inside_page.py" line="143"/>
         <source>Search: initials, given name or year of birth</source>
         <translation>Search: initials, given name or year of birth</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/inside_page.py" line="171"/>
+        <location filename="../../kiosk/ui/inside_page.py" line="167"/>
         <source>The list could not be read</source>
         <translation>The list could not be read</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/inside_page.py" line="185"/>
+        <location filename="../../kiosk/ui/inside_page.py" line="181"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="585"/>
         <location filename="../../kiosk/ui/scan_page.py" line="590"/>
-        <location filename="../../kiosk/ui/scan_page.py" line="595"/>
         <source>Inside now: {n}</source>
         <translation>Inside now: {n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/inside_page.py" line="193"/>
+        <location filename="../../kiosk/ui/inside_page.py" line="189"/>
         <source>Reading the list…</source>
         <translation>Reading the list…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/inside_page.py" line="195"/>
+        <location filename="../../kiosk/ui/inside_page.py" line="191"/>
         <source>Nobody is inside</source>
         <translation>Nobody is inside</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/inside_page.py" line="197"/>
+        <location filename="../../kiosk/ui/inside_page.py" line="193"/>
         <source>{n} found, the first {m} shown: type more to narrow</source>
         <translation>{n} found, the first {m} shown: type more to narrow</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/inside_page.py" line="201"/>
+        <location filename="../../kiosk/ui/inside_page.py" line="197"/>
         <source>{n} found</source>
         <translation>{n} found</translation>
     </message>
@@ -796,7 +796,7 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/pin.py" line="273"/>
-        <location filename="../../kiosk/ui/scan_page.py" line="535"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="530"/>
         <source>Administration</source>
         <translation>Administration</translation>
     </message>
@@ -927,47 +927,47 @@
         <translation>Your personal data at this checkpoint</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="531"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="526"/>
         <source>DEMO MODE</source>
         <translation>DEMO MODE</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="536"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="531"/>
         <source>Tiếng Việt</source>
         <translation>Tiếng Việt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="538"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="533"/>
         <source>CCCD: code at the top right</source>
         <translation>CCCD: code at the top right</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="551"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="546"/>
         <source>The camera is not working: use the hand scanner or Manual entry</source>
         <translation>The camera is not working: use the hand scanner or Manual entry</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="595"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="590"/>
         <source>Inside: {n}</source>
         <translation>Inside: {n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="604"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="599"/>
         <source>in {n} · out {m}</source>
         <translation>in {n} · out {m}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="604"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="599"/>
         <source>Today: in {n} · out {m}</source>
         <translation>Today: in {n} · out {m}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="613"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="608"/>
         <source>Clock not synchronised</source>
         <translation>Clock not synchronised</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="665"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="660"/>
         <source>No sound device</source>
         <translation>No sound device</translation>
     </message>
@@ -1050,223 +1050,228 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/texts.py" line="146"/>
+        <source>The certificate states no expiry date</source>
+        <translation>The certificate states no expiry date</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="147"/>
         <source>Health declaration: please see the medical staff</source>
         <translation>Health declaration: please see the medical staff</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="147"/>
+        <location filename="../../kiosk/ui/texts.py" line="148"/>
         <source>Closed by the nightly checkout</source>
         <translation>Closed by the nightly checkout</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="170"/>
+        <location filename="../../kiosk/ui/texts.py" line="171"/>
         <source>PLEASE WAIT</source>
         <translation>PLEASE WAIT</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="172"/>
+        <location filename="../../kiosk/ui/texts.py" line="173"/>
         <source>COME IN</source>
         <translation>COME IN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="173"/>
+        <location filename="../../kiosk/ui/texts.py" line="174"/>
         <source>GOODBYE</source>
         <translation>GOODBYE</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="174"/>
+        <location filename="../../kiosk/ui/texts.py" line="175"/>
         <source>SEE THE MEDICAL STAFF</source>
         <translation>SEE THE MEDICAL STAFF</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="175"/>
+        <location filename="../../kiosk/ui/texts.py" line="176"/>
         <source>WRONG CODE</source>
         <translation>WRONG CODE</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="176"/>
+        <location filename="../../kiosk/ui/texts.py" line="177"/>
         <source>NO ENTRY</source>
         <translation>NO ENTRY</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="177"/>
+        <location filename="../../kiosk/ui/texts.py" line="178"/>
         <source>NOT RECORDED</source>
         <translation>NOT RECORDED</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="203"/>
+        <location filename="../../kiosk/ui/texts.py" line="204"/>
         <source>Already recorded at {time}</source>
         <translation>Already recorded at {time}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="213"/>
+        <location filename="../../kiosk/ui/texts.py" line="214"/>
         <source>Exit recorded</source>
         <translation>Exit recorded</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="223"/>
+        <location filename="../../kiosk/ui/texts.py" line="224"/>
         <source>The kiosk&apos;s storage is full: scans are not being recorded</source>
         <translation>The kiosk&apos;s storage is full: scans are not being recorded</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="224"/>
+        <location filename="../../kiosk/ui/texts.py" line="225"/>
         <source>Guard: write each visitor&apos;s name and phone on paper, call the site manager</source>
         <translation>Guard: write each visitor&apos;s name and phone on paper, call the site manager</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="226"/>
+        <location filename="../../kiosk/ui/texts.py" line="227"/>
         <source>The record could not be saved. Scan the code once more</source>
         <translation>The record could not be saved. Scan the code once more</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="227"/>
+        <location filename="../../kiosk/ui/texts.py" line="228"/>
         <source>Guard: if it fails again, write the name and phone on paper, call the site manager</source>
         <translation>Guard: if it fails again, write the name and phone on paper, call the site manager</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="237"/>
+        <location filename="../../kiosk/ui/texts.py" line="238"/>
         <source>Storage full: NOT recording. Call the site manager</source>
         <translation>Storage full: NOT recording. Call the site manager</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="239"/>
+        <location filename="../../kiosk/ui/texts.py" line="240"/>
         <source>Storage almost full: call the site manager</source>
         <translation>Storage almost full: call the site manager</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="246"/>
+        <location filename="../../kiosk/ui/texts.py" line="247"/>
         <source>Camera: starting</source>
         <translation>Camera: starting</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="247"/>
-        <location filename="../../kiosk/ui/texts.py" line="259"/>
+        <location filename="../../kiosk/ui/texts.py" line="248"/>
+        <location filename="../../kiosk/ui/texts.py" line="260"/>
         <source>Camera disconnected</source>
         <translation>Camera disconnected</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="248"/>
+        <location filename="../../kiosk/ui/texts.py" line="249"/>
         <source>Camera shows nothing (covered?)</source>
         <translation>Camera shows nothing (covered?)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="256"/>
+        <location filename="../../kiosk/ui/texts.py" line="257"/>
         <source>The camera shows nothing</source>
         <translation>The camera shows nothing</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="257"/>
+        <location filename="../../kiosk/ui/texts.py" line="258"/>
         <source>Is it covered or turned away? Meanwhile:</source>
         <translation>Is it covered or turned away? Meanwhile:</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="260"/>
+        <location filename="../../kiosk/ui/texts.py" line="261"/>
         <source>Codes cannot be read by the camera. Meanwhile:</source>
         <translation>Codes cannot be read by the camera. Meanwhile:</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="267"/>
+        <location filename="../../kiosk/ui/texts.py" line="268"/>
         <source>Scan the code with the hand scanner (USB), it still works</source>
         <translation>Scan the code with the hand scanner (USB), it still works</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="268"/>
+        <location filename="../../kiosk/ui/texts.py" line="269"/>
         <source>No scanner, or no code: the guard taps Manual entry</source>
         <translation>No scanner, or no code: the guard taps Manual entry</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="278"/>
+        <location filename="../../kiosk/ui/texts.py" line="279"/>
         <source>Hold your QR code up to the camera above the screen</source>
         <translation>Hold your QR code up to the camera above the screen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="279"/>
+        <location filename="../../kiosk/ui/texts.py" line="280"/>
         <source>Hold your QR code to the camera below the screen</source>
         <translation>Hold your QR code to the camera below the screen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="280"/>
+        <location filename="../../kiosk/ui/texts.py" line="281"/>
         <source>Hold your QR code to the camera left of the screen</source>
         <translation>Hold your QR code to the camera left of the screen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="281"/>
+        <location filename="../../kiosk/ui/texts.py" line="282"/>
         <source>Hold your QR code to the camera right of the screen</source>
         <translation>Hold your QR code to the camera right of the screen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="288"/>
+        <location filename="../../kiosk/ui/texts.py" line="289"/>
         <source>Personal QR (phone or paper)</source>
         <translation>Personal QR (phone or paper)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="288"/>
+        <location filename="../../kiosk/ui/texts.py" line="289"/>
         <source>Chip ID card: the code is at the top right</source>
         <translation>Chip ID card: the code is at the top right</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="293"/>
+        <location filename="../../kiosk/ui/texts.py" line="294"/>
         <source>just now</source>
         <translation>just now</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="295"/>
+        <location filename="../../kiosk/ui/texts.py" line="296"/>
         <source>{n} min ago</source>
         <translation>{n} min ago</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="297"/>
+        <location filename="../../kiosk/ui/texts.py" line="298"/>
         <source>{n} h ago</source>
         <translation>{n} h ago</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="298"/>
+        <location filename="../../kiosk/ui/texts.py" line="299"/>
         <source>{n} days ago</source>
         <translation>{n} days ago</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="313"/>
+        <location filename="../../kiosk/ui/texts.py" line="314"/>
         <source>Offline (not enrolled)</source>
         <translation>Offline (not enrolled)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="315"/>
+        <location filename="../../kiosk/ui/texts.py" line="316"/>
         <source>Needs re-enrollment</source>
         <translation>Needs re-enrollment</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="318"/>
-        <location filename="../../kiosk/ui/texts.py" line="324"/>
+        <location filename="../../kiosk/ui/texts.py" line="319"/>
+        <location filename="../../kiosk/ui/texts.py" line="325"/>
         <source>Offline</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="319"/>
+        <location filename="../../kiosk/ui/texts.py" line="320"/>
         <source>never synced</source>
         <translation>never synced</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="324"/>
+        <location filename="../../kiosk/ui/texts.py" line="325"/>
         <source>Online</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="326"/>
+        <location filename="../../kiosk/ui/texts.py" line="327"/>
         <source>last synced {ago}</source>
         <translation>last synced {ago}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="328"/>
+        <location filename="../../kiosk/ui/texts.py" line="329"/>
         <source>{n} waiting</source>
         <translation>{n} waiting</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="328"/>
+        <location filename="../../kiosk/ui/texts.py" line="329"/>
         <source>{n} waiting to send</source>
         <translation>{n} waiting to send</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="335"/>
+        <location filename="../../kiosk/ui/texts.py" line="336"/>
         <source>Entries and exits are kept {days} days for contact tracing</source>
         <translation>Entries and exits are kept {days} days for contact tracing</translation>
     </message>

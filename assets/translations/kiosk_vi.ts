@@ -808,6 +808,10 @@
         <translation>Chứng nhận đã hết hạn</translation>
     </message>
     <message>
+        <source>The certificate states no expiry date</source>
+        <translation>Chứng nhận không ghi ngày hết hạn</translation>
+    </message>
+    <message>
         <source>Health declaration: please see the medical staff</source>
         <translation>Khai báo y tế có dấu hiệu cần kiểm tra</translation>
     </message>

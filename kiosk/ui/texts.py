@@ -143,6 +143,7 @@ def reason_text(reason: Reason) -> str:
         Reason.DCC_SIGNATURE_INVALID: tr("The certificate's signature is not valid"),
         Reason.DCC_NOT_VERIFIED: tr("The certificate could not be checked on this kiosk"),
         Reason.DCC_EXPIRED: tr("Certificate expired"),
+        Reason.DCC_NO_EXPIRY: tr("The certificate states no expiry date"),
         Reason.DECLARATION: tr("Health declaration: please see the medical staff"),
         Reason.AUTO_CHECKOUT: tr("Closed by the nightly checkout"),
     }
