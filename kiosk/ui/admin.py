@@ -3,8 +3,9 @@
 The page opens on the PIN screen (kiosk.ui.pin; on first use it asks for a new PIN). Unlocked,
 a menu on the left switches between the panels (kiosk.ui.admin_*). It locks again whenever it
 is left (Lock screen, the window showing another page) and after AUTO_LOCK_MS without a touch or
-a key, going back to the scan page: an admin screen left open would stop the gate from scanning
-(scans are ignored off the scan page) and leave the settings to anyone.
+a key, going back to the scan page: an admin screen left open would leave the settings to
+anyone, and the visitors' verdicts to a strip across its top (the gate still records and
+answers every scan meanwhile: kiosk.ui.banner).
 
 No dialog boxes: every question and answer is on the page itself. Quitting takes a second tap.
 
