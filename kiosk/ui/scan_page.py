@@ -61,15 +61,7 @@ TONES = {"ok": "#1b5e20", "neutral": "#37474f", "warn": "#8d5a00"}
 VERDICT_SHARE = 62  # the verdict's part of the centre's width, in percent
 
 
-def fit_pixel_size(font: QFont, text: str, width: int, largest: int, smallest: int) -> int:
-    """The largest pixel size from `largest` down to `smallest` at which `text` fits `width`
-    in at most two lines broken at spaces (the decision word; a long one wraps once)."""
-    words = text.split()
-    lines = [text]
-    if len(words) > 1:  # the best place to break it in two
-        splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
-        probe = QFontMetrics(font)
-        lines = list(min(splits, key=lambda p: max(probe.horizontalAdvance(x) for x in p)))
+def _largest_fitting(font: QFont, lines: list[str], width: int, largest: int, smallest: int) -> int:
     size = largest
     while size > smallest:
         font.setPixelSize(size)
@@ -78,6 +70,25 @@ def fit_pixel_size(font: QFont, text: str, width: int, largest: int, smallest: i
             break
         size -= 2
     return max(size, smallest)
+
+
+def fit_word(
+    font: QFont, text: str, width: int, largest: int, smallest: int
+) -> tuple[int, list[str]]:
+    """The pixel size and the lines for the decision word in `width`: one line when it is
+    nearly as big that way, else two lines broken where they are most even ("GẶP NHÂN /
+    VIÊN Y TẾ", never "... VIÊN Y / TẾ" as word wrapping would)."""
+    one = _largest_fitting(font, [text], width, largest, smallest)
+    words = text.split()
+    if len(words) < 2:
+        return one, [text]
+    font.setPixelSize(one)
+    one_fits = QFontMetrics(font).horizontalAdvance(text) <= width
+    probe = QFontMetrics(font)
+    splits = [[" ".join(words[:i]), " ".join(words[i:])] for i in range(1, len(words))]
+    lines = min(splits, key=lambda pair: max(probe.horizontalAdvance(x) for x in pair))
+    two = _largest_fitting(font, lines, width, largest, smallest)
+    return (one, [text]) if one_fits and one >= 0.8 * two else (two, lines)
 
 
 class PreviewView(QWidget):
@@ -238,8 +249,12 @@ class VerdictPanel(QWidget):
         word = self.word.font()
         word.setBold(True)
         largest = max(28, int(height * 0.15 * scale))
-        word.setPixelSize(fit_pixel_size(word, self.word.text(), width, largest, 24))
+        text = self.view.word if self.view is not None else self.word.text()
+        # (A margin: the label's own layout measures a few pixels wider than the metrics.)
+        size, lines = fit_word(word, text, width - 12, largest, 24)
+        word.setPixelSize(size)
         self.word.setFont(word)
+        self.word.setText("\n".join(lines))
         for label, share, floor, bold in (
             (self.recorded_at, 0.055, 16, True),
             (self.detail, 0.06, 18, True),

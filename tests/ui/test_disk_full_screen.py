@@ -93,7 +93,7 @@ def test_the_screen_warns_refuses_when_full_and_recovers(
     (refused,) = kiosk.not_recorded
     assert refused.storage_full
     assert kiosk.showing_verdict()
-    assert kiosk.verdict.word.text() == "NOT RECORDED"
+    assert kiosk.verdict.word.text().replace("\n", " ") == "NOT RECORDED"
     assert kiosk.verdict.view.family is Family.FAULT
     assert kiosk.verdict.icon.kind == "warning"
     assert kiosk.verdict.reason.text() == (
