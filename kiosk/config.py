@@ -23,6 +23,7 @@ from checkpoint_common.privatefile import write_private
 
 # The settings themselves (fields, defaults, checks) are shared with the central server.
 from checkpoint_common.settings import (
+    CAMERA_POSITIONS,
     DCC_UNVERIFIED_ACTIONS,
     GATE_MODES,
     KEYS,
@@ -106,6 +107,7 @@ def default_data_dir() -> Path:
 
 
 __all__ = [
+    "CAMERA_POSITIONS",
     "DCC_UNVERIFIED_ACTIONS",
     "GATE_MODES",
     "KEYS",

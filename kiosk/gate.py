@@ -1,16 +1,19 @@
 """The gate loop's core step: read -> parse -> decide -> record. Delivery happens elsewhere.
 
 `Gate.scan` (a scanned code: camera, hardware scanner, `kiosk scan`, tests; optionally with a
-health declaration the guard took) and `Gate.record_manual` (a visitor without a code) are the
-only two ways a record is made. Both run the nightly housekeeping first, decide with the same
-rules and return only after the event is committed, so whatever shows the verdict may say
-"recorded". Thread contract: a Gate and its Store are used by one thread at a time (the UI runs
-them on a single-worker executor); `scan` blocks for one SQLite commit (a few ms).
+health declaration the guard took), `Gate.record_manual` (a visitor without a code) and
+`Gate.check_out` (an exit tapped on the guard's list of people inside) are the only ways a record
+is made. Each runs the nightly housekeeping first, decides with the same rules and returns only
+after the event is committed, so whatever shows the verdict may say "recorded".
+
+Thread contract: a Gate and its Store are used by one thread at a time (the UI runs them on a
+single-worker executor); `scan` blocks for one SQLite commit (a few ms).
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import logging
 import shutil
@@ -26,8 +29,10 @@ from kiosk.clock import Clock, Instant, from_iso, to_iso
 from kiosk.config import Settings
 from kiosk.credentials import Credential, Identity, PersonKeyer
 from kiosk.datadir import DataDir
-from kiosk.events import Declaration, NewEvent
+from kiosk.events import Declaration, Direction, NewEvent
 from kiosk.formats import ManualEntryError, TrustList, manual_credential, parse
+from kiosk.inside import InsidePerson, checkout_credential
+from kiosk.names import consistent_name
 from kiosk.policy import Decision, GateState, auto_checkout_due, decide
 from kiosk.store import (
     PurgeRefused,
@@ -119,13 +124,15 @@ def load_trust_list(settings: Settings, data_dir: Path) -> TrustList | None:
 
 @dataclass(frozen=True, slots=True)
 class ManualEntry:
-    """What the guard typed for a visitor without a code. An ID number or a phone is needed."""
+    """What the guard typed for a visitor without a code. An ID number or a phone is needed.
+    `direction`: in or out as the guard chose on the form (None: the gate's mode decides)."""
 
     full_name: str
     id_number: str | None = None
     phone: str | None = None
     birth_year: int | None = None
     declaration: Declaration | None = None
+    direction: Direction | None = None
 
 
 class Gate:
@@ -334,8 +341,11 @@ class Gate:
 
     def record_manual(self, entry: ManualEntry, *, mode: str | None = None) -> ScanOutcome:
         """Decide and record a visitor without a code from what the guard typed (their ID
-        number, else their phone, keys them). Same contract as `scan`; raises ManualEntryError
+        number, else their phone, keys them). The direction chosen on the form
+        (`entry.direction`) wins over `mode`. Same contract as `scan`; raises ManualEntryError
         when the entry has neither an ID number nor a phone (nothing is recorded)."""
+        if entry.direction is not None:
+            mode = entry.direction.value
         instant = self.clock.now()
         credential = manual_credential(
             keyer=self.keyer,
@@ -347,6 +357,16 @@ class Gate:
         self.housekeeping(instant)
         return self._decide_and_record(credential, None, instant, mode, entry.declaration)
 
+    def check_out(self, person: InsidePerson) -> ScanOutcome:
+        """Record the exit of someone on the guard's "people inside" list (kiosk.inside): an
+        exit under the key their entry was recorded with, so it closes that stay and no other.
+        Same contract as `scan`."""
+        instant = self.clock.now()
+        self.housekeeping(instant)
+        return self._decide_and_record(
+            checkout_credential(person), None, instant, Direction.OUT.value, None
+        )
+
     def _decide_and_record(
         self,
         credential: Credential,
@@ -356,6 +376,7 @@ class Gate:
         declaration: Declaration | None,
     ) -> ScanOutcome:
         key = self.person_key(credential)
+        credential = self._consistent_name(credential, key)
         status = self.store.status_of(key, instant.utc) if credential.kind.names_a_person else None
         state = GateState(
             occupancy=self.store.occupancy(),
@@ -398,6 +419,18 @@ class Gate:
         return ScanOutcome(
             credential, decision, event.event_id, result.seq, instant.utc, self.store.occupancy()
         )
+
+    def _consistent_name(self, credential: Credential, key: str) -> Credential:
+        """The credential with the name form already recorded for this person when it is the
+        same name with diacritics (kiosk.names): a personal QR's "N. V. BINH" after the same
+        person's chip ID card said "N. V. Bình". The screen, the log and the lists then show
+        one form."""
+        if not credential.kind.names_a_person or not credential.display_name:
+            return credential
+        name = consistent_name(credential.display_name, self.store.names_of(key))
+        if name == credential.display_name:
+            return credential
+        return dataclasses.replace(credential, display_name=name)
 
     def _new_event(
         self,

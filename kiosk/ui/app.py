@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
     from kiosk.ui.admin import AdminPage
     from kiosk.ui.i18n import Translator
+    from kiosk.ui.inside_page import InsidePage
     from kiosk.ui.main_window import MainWindow
     from kiosk.ui.manual import ManualEntryPage
     from kiosk.ui.runner import GateRunner
@@ -119,6 +120,7 @@ class AppParts:
     sync_bridge: SyncBridge
     manual: ManualEntryPage
     admin: AdminPage
+    inside: InsidePage
     window: MainWindow
     data_dir: Path
     sync_started: bool = False
@@ -174,6 +176,8 @@ def build_app(
 
     from kiosk.ui.admin import AdminPage
     from kiosk.ui.i18n import Translator
+    from kiosk.ui.inside_page import InsidePage
+    from kiosk.ui.keyboard import create_panel
     from kiosk.ui.main_window import MainWindow
     from kiosk.ui.manual import ManualEntryPage
     from kiosk.ui.resources import app_font, load_fonts
@@ -247,6 +251,7 @@ def build_app(
         clock=clock,
         on_enrolled=scheduler.trigger_now,
     )
+    inside = InsidePage(runner=runner, zone=lambda: holder.current().zone)
     window = MainWindow(
         runner=runner,
         settings=holder.current,
@@ -255,11 +260,14 @@ def build_app(
         demo=demo,
         manual_page=manual,
         admin_page=admin,
+        inside_page=inside,
+        keyboard=create_panel(),
     )
     sync_bridge.status_changed.connect(window.set_sync_status)
     window.set_sync_status(service.status())
     manual.submitted.connect(window.record_manual)
     manual.cancelled.connect(window.show_scan_page)
+    inside.closed.connect(window.show_scan_page)
     admin.closed.connect(window.show_scan_page)
     admin.quit_requested.connect(app.quit)
 
@@ -325,6 +333,7 @@ def build_app(
         sync_bridge=sync_bridge,
         manual=manual,
         admin=admin,
+        inside=inside,
         window=window,
         data_dir=data_dir,
     )

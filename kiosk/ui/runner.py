@@ -26,6 +26,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from kiosk.config import Settings
 from kiosk.events import Declaration, Direction
 from kiosk.gate import Gate, ManualEntry, ManualEntryError, ScanOutcome, StorageStatus
+from kiosk.inside import InsidePerson
 from kiosk.store import RecordError, StorageFull, Store
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ class Counters:
 @dataclass(frozen=True, slots=True)
 class ScanRequest:
     payload: bytes
-    source: str  # "camera" | "keyboard" | "manual"
+    source: str  # "camera" | "keyboard" | "manual" | "list" (the people inside)
     received_ns: int  # when the frame or the Enter key was captured (monotonic)
 
 
@@ -139,15 +140,21 @@ class GateRunner(QObject):
             lambda gate: gate.scan(request.payload, mode=mode, declaration=declaration),
         )
 
-    def record_manual(self, entry: ManualEntry, *, mode: str | None = None) -> None:
-        """A visitor without a code: the guard typed who they are (and maybe a declaration).
-        `mode`: "in" / "out" / "auto" for this entry; None: the guard's gate mode. The outcome
-        comes back as `scanned` or `not_recorded`, like a scan's."""
+    def record_manual(self, entry: ManualEntry) -> None:
+        """A visitor without a code: the guard typed who they are (maybe a declaration, and in
+        or out: `entry.direction`, else the guard's gate mode). The outcome comes back as
+        `scanned` or `not_recorded`, like a scan's."""
         request = ScanRequest(b"", "manual", time.monotonic_ns())
-        mode = mode or self._gate_mode
+        mode = self._gate_mode
         self._executor.submit(
             self._record, request, lambda gate: gate.record_manual(entry, mode=mode)
         )
+
+    def check_out(self, person: InsidePerson) -> None:
+        """The guard tapped a person in the list of people inside: record their exit
+        (`Gate.check_out`; `scanned` or `not_recorded` follows)."""
+        request = ScanRequest(b"", "list", time.monotonic_ns())
+        self._executor.submit(self._record, request, lambda gate: gate.check_out(person))
 
     def refresh_counters(self) -> None:
         self._executor.submit(self._emit_counters)
@@ -155,8 +162,8 @@ class GateRunner(QObject):
     # -- on the gate thread -------------------------------------------------------------------
 
     def _record(self, request: ScanRequest, record: Callable[[Gate], ScanOutcome]) -> None:
-        """Run one of the gate's two record paths (`record(gate)`: Gate.scan or
-        Gate.record_manual) and emit its outcome."""
+        """Run one of the gate's record paths (`record(gate)`: Gate.scan, Gate.record_manual or
+        Gate.check_out) and emit its outcome."""
         try:
             outcome = record(self._gate)
         except ManualEntryError as exc:  # neither ID nor phone: the page checks, this is a backstop
