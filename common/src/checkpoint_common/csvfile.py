@@ -10,6 +10,7 @@ of one. Cells that a spreadsheet would run as a formula are quoted (CSV injectio
 from __future__ import annotations
 
 import csv
+import io
 import logging
 import os
 from collections.abc import Iterable, Mapping, Sequence
@@ -70,6 +71,17 @@ def write_csv(path: Path, fields: Sequence[str], rows: Iterable[Mapping[str, obj
     return count
 
 
+def csv_bytes(fields: Sequence[str], rows: Iterable[Mapping[str, object]]) -> bytes:
+    """A CSV file's bytes for a download (the central console's exports): the same format as
+    `write_csv` (UTF-8 with BOM, formula-safe cells)."""
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=fields)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: csv_safe(row[k]) for k in fields})
+    return buffer.getvalue().encode("utf-8-sig")
+
+
 def _fsync_dir(folder: Path) -> None:
     # The rename is durable only once the folder is synced (matters on a stick pulled out soon).
     # Some filesystems (FAT on some kernels, FUSE) refuse to open or fsync a folder; the file's
@@ -87,4 +99,4 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-__all__ = ["EVENT_CSV_FIELDS", "csv_safe", "write_csv"]
+__all__ = ["EVENT_CSV_FIELDS", "csv_bytes", "csv_safe", "write_csv"]

@@ -121,9 +121,7 @@ def _scanned(text: str) -> Resolution:
     first = _SEPARATORS.sub("", parts[0]).upper()
     if _BHYT_CARD.match(first):
         add(_bhyt(first))
-    elif len(parts) >= 3 and (
-        _YMD.match(parts[2]) or (len(parts) >= 5 and parts[3] in ("0", "1"))
-    ):
+    elif len(parts) >= 3 and (_YMD.match(parts[2]) or (len(parts) >= 5 and parts[3] in ("0", "1"))):
         # Personal QR: SoGiayTo|HoTen|NgaySinh|LoaiDinhDanh|QID|EXT.
         add(_id_number(parts[0]))
         if len(parts) >= 5 and "*" not in parts[4] and _QID.match(parts[4]):
@@ -172,8 +170,10 @@ def candidate_identities(text: str) -> Resolution:
             add(Identity(ID, digits), AS_CCCD)
         if not plus and len(digits) == 9:
             add(Identity(ID, digits), AS_CMND)
-        if plus or (digits.startswith("0") and len(digits) in (10, 11)) or (
-            digits.startswith("84") and len(digits) == 11
+        if (
+            plus
+            or (digits.startswith("0") and len(digits) in (10, 11))
+            or (digits.startswith("84") and len(digits) == 11)
         ):
             for identity in phone_identities(digits):
                 add(identity, AS_PHONE)
