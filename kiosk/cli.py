@@ -5,7 +5,8 @@ Exit codes (the same for every command):
   2  bad usage or bad input (argparse, unknown setting, bad date, unreadable file)
   3  the data directory cannot be used (database from a newer version, not a database,
      bad trust list, bad settings file)
-  4  the scan was NOT recorded (the database refused the commit, or the disk is full)
+  4  the scan was NOT recorded (the database refused the commit, or the disk is full);
+     `kiosk trace`: no record of this person on this kiosk
   5  refused for safety (purge on a clock that jumped forward)
   6  sync did not complete: not enrolled, enrollment refused, server unreachable, records
      still waiting (`kiosk sync --once`)
@@ -43,6 +44,7 @@ from kiosk.credentials import PersonKeyer
 from kiosk.export import write_events_csv
 from kiosk.formats import parse
 from kiosk.gate import Gate, load_person_secret, load_trust_list
+from kiosk.reports import trace_target
 from kiosk.store import PurgeRefused, RecordError, StoreError, is_storage_full
 from kiosk.sync.client import SyncError
 from kiosk.sync.service import SyncService, enroll
@@ -51,6 +53,7 @@ EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_DATA = 3
 EXIT_NOT_RECORDED = 4
+EXIT_NO_RECORD = 4  # `kiosk trace`: no record of this person (as `kiosk-central trace`)
 EXIT_REFUSED = 5
 EXIT_SYNC = 6
 EXIT_DOCTOR = 7
@@ -173,17 +176,16 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-_KEY_PREFIXES = ("id:", "qid:", "bhyt:", "dcc:", "manual:", "raw:")
-
-
 def cmd_trace(args: argparse.Namespace, settings: Settings) -> int:
     gate = _open_gate(args, settings)
     try:
-        target = args.code_or_key.strip()
-        if target.startswith(_KEY_PREFIXES) and len(target.split(":", 1)[1]) == 24:
-            person_key = target
-        else:
-            person_key = gate.person_key(parse(target, keyer=gate.keyer, trust=gate.trust))
+        # A person key, a personal code, or a bare ID/BHYT/phone number typed by hand: the
+        # admin screen's resolution (kiosk.reports.trace_target).
+        person_key = trace_target(gate, args.code_or_key)
+        if person_key is None or gate.store.last_event(person_key) is None:
+            # Never "0 contacts": that reads as an all-clear for someone never recorded here.
+            print("kiosk: no record of this person on this kiosk", file=sys.stderr)
+            return EXIT_NO_RECORD
         now = gate.clock.now().utc
         overlaps = gate.store.co_presence(
             person_key,

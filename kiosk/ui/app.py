@@ -214,6 +214,9 @@ def build_app(
             scanner, spec, demo = ScannerBridge.from_spec("demo"), "demo", True
     else:
         scanner, spec, demo = ScannerBridge(source), source.name, False
+    # The gate thread is not started yet: the flag can be set directly. Demo events are
+    # marked and never sent (kiosk.gate.DEMO_PROBLEM).
+    gate.demo = demo
     sounds = Sounds(enabled=settings.sounds)
 
     # Sync: the job runs on the scheduler's thread; its store access goes through the gate
@@ -228,6 +231,7 @@ def build_app(
         on_settings=sync_bridge.settings_received.emit,
         on_trust_list=lambda trust: runner.call(lambda g: setattr(g, "trust", trust)),
         on_status_list=lambda: runner.call(lambda g: g.refresh_status_list_info()),
+        is_demo=lambda: gate.demo,
     )
 
     def after_round(outcome: SyncReport | SyncError) -> None:
@@ -297,6 +301,7 @@ def build_app(
             scanner.source = fresh
             scanner.start()
             window.scan_page.set_demo(demo)
+            runner.call(lambda g, demo=demo: setattr(g, "demo", demo))
             log.info("frame source is now %s", spec)
 
     holder.changed.connect(apply_settings)
