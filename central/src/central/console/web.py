@@ -82,6 +82,7 @@ CSP = (
 MAX_FORM_BYTES = 64 * 1024
 MAX_PERIOD_DAYS = 60
 ENROLLMENT_HOURS = 24
+FORM_EXPIRED = "This page was open too long or did not come from this console. Please try again."
 ALL_ROLES = frozenset({HEALTH_OFFICER, SITE_MANAGER, ADMIN})
 HOME = {HEALTH_OFFICER: "/trace", SITE_MANAGER: "/sites", ADMIN: "/overview"}
 TIME_ZONES = (
@@ -321,11 +322,7 @@ class Console:
                 if ctx.session.user.role not in roles:
                     raise PageError(403, "You may not see this page.")
                 if check_csrf and not same_token(ctx.field("csrf"), ctx.session.csrf_token):
-                    raise PageError(
-                        403,
-                        "This page was open too long or did not come from this console. "
-                        "Please try again.",
-                    )
+                    raise PageError(403, FORM_EXPIRED)
             return handler(ctx, **request.path_params)
         except PageError as exc:
             return self.render(ctx, "error.html", status=exc.status, message=ctx.t(exc.message))
@@ -382,10 +379,7 @@ class Console:
         if not expected or not same_token(ctx.field("csrf"), expected):
             return self.login_form(
                 ctx,
-                error=ctx.t(
-                    "This page was open too long or did not come from this console. "
-                    "Please try again."
-                ),
+                error=ctx.t(FORM_EXPIRED),
                 status=403,
             )
         name = ctx.field("username")
