@@ -21,7 +21,7 @@ from central import tracing
 from central.console import audit
 from central.console.accounts import MAX_FAILURES, AccountError, Accounts
 from central.console.texts import VI
-from central.console.web import FORM_EXPIRED
+from central.console.web import FORM_EXPIRED, KIND_LABELS
 from central.storage import Storage
 from checkpoint_common.personkey import derive_person_key
 from checkpoint_common.seal import PersonalData, PublicKey, seal_personal
@@ -442,6 +442,7 @@ def test_every_word_has_its_vietnamese() -> None:
     used |= set(re.findall(r'ctx\.t\(\s*"((?:[^"\\]|\\.)+)"', source))
     used |= set(re.findall(r'PageError\(\s*\d+,\s*"((?:[^"\\]|\\.)+)"', source))
     used.add(FORM_EXPIRED)
+    used |= set(KIND_LABELS.values())
     missing = sorted(u for u in used if u not in VI)
     assert not missing
     assert len(used) > 60

@@ -15,10 +15,12 @@ def bars(
     width: int = 720,
     height: int = 220,
     every: int = 1,
+    ticks: Sequence[str] | None = None,
 ) -> str:
-    """A grouped bar chart: `series` are (css class, values) with one value per label; every
-    `every`-th label is written under the axis. Returns an <svg> element with a <title> and a
-    text alternative (role="img", aria-label)."""
+    """A grouped bar chart: `series` are (css class, values) with one value per label (each
+    bar's tooltip); under the axis, every `every`-th label, or `ticks` (one per bar, "" for
+    none) when given. Returns an <svg> element with a <title> and a text alternative
+    (role="img", aria-label)."""
     count = max(len(labels), 1)
     top = max([1, *(v for _, values in series for v in values)])
     left, bottom, pad = 40, 24, 6
@@ -50,8 +52,8 @@ def bars(
             )
     base = pad + plot_h
     parts.append(f'<line class="base" x1="{left}" x2="{width - pad}" y1="{base}" y2="{base}"/>')
-    for i, label in enumerate(labels):
-        if i % every:
+    for i, label in enumerate(ticks if ticks is not None else labels):
+        if not label or (ticks is None and i % every):
             continue
         x = left + i * slot + slot / 2
         parts.append(

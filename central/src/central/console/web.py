@@ -85,6 +85,14 @@ ENROLLMENT_HOURS = 24
 FORM_EXPIRED = "This page was open too long or did not come from this console. Please try again."
 ALL_ROLES = frozenset({HEALTH_OFFICER, SITE_MANAGER, ADMIN})
 HOME = {HEALTH_OFFICER: "/trace", SITE_MANAGER: "/sites", ADMIN: "/overview"}
+# The kinds of code, as people name them (../shared/GLOSSARY.md, "Code kinds").
+KIND_LABELS = {
+    "personal_qr": "Personal QR code",
+    "cccd": "Citizen ID card (CCCD)",
+    "bhyt": "Health-insurance card (BHYT)",
+    "eu_dcc": "Vaccine certificate",
+    "manual": "Manual entry",
+}
 TIME_ZONES = (
     "Asia/Ho_Chi_Minh",
     "Asia/Bangkok",
@@ -196,6 +204,8 @@ class Console:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        # Dates as Vietnam writes them (and as the forms read them back): 03/12/2026.
+        self.env.filters["vndate"] = lambda day: day.strftime("%d/%m/%Y")
         self.css = (
             importlib.resources.files("central.console") / "static" / "console.css"
         ).read_bytes()
@@ -548,7 +558,7 @@ class Console:
                 contacts.append(
                     {
                         "key": contact.stay.person_key,
-                        "kind": ctx.t(contact.stay.kind),
+                        "kind": ctx.t(KIND_LABELS.get(contact.stay.kind, contact.stay.kind)),
                         "in": _fmt(contact.stay.in_time, zone(visit.checkpoint_id)),
                         "out": end_text(contact.stay),
                         "overlap": contact.overlap_minutes,
@@ -706,7 +716,7 @@ class Console:
             version=changes.version,
             entries=entries,
             notice=notice,
-            default_until=(today + dt.timedelta(days=14)).isoformat(),
+            default_until=(today + dt.timedelta(days=14)).strftime("%d/%m/%Y"),
         )
 
     def _display_names(self, keys: list[str]) -> dict[str, str]:
@@ -809,12 +819,17 @@ class Console:
             row["scans"] += line.scans_today
             row["silent"] += 1 if line.silent(ctx.now) else 0
         labels = [_fmt(h, zone)[:13] + "h" for h, _ in data.hourly]
+        # A date under each local midnight.
+        ticks = [
+            h.astimezone(zone).strftime("%d/%m") if h.astimezone(zone).hour == 0 else ""
+            for h, _ in data.hourly
+        ]
         chart = bars(
             [("scans", [n for _, n in data.hourly])],
             labels,
             title=ctx.t("Scans per hour, last 14 days"),
             width=960,
-            every=24,
+            ticks=ticks,
         )
         lines = [
             {
@@ -982,7 +997,7 @@ class Console:
                 {
                     "name": v.name,
                     "phone": v.phone,
-                    "kind": ctx.t(v.kind),
+                    "kind": ctx.t(KIND_LABELS.get(v.kind, v.kind)),
                     "birth_year": v.birth_year or "",
                     "in": _fmt(v.in_time, zone),
                     "out": (
