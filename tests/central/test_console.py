@@ -10,6 +10,7 @@ import base64
 import csv
 import datetime as dt
 import io
+import json
 import re
 import warnings
 from pathlib import Path
@@ -21,7 +22,7 @@ from central import tracing
 from central.console import audit
 from central.console.accounts import MAX_FAILURES, AccountError, Accounts
 from central.console.texts import VI
-from central.console.web import FORM_EXPIRED, KIND_LABELS
+from central.console.web import FORM_EXPIRED, KIND_LABELS, ROLE_LABELS
 from central.storage import Storage
 from checkpoint_common.personkey import derive_person_key
 from checkpoint_common.seal import PersonalData, PublicKey, seal_personal
@@ -442,7 +443,81 @@ def test_every_word_has_its_vietnamese() -> None:
     used |= set(re.findall(r'ctx\.t\(\s*"((?:[^"\\]|\\.)+)"', source))
     used |= set(re.findall(r'PageError\(\s*\d+,\s*"((?:[^"\\]|\\.)+)"', source))
     used.add(FORM_EXPIRED)
-    used |= set(KIND_LABELS.values())
+    used |= set(KIND_LABELS.values()) | set(ROLE_LABELS.values())
     missing = sorted(u for u in used if u not in VI)
     assert not missing
     assert len(used) > 60
+
+
+# -- the command line -------------------------------------------------------------------------
+
+
+def test_trace_and_user_commands(
+    db: Path | str,
+    api: Api,
+    kiosk: Kiosk,
+    server_clock: ServerClock,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from .test_cli import run
+    from .test_live import db_option
+
+    storage = api.storage
+    authority = storage.authority_key().public
+    now = dt.datetime.now(dt.UTC)
+    case = person_key(storage, "id", "079199012345")
+    other = person_key(storage, "id", "001099012345")
+    upload(
+        api,
+        kiosk,
+        [
+            *stay(kiosk, case, now - dt.timedelta(hours=2), now - dt.timedelta(hours=1)),
+            *stay(
+                kiosk,
+                other,
+                now - dt.timedelta(minutes=100),
+                now - dt.timedelta(minutes=70),
+                fields={"full_name": "Nguyễn Văn An", "phone": "0912345678"},
+                authority=authority,
+            ),
+        ],
+    )
+    code, out, err = run(capsys, "trace", "001203099999", *db_option(db))
+    assert code == 4 and "no record of this person" in err and out == ""
+    code, out, err = run(capsys, "trace", "xin chào", *db_option(db))
+    assert code == 4 and "not an ID" in err
+    code, out, err = run(capsys, "trace", "079 199 012 345", *db_option(db))
+    assert code == 0 and "Chợ Bến Thành - cổng 2" in out
+    assert "Nguyễn Văn An" not in out and "0912345678" not in out  # nothing without --reveal
+    assert "together 30 min" in out
+    code, out, err = run(capsys, "trace", "079199012345", "--reveal", "--json", *db_option(db))
+    lines = [json.loads(line) for line in out.splitlines()]
+    [contact] = [line for line in lines if "person_key" in line]
+    assert contact["personal"]["fields"]["phone"] == "0912345678"
+    actions = [e.action for e in audit.entries(storage.db)]
+    assert actions.count(audit.TRACE) == 3 and actions.count(audit.REVEAL) == 1
+    # Accounts from the command line; the password from stdin.
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    code, _, err = run(
+        capsys,
+        "user",
+        "add",
+        "minh",
+        "--role",
+        "site-manager",
+        "--checkpoint",
+        "Chợ Bến Thành - cổng 2",
+        "--password-stdin",
+        *db_option(db),
+    )
+    assert code == 0, err
+    code, out, _ = run(capsys, "user", "list", "--json", *db_option(db))
+    [listed] = [json.loads(line) for line in out.splitlines()]
+    assert listed["checkpoints"] == [kiosk.checkpoint_id] and listed["role"] == "site-manager"
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    code, _, err = run(capsys, "user", "password", "minh", "--password-stdin", *db_option(db))
+    assert code == 2 and "at least 10" in err
+    code, _, _ = run(capsys, "user", "disable", "minh", *db_option(db))
+    assert code == 0
+    assert Accounts(storage.db).get("minh").disabled  # type: ignore[union-attr]

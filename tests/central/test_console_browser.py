@@ -295,7 +295,11 @@ def test_a_health_officer_traces_a_cccd_number_end_to_end(
     after = market.scan(CONTACT_QR).decision
     assert (after.direction, after.verdict) == (Direction.IN, Verdict.DENY)
 
-    # Every reveal, the trace, the export and the mark are in the audit log (the CLI reads it).
+    # Nothing personal in the server's log (access log included): no ID number, name, phone.
+    log = live.log_text()
+    assert "POST /console/trace" in log
+    for secret in (CASE_CCCD, "NGUYEN VAN AN", "0912345678", "Lê Văn Tám", "Trần Thị"):
+        assert secret not in log, secret
     page.close()
     market.close()
     clinic.close()

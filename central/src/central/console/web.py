@@ -85,6 +85,12 @@ ENROLLMENT_HOURS = 24
 FORM_EXPIRED = "This page was open too long or did not come from this console. Please try again."
 ALL_ROLES = frozenset({HEALTH_OFFICER, SITE_MANAGER, ADMIN})
 HOME = {HEALTH_OFFICER: "/trace", SITE_MANAGER: "/sites", ADMIN: "/overview"}
+ROLE_LABELS = {
+    "health-officer": "health officer",
+    "site-manager": "site manager",
+    "admin": "administrator",
+    "operator": "operator (command line)",
+}
 # The kinds of code, as people name them (../shared/GLOSSARY.md, "Code kinds").
 KIND_LABELS = {
     "personal_qr": "Personal QR code",
@@ -218,6 +224,7 @@ class Console:
             t=ctx.t,
             lang=ctx.lang,
             user=session.user if session else None,
+            role_label=ctx.t(ROLE_LABELS[session.user.role]) if session else "",
             csrf=session.csrf_token if session else "",
             path=ctx.request.url.path,
             prefix=PREFIX,
@@ -1024,7 +1031,9 @@ class Console:
             checkpoint.id, tokens.code_digest(code), now=ctx.now, expires_at=expires
         )
         self.audit(ctx, audit.ENROLLMENT_CODE, subject=checkpoint.id)
-        qr = segno.make(code, error="m").svg_inline(scale=8, dark="#000", light="#fff")
+        qr = segno.make(code, error="m").svg_inline(
+            scale=8, dark="#000", light="#fff", omitsize=True
+        )
         server = str(ctx.request.base_url).rstrip("/")
         return self.render(
             ctx,
@@ -1062,6 +1071,18 @@ class Console:
         before = int(before_text) if before_text.isdigit() else None
         rows = audit.entries(self.storage.db, limit=200, before=before)
         zone = _local_zone(None)
+        names = {c.id: c.name for c in self.storage.checkpoints()}
+
+        def shown(key: str, value: Any) -> str:
+            if key in ("from", "to") and isinstance(value, str):
+                try:
+                    return _fmt(from_iso(value), zone)
+                except ValueError:
+                    return value
+            if key == "checkpoint" and isinstance(value, str):
+                return names.get(value, value)
+            return str(value)
+
         return self.render(
             ctx,
             "audit.html",
@@ -1070,11 +1091,12 @@ class Console:
                     "id": r.id,
                     "at": _fmt(r.at, zone, seconds=True),
                     "actor": r.actor,
-                    "role": ctx.t(r.role) if r.role != "-" else "-",
+                    "role": ctx.t(ROLE_LABELS.get(r.role, r.role)) if r.role != "-" else "-",
                     "action": ctx.t(r.action),
-                    "subject": r.subject or "",
+                    # Checkpoints by name; a person only as the start of their key.
+                    "subject": names.get(r.subject or "", r.subject or ""),
                     "people": r.people,
-                    "detail": ", ".join(f"{k}: {v}" for k, v in sorted(r.detail.items())),
+                    "detail": ", ".join(f"{k}: {shown(k, v)}" for k, v in sorted(r.detail.items())),
                 }
                 for r in rows
             ],
