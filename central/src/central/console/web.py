@@ -711,7 +711,10 @@ class Console:
                 "key": e.person_key[:16] + "…",
                 "name": names.get(e.person_key) or ctx.t("(not seen at any checkpoint yet)"),
                 "colour": e.colour,
-                "until": _fmt(from_iso(e.valid_until), zone) if e.valid_until else "—",
+                # The last minute it is valid (a date chosen here ends at the next midnight).
+                "until": _fmt(from_iso(e.valid_until) - dt.timedelta(minutes=1), zone)
+                if e.valid_until
+                else "—",
             }
             for e in changes.upserts
         ]
