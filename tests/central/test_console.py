@@ -521,3 +521,31 @@ def test_trace_and_user_commands(
     code, _, _ = run(capsys, "user", "disable", "minh", *db_option(db))
     assert code == 0
     assert Accounts(storage.db).get("minh").disabled  # type: ignore[union-attr]
+
+
+def test_overview_counts_on_the_database(api: Api, kiosk: Kiosk, server_clock: ServerClock) -> None:
+    from central.console import sites
+
+    storage = api.storage
+    now = server_clock()  # 10:00 in Vietnam
+    keys = [person_key(storage, "id", f"0791990123{i:02d}") for i in range(3)]
+    events = [
+        *stay(kiosk, keys[0], now - dt.timedelta(minutes=50), now - dt.timedelta(minutes=40)),
+        *stay(kiosk, keys[1], now - dt.timedelta(minutes=30), None),
+        *stay(kiosk, keys[2], now - dt.timedelta(days=2, minutes=5), None),
+    ]
+    upload(api, kiosk, events)
+    data = sites.overview(storage, now)
+    assert (data.registered, data.active_today, data.scans_today, data.people_today) == (1, 1, 3, 2)
+    assert data.scans_week_average == pytest.approx(1 / 7)
+    by_hour = dict(data.hourly)
+    assert by_hour[dt.datetime(2026, 11, 25, 2, 0, tzinfo=dt.UTC)] == 3
+    assert sum(by_hour.values()) == 4
+    counts = sites.day_counts(
+        storage,
+        storage.checkpoint(kiosk.checkpoint_id),
+        now.date(),
+        now,  # type: ignore[arg-type]
+    )
+    assert (counts.entries, counts.exits, counts.inside_now) == (2, 1, 1)
+    assert counts.hourly_in[9] == 2  # 09:10 and 09:30 in Vietnam

@@ -15,6 +15,7 @@ from central import cli, tracing
 from central.console import audit
 from central.console.accounts import ROLES, AccountError, Accounts
 from central.reveal import OPENED, Revealed
+from central.storage import Storage
 from checkpoint_common.personkey import candidate_identities
 from checkpoint_common.safelog import printable
 from checkpoint_common.timefmt import to_iso
@@ -22,8 +23,11 @@ from checkpoint_common.timefmt import to_iso
 EXIT_NOT_FOUND = 4
 
 
-def _actor() -> str:
-    return audit.COMMAND_LINE
+def _audit(storage: Storage, action: str, now: dt.datetime, **values: Any) -> None:
+    """An audit row for a command (the operator at the server's command line)."""
+    audit.record(
+        storage.db, actor=audit.COMMAND_LINE, role="operator", action=action, now=now, **values
+    )
 
 
 def _password(args: argparse.Namespace) -> str:
@@ -50,13 +54,11 @@ def cmd_user_add(args: argparse.Namespace) -> int:
             user = accounts.add(args.name, args.role, password, now, checkpoint_ids)
         except AccountError as exc:
             raise cli.CliError(str(exc)) from exc
-        audit.record(
-            storage.db,
-            actor=_actor(),
-            role="operator",
-            action=audit.ACCOUNT_ADDED,
+        _audit(
+            storage,
+            audit.ACCOUNT_ADDED,
+            now,
             subject=user.name,
-            now=now,
             detail={"role": user.role, "checkpoints": list(user.checkpoints)},
         )
     print(printable(f"account {user.name} ({user.role}) added"), file=sys.stderr)
@@ -91,14 +93,7 @@ def cmd_user_disable(args: argparse.Namespace) -> int:
             Accounts(storage.db).disable(args.name, now)
         except AccountError as exc:
             raise cli.CliError(str(exc)) from exc
-        audit.record(
-            storage.db,
-            actor=_actor(),
-            role="operator",
-            action=audit.ACCOUNT_DISABLED,
-            subject=args.name,
-            now=now,
-        )
+        _audit(storage, audit.ACCOUNT_DISABLED, now, subject=args.name)
     print(printable(f"account {args.name} disabled; its sessions ended"), file=sys.stderr)
     return cli.EXIT_OK
 
@@ -111,14 +106,7 @@ def cmd_user_password(args: argparse.Namespace) -> int:
             Accounts(storage.db).set_password(args.name, password, now)
         except AccountError as exc:
             raise cli.CliError(str(exc)) from exc
-        audit.record(
-            storage.db,
-            actor=_actor(),
-            role="operator",
-            action=audit.PASSWORD_CHANGED,
-            subject=args.name,
-            now=now,
-        )
+        _audit(storage, audit.PASSWORD_CHANGED, now, subject=args.name)
     print(printable(f"password of {args.name} changed; its sessions ended"), file=sys.stderr)
     return cli.EXIT_OK
 
@@ -176,14 +164,12 @@ def cmd_trace(args: argparse.Namespace) -> int:
             )
         except tracing.TraceInputError as exc:
             raise cli.CliError(str(exc)) from exc
-        audit.record(
-            storage.db,
-            actor=_actor(),
-            role="operator",
-            action=audit.REVEAL if args.reveal else audit.TRACE,
+        _audit(
+            storage,
+            audit.REVEAL if args.reveal else audit.TRACE,
+            now,
             subject=result.keys[0][:12] if result.keys else None,
             people=result.people(),
-            now=now,
             detail={
                 "searched_as": list(result.understood_as),
                 "visits": len(result.visits),

@@ -182,7 +182,8 @@ def _auto_checkout_after(
     return candidate.astimezone(dt.UTC)
 
 
-_COLUMNS = (
+STAY_COLUMNS = (
+    # What `pair` reads from an event row.
     events.c.id,
     events.c.received_at,
     events.c.checkpoint_id,
@@ -258,7 +259,7 @@ def _case_rows(storage: Storage, keys: Sequence[str], start: dt.datetime, end: d
     e = events.c
     with storage.db.query() as conn:
         return conn.execute(
-            select(*_COLUMNS, e.event_id, e.seal_key, e.sealed)
+            select(*STAY_COLUMNS, e.event_id, e.seal_key, e.sealed)
             .where(
                 storage.db.among(e.person_key, keys),
                 e.verdict == "admit",
@@ -370,7 +371,7 @@ def _contacts(
     hi = visit.end + margin + LOOKAHEAD
     with storage.db.query() as conn:
         rows = conn.execute(
-            select(*_COLUMNS)
+            select(*STAY_COLUMNS)
             .where(
                 e.checkpoint_id == visit.checkpoint_id,
                 e.verdict == "admit",
@@ -441,6 +442,7 @@ __all__ = [
     "EXITED",
     "LOOKAHEAD",
     "LOOKBACK",
+    "STAY_COLUMNS",
     "STILL_INSIDE",
     "Contact",
     "Stay",

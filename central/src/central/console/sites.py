@@ -22,9 +22,9 @@ from typing import Any
 from sqlalchemy import Connection, distinct, func, select
 
 from central.reveal import OPENED, reveal
-from central.schema import checkpoint_places, device_reports, devices, events
+from central.schema import POSTGRESQL, checkpoint_places, device_reports, devices, events
 from central.storage import CheckpointRecord, Storage
-from central.tracing import STILL_INSIDE, checkpoint_zone, pair
+from central.tracing import STAY_COLUMNS, STILL_INSIDE, checkpoint_zone, pair
 from checkpoint_common.protocol import DeviceStatus
 
 RECEIPT_SLACK = dt.timedelta(days=1)
@@ -234,17 +234,7 @@ def _inside_now(
 ) -> int:
     e = events.c
     rows = conn.execute(
-        select(
-            e.id,
-            e.received_at,
-            e.checkpoint_id,
-            e.person_key,
-            e.kind,
-            e.display_name,
-            e.direction,
-            e.reason,
-            e.corrected_time,
-        )
+        select(*STAY_COLUMNS)
         .where(
             e.checkpoint_id == checkpoint.id,
             e.verdict == "admit",
@@ -281,21 +271,7 @@ def visitors(
     start, end = day_bounds(checkpoint, day)
     with storage.db.query() as conn:
         rows = conn.execute(
-            select(
-                e.id,
-                e.received_at,
-                e.checkpoint_id,
-                e.person_key,
-                e.kind,
-                e.display_name,
-                e.birth_year,
-                e.direction,
-                e.reason,
-                e.corrected_time,
-                e.event_id,
-                e.seal_key,
-                e.sealed,
-            )
+            select(*STAY_COLUMNS, e.birth_year, e.event_id, e.seal_key, e.sealed)
             .where(e.checkpoint_id == checkpoint.id, e.verdict == "admit", _within(start, end))
             .order_by(e.corrected_time, e.id)
         ).all()
@@ -349,6 +325,20 @@ class Overview:
     hourly: tuple[tuple[dt.datetime, int], ...]  # the last 14 days, per hour (UTC hours)
 
 
+def _hour(storage: Storage, column: Any) -> Any:
+    """The UTC hour of a UtcTime column, in SQL: date_trunc on PostgreSQL; on SQLite the first
+    13 characters of the ISO text ("2026-12-03T06")."""
+    if storage.db.dialect == POSTGRESQL:
+        return func.date_trunc("hour", func.timezone("UTC", column))
+    return func.substr(column, 1, 13)
+
+
+def _hour_value(value: Any) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=dt.UTC)
+    return dt.datetime.strptime(str(value), "%Y-%m-%dT%H").replace(tzinfo=dt.UTC)
+
+
 def overview(storage: Storage, now: dt.datetime) -> Overview:
     """The province's figures (module docstring): today in Vietnam's time zone, the 7 days
     before it, and scans per hour over the last 14 days, for every checkpoint."""
@@ -393,13 +383,15 @@ def overview(storage: Storage, now: dt.datetime) -> Overview:
                 .group_by(d.checkpoint_id)
             )
         }
-        times = conn.execute(
-            select(e.corrected_time).where(_within(chart_start, now + dt.timedelta(hours=1)))
-        ).scalars()
+        # Counted per hour by the database (14 days of a province's scans stay there).
+        hour = _hour(storage, e.corrected_time)
         buckets: dict[dt.datetime, int] = {}
-        for moment in times:
-            hour = moment.replace(minute=0, second=0, microsecond=0)
-            buckets[hour] = buckets.get(hour, 0) + 1
+        for row in conn.execute(
+            select(hour.label("hour"), func.count().label("n"))
+            .where(_within(chart_start, now + dt.timedelta(hours=1)))
+            .group_by(hour)
+        ):
+            buckets[_hour_value(row.hour)] = int(row.n)
     lines = []
     for cp in cps:
         scans, people = today_rows.get(cp.id, (0, 0))
