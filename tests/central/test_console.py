@@ -155,7 +155,10 @@ def test_lockout_idle_timeout_and_disable(
     accounts.disable("lan", server_clock())
     assert browser.client.get("/console/trace", follow_redirects=False).status_code == 303
     assert "khóa" in browser.login("lan").text
-    actions = [e.action for e in audit.entries(api.storage.db)]
+    # Whatever is typed as a name that is no account is not written down.
+    assert browser.login("079199012345", "x" * 12).status_code == 401
+    assert audit.entries(api.storage.db)[0].actor == "(unknown name)"
+    actions = [e.action for e in audit.entries(api.storage.db)][1:]
     # Four wrong passwords, then the disabled account's attempt.
     assert actions.count(audit.LOGIN_FAILED) == MAX_FAILURES
     assert audit.LOGIN_LOCKED in actions and audit.LOGIN in actions

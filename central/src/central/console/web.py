@@ -404,9 +404,12 @@ class Console:
             token, session = self.accounts.login(name, ctx.field("password"), ctx.now)
         except LoginRefused as refused:
             action = audit.LOGIN_LOCKED if refused.reason == "locked" else audit.LOGIN_FAILED
+            # A name that is no account is not written down: it may be anything someone typed
+            # (a password in the wrong field, an ID number).
+            known = name and self.accounts.get(name.strip()) is not None
             audit.record(
                 self.storage.db,
-                actor=name[:64] or "-",
+                actor=name.strip()[:64] if known else "(unknown name)",
                 role="-",
                 action=action,
                 now=ctx.now,
