@@ -514,8 +514,9 @@ class Console:
         }
         subject = result.keys[0][:12] if result.keys else None
         people = result.people()
-        self.audit(ctx, action, subject=subject, people=people, detail=detail)
-        if action == audit.TRACE and result.found:
+        if action != audit.REVEAL:
+            self.audit(ctx, action, subject=subject, people=people, detail=detail)
+        if action in (audit.TRACE, audit.REVEAL) and result.found:
             # The contacts' and the case's personal data were opened for this page.
             self.audit(ctx, audit.REVEAL, subject=subject, people=people + 1, detail=detail)
 
@@ -532,8 +533,8 @@ class Console:
                 ctx, "trace.html", status=400, params=params, result=None, notice=ctx.t(exc.message)
             )
         result = self._run_trace(ctx, params)
-        if notice is None:
-            self._audit_trace(ctx, result, audit.TRACE)
+        # Shown again after a mark: the personal data is opened again, and audited again.
+        self._audit_trace(ctx, result, audit.TRACE if notice is None else audit.REVEAL)
         return self.render(
             ctx,
             "trace.html",
