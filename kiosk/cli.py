@@ -5,7 +5,8 @@ Exit codes (the same for every command):
   2  bad usage or bad input (argparse, unknown setting, bad date, unreadable file)
   3  the data directory cannot be used (database from a newer version, not a database,
      bad trust list, bad settings file)
-  4  the scan was NOT recorded (the database refused the commit, or the disk is full)
+  4  the scan was NOT recorded (the database refused the commit, or the disk is full);
+     `kiosk trace`: no record of this person on this kiosk
   5  refused for safety (purge on a clock that jumped forward)
   6  sync did not complete: not enrolled, enrollment refused, server unreachable, records
      still waiting (`kiosk sync --once`)
@@ -53,6 +54,7 @@ EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_DATA = 3
 EXIT_NOT_RECORDED = 4
+EXIT_NO_RECORD = 4  # `kiosk trace`: no record of this person (as `kiosk-central trace`)
 EXIT_REFUSED = 5
 EXIT_SYNC = 6
 EXIT_DOCTOR = 7
@@ -178,13 +180,13 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_trace(args: argparse.Namespace, settings: Settings) -> int:
     gate = _open_gate(args, settings)
     try:
-        # The admin screen's resolver: a code, a person key, or a typed ID / BHYT / phone number.
+        # A person key, a personal code, or a bare ID/BHYT/phone number typed by hand: the
+        # admin screen's resolution (kiosk.reports.trace_target).
         person_key = trace_target(gate, args.code_or_key)
-        if person_key is None:
-            raise CliError(
-                "that names nobody: give a personal code, an ID number, a BHYT card number, "
-                "a phone number or a person key"
-            )
+        if person_key is None or gate.store.last_event(person_key) is None:
+            # Never "0 contacts": that reads as an all-clear for someone never recorded here.
+            print("kiosk: no record of this person on this kiosk", file=sys.stderr)
+            return EXIT_NO_RECORD
         now = gate.clock.now().utc
         overlaps = gate.store.co_presence(
             person_key,

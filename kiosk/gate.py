@@ -122,6 +122,10 @@ def load_trust_list(settings: Settings, data_dir: Path) -> TrustList | None:
     return TrustList.from_file(path)
 
 
+# The problem code on events recorded from the demo source (the server refuses them too).
+DEMO_PROBLEM = "demo"
+
+
 @dataclass(frozen=True, slots=True)
 class ManualEntry:
     """What the guard typed for a visitor without a code. An ID number or a phone is needed.
@@ -169,6 +173,9 @@ class Gate:
         self.free_space: Callable[[Path], int] = free_bytes
         self.storage = StorageStatus(free_bytes=None, low=False, full=False)
         self._storage_checked_at: float | None = None
+        # True while the frames come from the built-in demo source (kiosk.ui.app): its events
+        # are made-up people, marked "demo" and never sent to a server (kiosk.sync.service).
+        self.demo = False
         self.refresh_status_list_info()
         self._apply_authority_key(settings)
 
@@ -441,7 +448,7 @@ class Gate:
         instant: Instant,
         declaration: Declaration | None,
     ) -> NewEvent:
-        problems = credential.problems
+        problems = (*credential.problems, DEMO_PROBLEM) if self.demo else credential.problems
         raw: bytes | None
         if payload is None:
             raw = None

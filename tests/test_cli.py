@@ -146,9 +146,9 @@ def test_scan_log_export_trace(kiosk: Kiosk, tmp_path: Path) -> None:
     # Typed as on the admin screen: the ID number alone names the same person (one resolver).
     typed = kiosk.json_lines("trace", "079 199 012 345", "--json")
     assert [t["person_key"] for t in typed] == [events[1]["person_key"]]
-    # A venue's poster names nobody: refused (exit 2), not traced as nobody's visits.
-    refused = kiosk("trace", "https://tokhaiyte.vn/?groupid=0123456789abcdef01234567", code=2)
-    assert "names nobody" in refused.stderr
+    # A venue's poster names nobody: "no record" (exit 4), never traced as nobody's visits.
+    refused = kiosk("trace", "https://tokhaiyte.vn/?groupid=0123456789abcdef01234567", code=4)
+    assert "no record of this person" in refused.stderr
 
 
 def test_purge_reports_what_it_did(kiosk: Kiosk) -> None:

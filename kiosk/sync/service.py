@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
+import importlib.metadata
 import json
 import logging
 import tempfile
@@ -29,6 +31,7 @@ from checkpoint_common.protocol import (
     DEPLOYMENT_SETTINGS,
     SERVER_SETTINGS,
     STATUS_DUPLICATE,
+    DeviceStatus,
     EventPayload,
 )
 from checkpoint_common.seal import PublicKey
@@ -37,6 +40,7 @@ from kiosk.config import Settings, settings_with
 from kiosk.datadir import TRUST_LIST_FILE_NAME, DataDir
 from kiosk.formats import TrustList
 from kiosk.formats.dcc import TrustListError
+from kiosk.gate import DEMO_PROBLEM
 from kiosk.store import Store
 from kiosk.sync.client import AuthError, SyncClient, SyncError, TooLarge, TransientError
 
@@ -100,6 +104,14 @@ class SyncStatus:
         }
 
 
+@functools.cache
+def _app_version() -> str | None:
+    try:
+        return importlib.metadata.version("kiosk")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
 def payload_of(row: tuple[Any, ...]) -> EventPayload:
     """The wire form of a `Store.outbox_rows` row (same column order as EventPayload)."""
     (event_id, seq, checkpoint, person, kind, name, year, direction, verdict, reason, time,
@@ -131,6 +143,7 @@ class SyncService:
         on_trust_list: Callable[[TrustList], None] | None = None,
         on_status_list: Callable[[], None] | None = None,
         batch_size: int = DEFAULT_BATCH,
+        is_demo: Callable[[], bool] | None = None,
     ) -> None:
         self.data_dir = data_dir
         self.data = DataDir(data_dir)
@@ -144,6 +157,7 @@ class SyncService:
         self._on_trust_list = on_trust_list
         self._on_status_list = on_status_list
         self.batch_size = batch_size
+        self._is_demo = is_demo
 
     # -- meta helpers (through the store's owner) -------------------------------------------
 
@@ -170,6 +184,7 @@ class SyncService:
         if not settings.server_url or not token:
             raise AuthError("not enrolled (run `kiosk enroll URL CODE`)")
         client = self._client_factory(settings, token)
+        client.device_status = self._device_status()
         attempt_at = self._clock.now().utc
         if settings.authority_public_key:
             # Held personal data is re-sealed to the authority's key before anything is sent
@@ -211,6 +226,26 @@ class SyncService:
             trust_changed,
         )
 
+    def _device_status(self) -> DeviceStatus:
+        """What this kiosk tells its server about itself (for its site manager)."""
+
+        def read(store: Store) -> tuple[int, str | None]:
+            waiting = store.outbox_count() - store.quarantined_count()
+            return waiting, store.get_meta("sync.clock_offset_s")
+
+        waiting, offset = self._run_store(read)
+        try:
+            offset_ms = round(float(offset) * 1000) if offset else None
+        except ValueError:
+            offset_ms = None
+        return DeviceStatus(
+            app_version=_app_version(),
+            waiting=waiting,
+            clock_synced=self._clock.now().synced,
+            clock_offset_ms=offset_ms,
+            demo=self._is_demo() if self._is_demo else None,
+        )
+
     def _deliver(self, client: SyncClient) -> tuple[int, int, int]:
         """Send the outbox in batches, up to what it held when the round began. Returns
         (delivered, replayed, quarantined). Raises the SyncError kinds; what was marked before
@@ -227,6 +262,19 @@ class SyncService:
             if not rows:
                 return delivered, replayed, quarantined
             events = [payload_of(row) for row in rows]
+            demo = [e.event_id for e in events if DEMO_PROBLEM in e.problems]
+            if demo:
+                # Made-up people from the demo source: kept here, never delivered.
+                def set_aside(store: Store, ids: list[str] = demo) -> None:
+                    for event_id in ids:
+                        store.quarantine(event_id, "demo: recorded by the demo source, not sent")
+
+                self._run_store(set_aside)
+                quarantined += len(demo)
+                budget -= len(demo)
+                events = [e for e in events if DEMO_PROBLEM not in e.problems]
+                if not events:
+                    continue
             before = self._clock.now()
             try:
                 answer = client.upload(
@@ -247,7 +295,7 @@ class SyncService:
                 quarantined += 1
                 budget -= 1
                 continue
-            budget -= len(rows)
+            budget -= len(events)
             after = self._clock.now()
             self._record_offset(answer.server_time, before.utc, after.utc, before.boot_id)
             ok = [r.event_id for r in answer.results if r.delivered]

@@ -14,6 +14,7 @@ import threading
 import types
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -207,6 +208,9 @@ def build_app(
             scanner, spec, demo = ScannerBridge.from_spec("demo"), "demo", True
     else:
         scanner, spec, demo = ScannerBridge(source), source.name, False
+    # The gate thread is not started yet: the flag can be set directly. Demo events are
+    # marked and never sent (kiosk.gate.DEMO_PROBLEM).
+    gate.demo = demo
     sounds = Sounds(enabled=settings.sounds)
 
     # Sync: the job runs on the scheduler's thread; its store access goes through the gate
@@ -228,6 +232,7 @@ def build_app(
         on_settings=sync_bridge.settings_received.emit,
         on_trust_list=use_trust_list,
         on_status_list=status_list_replaced,
+        is_demo=lambda: gate.demo,
     )
 
     def after_round(outcome: SyncReport | SyncError) -> None:
@@ -303,6 +308,7 @@ def build_app(
             scanner.source = fresh
             scanner.start()
             window.scan_page.set_demo(demo)
+            runner.call(partial(_set_demo, demo=demo))  # the gate's flag, on the gate thread
             log.info("frame source is now %s", spec)
 
     holder.changed.connect(apply_settings)
@@ -337,6 +343,10 @@ def build_app(
         window=window,
         data_dir=data_dir,
     )
+
+
+def _set_demo(gate: Gate, *, demo: bool) -> None:
+    gate.demo = demo
 
 
 def install_excepthook(parts: AppParts) -> None:

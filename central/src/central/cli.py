@@ -338,29 +338,6 @@ def cmd_decrypt_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_trace(args: argparse.Namespace) -> int:
-    if args.margin < 0:
-        raise CliError("--margin must not be negative")
-    with _storage(args, create=False) as storage:
-        contacts = storage.co_presence(
-            args.person_key, margin=dt.timedelta(minutes=args.margin), now=_now()
-        )
-    for contact in contacts:
-        if args.json:
-            _print_json(contact.to_json())
-            continue
-        out = to_iso(contact.out_time)[:16] + "Z" if contact.out_time else "still inside"
-        print(
-            printable(
-                f"{contact.checkpoint_id}  {to_iso(contact.in_time)[:16]}Z → {out}  "
-                f"together {contact.overlap_s // 60} min  {contact.kind:12} "
-                f"{contact.display_name or '-'}  {contact.person_key}"
-            )
-        )
-    print(f"{len(contacts)} contacts (margin {args.margin} min, all checkpoints)", file=sys.stderr)
-    return EXIT_OK
-
-
 def cmd_revoke(args: argparse.Namespace) -> int:
     with _storage(args, create=False) as storage:
         if not storage.revoke_device(args.device_id, _now()):
@@ -534,12 +511,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_authority_key)
 
-    p = sub.add_parser("trace", parents=[common], help="co-presence across all checkpoints")
-    p.add_argument("person_key")
-    p.add_argument("--margin", type=int, default=15, help="minutes before and after (15)")
-    p.add_argument("--json", action="store_true", help="one JSON object per contact")
-    p.set_defaults(func=cmd_trace)
-
     p = sub.add_parser("revoke", parents=[common], help="revoke a device's token (403)")
     p.add_argument("device_id")
     p.set_defaults(func=cmd_revoke)
@@ -568,6 +539,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     # The authority's offline signing keys: no database (central/authority.py).
     authority.register(sub)
+    # Console accounts and tracing from an identifier (central/commands.py).
+    from central import commands
+
+    commands.register(sub, common)
     return parser
 
 

@@ -11,8 +11,10 @@ injection).
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from checkpoint_common.privatefile import private_path
 
@@ -51,14 +53,27 @@ def write_csv(path: Path, fields: Sequence[str], rows: Iterable[Mapping[str, obj
     """Write rows atomically and privately (checkpoint_common.privatefile), UTF-8 with BOM: Excel
     then reads Vietnamese right. Returns the row count. Raises OSError; the target is then
     untouched and no temp file is left."""
-    count = 0
     with private_path(path) as tmp, tmp.open("w", newline="", encoding="utf-8-sig") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: csv_safe(row[k]) for k in fields})
-            count += 1
+        return _write_rows(handle, fields, rows)
+
+
+def _write_rows(handle: TextIO, fields: Sequence[str], rows: Iterable[Mapping[str, object]]) -> int:
+    """The header and the rows, formula-safe; returns the row count."""
+    writer = csv.DictWriter(handle, fieldnames=fields)
+    writer.writeheader()
+    count = 0
+    for row in rows:
+        writer.writerow({k: csv_safe(row[k]) for k in fields})
+        count += 1
     return count
 
 
-__all__ = ["EVENT_CSV_FIELDS", "csv_safe", "write_csv"]
+def csv_bytes(fields: Sequence[str], rows: Iterable[Mapping[str, object]]) -> bytes:
+    """A CSV file's bytes for a download (the central console's exports): the same format as
+    `write_csv` (UTF-8 with BOM, formula-safe cells)."""
+    buffer = io.StringIO(newline="")
+    _write_rows(buffer, fields, rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+__all__ = ["EVENT_CSV_FIELDS", "csv_bytes", "csv_safe", "write_csv"]
