@@ -24,8 +24,7 @@ import pytest
 from kiosk.clock import FakeClock
 from kiosk.config import Settings, save_settings
 from kiosk.events import Direction, Verdict
-from kiosk.formats import manual_credential
-from kiosk.gate import Gate
+from kiosk.gate import Gate, ManualEntry
 from kiosk.sync.service import SyncService, enroll
 from tests.browser import chromium, chromium_path
 from tests.central.test_live import Server, central_command, db_option, run_cli, start_server
@@ -217,12 +216,7 @@ def test_a_health_officer_traces_a_cccd_number_end_to_end(
     market.at(5)
     market.scan(CONTACT_QR)
     market.at(10)
-    instant = market.clock.now()
-    market.gate.decide_and_record(
-        manual_credential(keyer=market.gate.keyer, full_name="Lê Văn Tám", phone="0903 111 222"),
-        None,
-        instant,
-    )
+    market.gate.record_manual(ManualEntry(full_name="Lê Văn Tám", phone="0903 111 222"))
     market.at(40)
     assert market.scan(CASE_CODE).decision.direction == Direction.OUT
     market.at(50)
