@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import getpass
 import json
 import logging
 import os
@@ -45,6 +46,7 @@ from kiosk.datadir import DataDir
 from kiosk.export import write_events_csv
 from kiosk.formats import parse
 from kiosk.gate import Gate, load_trust_list
+from kiosk.pin import MAX_DIGITS, MIN_DIGITS, hash_pin, is_valid_pin
 from kiosk.reports import trace_target
 from kiosk.store import PurgeRefused, RecordError, Store, StoreError, is_storage_full
 from kiosk.sync.client import SyncError
@@ -293,6 +295,25 @@ def cmd_config(args: argparse.Namespace, settings: Settings) -> int:
         # What the site manager compares with the fingerprint the health authority gave out.
         fingerprint = VerifyKey.from_text(new.authority_signing_key).fingerprint
         print(f"fingerprint: {fingerprint} (compare it with the authority's)", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_set_pin(args: argparse.Namespace, settings: Settings) -> int:
+    """Set the administration PIN from the console (issue #13: never from the kiosk's screen
+    before one exists). Asks twice on the terminal, or reads one line with --stdin."""
+    path = Path(args.config) if args.config else default_config_path()
+    rule = f"{MIN_DIGITS} to {MAX_DIGITS} digits"
+    if args.stdin:
+        pin = sys.stdin.readline().strip()
+    else:
+        pin = getpass.getpass(f"New administration PIN ({rule}): ")
+        if getpass.getpass("The same PIN again: ") != pin:
+            raise CliError("the two PINs differ: nothing was changed")
+    if not is_valid_pin(pin):
+        raise CliError(f"a PIN is {rule} (0-9): nothing was changed")
+    new = settings_with(settings, admin_pin_hash=hash_pin(pin))
+    save_settings(new, path)
+    print(f"administration PIN set (saved to {path})", file=sys.stderr)
     return EXIT_OK
 
 
@@ -550,6 +571,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("key")
     s.add_argument("value")
     p.set_defaults(func=cmd_config)
+
+    p = sub.add_parser(
+        "set-pin", parents=[common], help="set the administration PIN (on the console)"
+    )
+    p.add_argument("--stdin", action="store_true", help="read the PIN from standard input")
+    p.set_defaults(func=cmd_set_pin)
 
     p = sub.add_parser(
         "demo", parents=[common], help="console demo of the gate loop with example codes"

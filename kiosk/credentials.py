@@ -14,7 +14,7 @@ from typing import Any
 
 # Kind is declared with the wire format; the kiosk's modules take it from here.
 from checkpoint_common.kinds import Kind as Kind
-from checkpoint_common.personkey import derive_person_key
+from checkpoint_common.personkey import KeyDeriver
 
 
 class Signature(StrEnum):
@@ -113,22 +113,39 @@ class Credential:
 
 
 class PersonKeyer:
-    """Turns an `Identity` into a person key: `scheme:` + 24 hex of HMAC-SHA256.
+    """Turns an `Identity` into a person key (checkpoint_common.personkey): scrypt of the
+    identifier under the deployment's secret, `scheme2:` + 32 hex.
 
-    Keyed so that a leaked database or status list does not reveal ID numbers by brute force
-    (a 12-digit CCCD number has far less than 40 bits of entropy). The secret is per deployment:
-    every kiosk that must recognise the same person (and the central server's status list) uses
-    the same one; until enrollment distributes it, each kiosk makes its own (`kiosk.config`).
+    Memory-hard and slow on purpose (about 40 ms here, more on a Raspberry Pi): a stolen
+    database and its secret give ID numbers back only at that cost per guess. The secret is per
+    deployment: every kiosk that must recognise the same person (and the central server's
+    status list) uses the same one; until enrollment distributes it, each kiosk makes its own
+    (kiosk.datadir). The last few thousand keys are remembered in memory, indexed by a fast HMAC
+    of the identity (never the identity), so a person leaving or scanning twice costs no second
+    derivation. Thread contract: the gate's thread (one at a time).
     """
 
-    __slots__ = ("_secret",)
+    __slots__ = ("_deriver", "_legacy")
+
+    _LEGACY_MEMORY = 4096
 
     def __init__(self, secret: bytes) -> None:
-        if len(secret) < 16:
-            raise ValueError("person key secret must be at least 16 bytes")
-        self._secret = secret
+        # One derivation for the kiosk and the server (which derives the same key from what a
+        # health officer types): checkpoint_common.personkey. ValueError for a short secret.
+        self._deriver = KeyDeriver(secret)
+        # new key -> the key the same identity had before issue #13, for the keys derived
+        # lately: the gate moves a returning person's old records to the new key (Gate.scan).
+        self._legacy: dict[str, str] = {}
 
     def key(self, identity: Identity) -> str:
-        # One derivation for the kiosk and the server (which derives the same key from what a
-        # health officer types): checkpoint_common.personkey.
-        return derive_person_key(self._secret, identity.scheme, identity.value)
+        key = self._deriver.key(identity.scheme, identity.value)
+        if key not in self._legacy:
+            if len(self._legacy) >= self._LEGACY_MEMORY:
+                del self._legacy[next(iter(self._legacy))]
+            self._legacy[key] = self._deriver.legacy(identity.scheme, identity.value)
+        return key
+
+    def legacy_of(self, key: str) -> str | None:
+        """The pre-#13 key of the identity `key` was derived from lately (None: not derived by
+        this keyer, or forgotten since)."""
+        return self._legacy.get(key)

@@ -49,6 +49,7 @@ from kiosk.clock import SystemClock, from_iso
 from kiosk.config import Settings
 from kiosk.datadir import DataDir
 from kiosk.gate import LOW_SPACE_BYTES
+from kiosk.pin import MIN_DIGITS, PinFormatError, pin_hash_is_current
 from kiosk.scanner.choose import choose_source, picamera2_importable
 from kiosk.store import Store, StoreError
 
@@ -605,7 +606,8 @@ def check_database(data_dir: Path) -> tuple[Check, dict[str, str | None]]:
         waiting = store.outbox_count()
         for key in ("clock_offset_s", "last_success"):
             meta[key] = store.get_meta(f"sync.{key}") or None
-        meta["held"] = str(store.held_count())
+        meta["withheld"] = str(store.withheld_count())
+        meta["holding_key"] = "1" if store.has_holding_key() else ""
         total = store.db.execute("SELECT count(*) FROM events").fetchone()[0]
         pending = store.pending_migrations
     except sqlite3.Error as exc:
@@ -620,8 +622,14 @@ def check_database(data_dir: Path) -> tuple[Check, dict[str, str | None]]:
     return Check("database", Status.OK, detail), meta
 
 
-def check_personal_data(settings: Settings, held: int) -> Check:
-    """Whether personal data is sealed to the health authority's key (checkpoint_common.seal)."""
+def check_personal_data(settings: Settings, withheld: int, holding_key: bool = False) -> Check:
+    """Whether personal data is sealed to the health authority's key (checkpoint_common.seal).
+    A kiosk without that key records scans with their clear fields only: a failure, since the
+    health officer gets no name or phone from them (kiosk.store.sealing)."""
+    enroll = (
+        "Enroll the kiosk (kiosk enroll URL CODE), or install it with "
+        "`install.sh --authority KEY` (the key from `kiosk-central authority-key`)."
+    )
     if settings.authority_public_key:
         try:
             key_id = PublicKey.from_text(settings.authority_public_key).key_id
@@ -630,18 +638,41 @@ def check_personal_data(settings: Settings, held: int) -> Check:
                 "personal data",
                 Status.FAIL,
                 f"the authority key in the settings is not usable: {exc}",
-                "Enroll the kiosk again, or set authority_public_key from "
-                "`kiosk-central authority-key`.",
+                enroll,
             )
         return Check("personal data", Status.OK, f"sealed to the health authority's key {key_id}")
-    return Check(
-        "personal data",
-        Status.WARN,
-        f"no health authority key yet: {held} records sealed to this kiosk's own key (a stolen "
-        "kiosk could reveal them)",
-        "Enroll the kiosk (kiosk enroll URL CODE), or set authority_public_key from "
-        "`kiosk-central authority-key`.",
+    detail = (
+        "no health authority key: scans are recorded with their times and masked names only, "
+        f"no ID number, full name or phone for the health officer ({withheld} such records)"
     )
+    if holding_key:
+        detail += "; an old holding key is still in the database (deleted at the next start)"
+    return Check("personal data", Status.FAIL, detail, enroll)
+
+
+def check_admin_pin(settings: Settings) -> Check:
+    """An administration PIN is set (before the first visitor could set one), under the
+    current rule (at least MIN_DIGITS digits: kiosk.pin)."""
+    how = "Set one on the kiosk's console: sudo kiosk set-pin (or install.sh --admin-pin)."
+    if not settings.admin_pin_hash:
+        return Check(
+            "admin PIN",
+            Status.FAIL,
+            "no administration PIN: the admin screen stays closed until one is set",
+            how,
+        )
+    try:
+        current = pin_hash_is_current(settings.admin_pin_hash)
+    except PinFormatError as exc:
+        return Check("admin PIN", Status.FAIL, f"the stored PIN hash is unreadable: {exc}", how)
+    if not current:
+        return Check(
+            "admin PIN",
+            Status.FAIL,
+            f"the PIN was set before PINs had at least {MIN_DIGITS} digits (it may be short)",
+            how,
+        )
+    return Check("admin PIN", Status.OK, f"set ({MIN_DIGITS} or more digits)")
 
 
 # -- server, clock -------------------------------------------------------------------------------
@@ -805,7 +836,12 @@ def run_checks(
     checks.append(check_disk(data_dir))
     database, meta = check_database(data_dir)
     checks.append(database)
-    checks.append(check_personal_data(settings, int(meta.get("held") or 0)))
+    checks.append(
+        check_personal_data(
+            settings, int(meta.get("withheld") or 0), holding_key=bool(meta.get("holding_key"))
+        )
+    )
+    checks.append(check_admin_pin(settings))
     step("server")
     server = check_server(settings, data_dir, timeout=server_timeout)
     checks.extend(server.checks)

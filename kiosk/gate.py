@@ -201,18 +201,37 @@ class Gate:
         self._status_updated_at = self.store.status_list_info().updated_at
 
     def update_settings(self, settings: Settings) -> None:
-        """New settings (admin screen, server). Thread: the gate's owner. A new authority key
-        re-seals the held personal data (kiosk.store.Store.use_authority_key)."""
+        """New settings (admin screen, server). Thread: the gate's owner. New scans are sealed
+        to a new authority key (kiosk.store.Store.use_authority_key)."""
         self.settings = settings
         self._apply_authority_key(settings)
 
     def _apply_authority_key(self, settings: Settings) -> None:
+        """Seal to the settings' authority key; without one, keep no personal data. A data
+        folder from before #13 that still holds a holding key is settled here (re-sealed to the
+        authority's key, or its held boxes deleted with the key: kiosk.store.sealing)."""
         if settings.authority_public_key:
             self.store.use_authority_key(PublicKey.from_text(settings.authority_public_key))
+        else:
+            self.store.settle_held()
+
+    @property
+    def keeps_personal_data(self) -> bool:
+        """False while the kiosk has no authority key: scans are recorded with their clear
+        fields only (the site manager's screen and `kiosk doctor` say so)."""
+        return self.store.authority_key is not None
 
     def person_key(self, credential: Credential) -> str:
         """The key repeats are recognised by: the person key, or a keyed hash of the text."""
         return credential.person_key or self.keyer.key(Identity("raw", credential.raw))
+
+    def adopt_legacy_key(self, key: str) -> str | None:
+        """Move the records kept under the pre-#13 key of the identity `key` was just derived
+        from (if any remain) to `key`; returns that old key (None when unknown). Gate thread."""
+        legacy = self.keyer.legacy_of(key)
+        if legacy is not None and self.store.legacy_keys_remain():
+            self.store.rekey(legacy, key)
+        return legacy
 
     def housekeeping(self, instant: Instant | None = None) -> int:
         """Run the nightly auto-checkout if it is due. Returns the number of stays closed.
@@ -276,6 +295,9 @@ class Gate:
             hard_days=self.settings.retention_hard_days,
         )
         self.data.purge_old_files(result.cutoff)
+        # Person keys are kept in clear only while local tracing may need them.
+        days = min(self.settings.person_key_days, self.settings.retention_days)
+        self.store.forget_keys(instant.utc - dt.timedelta(days=days))
         return result
 
     def check_storage(self, *, force: bool = False) -> StorageStatus:
@@ -383,8 +405,14 @@ class Gate:
         declaration: Declaration | None,
     ) -> ScanOutcome:
         key = self.person_key(credential)
+        legacy = self.adopt_legacy_key(key)
         credential = self._consistent_name(credential, key)
-        status = self.store.status_of(key, instant.utc) if credential.kind.names_a_person else None
+        status = None
+        if credential.kind.names_a_person:
+            status = self.store.status_of(key, instant.utc)
+            if status is None and legacy is not None:
+                # A status list made before the server moved to the new keys.
+                status = self.store.status_of(legacy, instant.utc)
         state = GateState(
             occupancy=self.store.occupancy(),
             inside=self.store.is_inside(key),
@@ -398,7 +426,7 @@ class Gate:
             credential, state, self.settings, instant, gate_mode=mode, declaration=declaration
         )
         if not decision.records:
-            log.info("scan duplicate kind=%s key=%s", credential.kind.value, key[:12])
+            log.info("scan duplicate kind=%s", credential.kind.value)
             return ScanOutcome(credential, decision, None, None, instant.utc, state.occupancy)
 
         event = self._new_event(credential, payload, key, decision, instant, declaration)
@@ -415,12 +443,11 @@ class Gate:
             raise
         self._storage_recorded()
         log.info(
-            "scan %s (%s) dir=%s kind=%s key=%s seq=%d",
+            "scan %s (%s) dir=%s kind=%s seq=%d",
             decision.verdict.value,
             decision.reason.value,
             decision.direction.value,
             credential.kind.value,
-            key[:12],
             result.seq,
         )
         return ScanOutcome(

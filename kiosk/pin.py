@@ -1,10 +1,14 @@
 """The administration PIN: a slow salted hash, and the lockout after repeated wrong entries.
 
-Pure and Qt-free (the screen is kiosk.ui.pin). The hash is what the `admin_pin_hash` setting
-holds: `scrypt$16384$8$1$<salt b64>$<hash b64>`. scrypt with n=2**14, r=8 (16 MiB, ~70 ms on a
-laptop, a few hundred on a Pi) makes each guess at a stolen settings file costly; the lockout
-makes guessing at the screen slow: after MAX_FAILURES wrong PINs in a row the PIN is refused for
-5 minutes, then 10, 20, ... on each further lockout, until a right PIN resets it.
+Pure and Qt-free (the screen is kiosk.ui.pin; `kiosk set-pin` and `install.sh --admin-pin` set
+one from the console). The hash is what the `admin_pin_hash` setting holds:
+`scrypt6$65536$8$1$<salt b64>$<hash b64>`: a PIN of at least MIN_DIGITS (6) digits under scrypt
+with n=2**16, r=8 (64 MiB, about 0.15 s of one core here, more on a Pi), so that guessing all
+million 6-digit PINs from a stolen settings file costs core-days (docs/reliability.md, "The
+admin PIN"). Hashes from before issue #13 (`scrypt$16384$...`, PINs of 4 digits allowed) still
+verify, but `pin_hash_is_current` says they are not current and `kiosk doctor` fails on them.
+The lockout makes guessing at the screen slow: after MAX_FAILURES wrong PINs in a row the PIN is
+refused for 5 minutes, then 10, 20, ... on each further lockout, until a right PIN resets it.
 
 Lockout time is measured on the monotonic clock (a wall-clock jump must neither end nor extend
 it). The state is a small value saved by the caller (the store's meta table, LOCKOUT_META_KEY)
@@ -28,17 +32,19 @@ from dataclasses import dataclass
 
 from kiosk.clock import Instant
 
-SCHEME = "scrypt"
-SCRYPT_N = 2**14
+SCHEME = "scrypt6"  # a hash of a PIN of at least MIN_DIGITS digits
+LEGACY_SCHEME = "scrypt"  # before #13: 4-digit PINs were allowed
+SCRYPT_N = 2**16
 SCRYPT_R = 8
 SCRYPT_P = 1
 SALT_BYTES = 16
 HASH_BYTES = 32
-# Memory scrypt may use: 128 * r * n bytes is 16 MiB for the parameters above; a stored hash
+# Memory scrypt may use: 128 * r * n bytes is 64 MiB for the parameters above; a stored hash
 # with larger parameters (a newer kiosk) still verifies up to this bound.
-_MAX_MEM = 64 * 1024 * 1024
+_MAX_MEM = 256 * 1024 * 1024
 
-MIN_DIGITS = 4
+MIN_DIGITS = 6
+LEGACY_MIN_DIGITS = 4
 MAX_DIGITS = 8
 MAX_FAILURES = 5
 FIRST_LOCKOUT_S = 5 * 60
@@ -47,6 +53,7 @@ MAX_LOCKOUT_S = 24 * 3600
 LOCKOUT_META_KEY = "admin.pin_lockout"
 
 _PIN = re.compile(rf"^[0-9]{{{MIN_DIGITS},{MAX_DIGITS}}}$")
+_LEGACY_PIN = re.compile(rf"^[0-9]{{{LEGACY_MIN_DIGITS},{MAX_DIGITS}}}$")
 
 
 class PinFormatError(ValueError):
@@ -54,15 +61,25 @@ class PinFormatError(ValueError):
 
 
 def is_valid_pin(pin: str) -> bool:
-    """4 to 8 ASCII digits."""
+    """A new PIN: MIN_DIGITS (6) to MAX_DIGITS (8) ASCII digits."""
     return bool(_PIN.match(pin))
+
+
+def pin_hash_is_current(encoded: str) -> bool:
+    """True for a hash made under the current rule (at least MIN_DIGITS digits, `SCHEME`);
+    False for one from before #13 (it may hide a 4-digit PIN). Raises PinFormatError for
+    text that is no PIN hash."""
+    scheme = encoded.split("$", 1)[0]
+    if scheme not in (SCHEME, LEGACY_SCHEME):
+        raise PinFormatError("not a scrypt PIN hash")
+    return scheme == SCHEME
 
 
 def hash_pin(pin: str, *, salt: bytes | None = None) -> str:
     """The encoded hash of a new PIN (a fresh random salt unless one is given, for tests).
 
-    Raises ValueError for a PIN that is not 4 to 8 digits. Slow on purpose: call it off the GUI
-    thread.
+    Raises ValueError for a PIN that is not 6 to 8 digits. Slow on purpose (about 0.15 s and
+    64 MiB): call it off the GUI thread.
     """
     if not is_valid_pin(pin):
         raise ValueError(f"a PIN is {MIN_DIGITS} to {MAX_DIGITS} digits")
@@ -95,8 +112,9 @@ def verify_pin(pin: str, encoded: str) -> bool:
     call it off the GUI thread.
     """
     parts = encoded.split("$")
-    if len(parts) != 6 or parts[0] != SCHEME:
+    if len(parts) != 6 or parts[0] not in (SCHEME, LEGACY_SCHEME):
         raise PinFormatError("not a scrypt PIN hash")
+    shape = _PIN if parts[0] == SCHEME else _LEGACY_PIN
     try:
         n, r, p = int(parts[1]), int(parts[2]), int(parts[3])
         salt = base64.b64decode(parts[4], validate=True)
@@ -105,7 +123,7 @@ def verify_pin(pin: str, encoded: str) -> bool:
         raise PinFormatError(f"unreadable PIN hash: {exc}") from exc
     if n < 2 or n & (n - 1) or r < 1 or p < 1 or not salt or not expected:
         raise PinFormatError("bad scrypt parameters in the PIN hash")
-    if not is_valid_pin(pin):
+    if not shape.match(pin):
         # Still compare something of the same cost: the time taken must not tell a malformed
         # entry from a wrong one (it cannot match: no valid PIN is hashed from it).
         pin = ""
@@ -222,9 +240,11 @@ __all__ = [
     "MAX_DIGITS",
     "MAX_FAILURES",
     "MIN_DIGITS",
+    "SCHEME",
     "Lockout",
     "PinFormatError",
     "hash_pin",
     "is_valid_pin",
+    "pin_hash_is_current",
     "verify_pin",
 ]

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from checkpoint_common.personkey import PERSON_KEY_PATTERN
 from kiosk.credentials import Identity
 from kiosk.events import Direction, Reason, StoredEvent, Verdict
 from kiosk.formats import parse
@@ -20,8 +21,6 @@ from kiosk.formats.bhyt import bhyt_identity
 from kiosk.gate import Gate
 from kiosk.store import Store
 
-# Person keys as `kiosk trace` accepts them: scheme + ":" + 24 hex (kiosk.credentials).
-_PERSON_KEY = re.compile(r"^(id|qid|bhyt|dcc|manual|raw):[0-9a-f]{24}$")
 # CCCD (12 digits) or the old CMND (9 digits), typed with or without spaces.
 _ID_NUMBER = re.compile(r"^([0-9]{9}|[0-9]{12})$")
 # A Vietnamese mobile number as a guard types it for a visitor without a code (manual entry).
@@ -164,8 +163,15 @@ def trace_target(gate: Gate, text: str) -> str | None:
     Runs on the gate thread (the keyer and trust list are the gate's).
     """
     target = text.strip()
-    if _PERSON_KEY.match(target):
+    if PERSON_KEY_PATTERN.match(target):
         return target
+    key = _derived_target(gate, target)
+    if key is not None:
+        gate.adopt_legacy_key(key)  # records from before #13 are traced too
+    return key
+
+
+def _derived_target(gate: Gate, target: str) -> str | None:
     credential = parse(target, keyer=gate.keyer, trust=gate.trust, now=gate.clock.now().utc)
     if credential.kind.names_a_person and credential.person_key:
         return credential.person_key

@@ -32,7 +32,11 @@
 #   --start              start the kiosk now (default: enabled, starts at the next boot)
 #   --authority-key KEY  the health authority's public key (`kiosk-central authority-key`), for
 #                        a site that cannot enroll yet: personal data is sealed to it from the
-#                        first scan (enrollment sets it otherwise)
+#                        first scan (enrollment sets it otherwise). Without it, and until
+#                        enrollment, the kiosk records scans with their clear fields only
+#   --admin-pin          set the administration PIN now (asked twice on this terminal, 6 to 8
+#                        digits: `kiosk set-pin`); the admin screen stays closed until one is set
+#   --admin-pin-stdin    the same, reading the PIN from standard input (an automated install)
 #
 # Safe to run again (an upgrade): it reinstalls the kiosk and rewrites the unit files; the
 # data directory and the settings are kept.
@@ -55,6 +59,7 @@ START=0
 SERVICE=checkpoint-kiosk
 CAGE=/usr/bin/cage
 AUTHORITY_KEY=""
+ADMIN_PIN=""
 
 die() { echo "install: error: $*" >&2; exit 2; }
 say() { echo "install: $*"; }
@@ -74,6 +79,8 @@ while (($#)); do
     --raspberry-pi) RPI="${2:?}"; shift ;;
     --start) START=1 ;;
     --authority-key) AUTHORITY_KEY="${2:?}"; shift ;;
+    --admin-pin) ADMIN_PIN=ask ;;
+    --admin-pin-stdin) ADMIN_PIN=stdin ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
@@ -319,6 +326,13 @@ if [ -n "$AUTHORITY_KEY" ]; then
   say "personal data will be sealed to the health authority's key given"
   run /usr/local/bin/kiosk config set authority_public_key "$AUTHORITY_KEY"
 fi
+
+# The administration PIN exists before the first visitor could set one (the screen never does).
+case "$ADMIN_PIN" in
+  ask) run /usr/local/bin/kiosk set-pin ;;
+  stdin) run /usr/local/bin/kiosk set-pin --stdin ;;
+  *) say "no administration PIN yet: set one before opening the site: sudo kiosk set-pin" ;;
+esac
 
 # -- 6. a first check -------------------------------------------------------------------------------
 

@@ -7,7 +7,10 @@
 - schema:      named, append-only migrations, the version guard, the copy before migrating;
 - log:         writing a scan's event + outbox row + stay change in one transaction, the
                nightly auto-checkout, the outbox, the reads the decision needs;
-- sealing:     personal data sealed at rest (checkpoint_common.seal), held data re-sealed;
+- sealing:     personal data sealed at rest (checkpoint_common.seal); without the authority's
+               key only the clear fields are kept;
+- keys:        person keys at rest: pre-#13 keys moved when seen again, keys forgotten once
+               no feature needs them;
 - status_list: the health authority's status list;
 - queries:     report queries (counts, histogram, peak, co-presence);
 - retention:   the purge of old rows, refused on an untrustworthy clock;
@@ -44,6 +47,7 @@ from kiosk.store.errors import (
     StoreVersionError,
     is_storage_full,
 )
+from kiosk.store.keys import FORGOTTEN_KEY, KeysPart
 from kiosk.store.log import LogPart, RecordResult
 from kiosk.store.queries import Overlap, QueriesPart
 from kiosk.store.retention import CLOCK_JUMP_TOLERANCE_S, PurgeResult, RetentionPart
@@ -53,13 +57,14 @@ from kiosk.store.sealing import (
     FORMAT_NONE,
     FORMAT_PLAIN,
     FORMAT_SEALED,
+    FORMAT_WITHHELD,
     META_AUTHORITY_KEY,
     META_HOLDING_KEY,
 )
 from kiosk.store.status_list import StatusListInfo, StatusListPart
 
 
-class Store(LogPart, StatusListPart, QueriesPart, RetentionPart, BackupPart):
+class Store(LogPart, KeysPart, StatusListPart, QueriesPart, RetentionPart, BackupPart):
     """The gate log. Open with `Store.open(path)` (or `Store.open_read_only`); close with
     `close()` (or use `with`)."""
 
@@ -125,10 +130,12 @@ class Store(LogPart, StatusListPart, QueriesPart, RetentionPart, BackupPart):
 
 __all__ = [
     "CLOCK_JUMP_TOLERANCE_S",
+    "FORGOTTEN_KEY",
     "FORMAT_HELD",
     "FORMAT_NONE",
     "FORMAT_PLAIN",
     "FORMAT_SEALED",
+    "FORMAT_WITHHELD",
     "META_AUTHORITY_KEY",
     "META_HOLDING_KEY",
     "MIGRATION_SET",

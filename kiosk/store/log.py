@@ -120,7 +120,7 @@ class LogPart(SealingPart):
         full); the caller may retry with the same event.
         The personal data is sealed (checkpoint_common.seal) before the transaction starts.
         """
-        box, key_id, fmt = self._seal(event.event_id, event.personal)
+        box, key_id, fmt = self._seal(event.event_id, event.person_key, event.personal)
         try:
             with self._transaction() as conn:
                 cursor = conn.execute(

@@ -19,6 +19,7 @@ from checkpoint_common.stays import overlap_s
 from kiosk.clock import from_iso, to_iso
 from kiosk.events import Direction, Reason, Verdict
 from kiosk.store.connection import StoreBase
+from kiosk.store.keys import FORGOTTEN_KEY
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,11 +212,11 @@ class QueriesPart(StoreBase):
             SELECT person_key, kind, display_name, in_time, out_time,
                 max(86400.0 * (julianday(min(b0, coalesce(out_time, ?)))
                                - julianday(max(a0, in_time)))) AS together
-            FROM candidates WHERE person_key != ?
+            FROM candidates WHERE person_key != ? AND person_key != ?
             GROUP BY person_key
             ORDER BY in_time, person_key
             """,  # noqa: S608 (only placeholders are interpolated)
-            (*windows, now_iso, person_key),
+            (*windows, now_iso, person_key, FORGOTTEN_KEY),
         ).fetchall()
         return [
             Overlap(

@@ -62,6 +62,8 @@ class DeviceInfo:
     inside: int
     waiting: int
     quarantined: int
+    sealing_key: str | None  # the authority key's id; None: personal data is not kept
+    withheld: int  # records kept without their personal data (no authority key then)
 
 
 class DevicePanel(QWidget):
@@ -90,7 +92,8 @@ class DevicePanel(QWidget):
         self.facts = QFormLayout()
         self.facts.setVerticalSpacing(10)
         self.facts.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        self.values = {key: PlainLabel() for key in ("checkpoint", "device", "server", "waiting")}
+        facts = ("checkpoint", "device", "server", "waiting", "personal")
+        self.values = {key: PlainLabel() for key in facts}
         self.names = {key: PlainLabel() for key in self.values}
         for key, value in self.values.items():
             value.setWordWrap(True)
@@ -153,6 +156,7 @@ class DevicePanel(QWidget):
         self.names["device"].setText(tr("Device ID"))
         self.names["server"].setText(tr("Server"))
         self.names["waiting"].setText(tr("Waiting to send"))
+        self.names["personal"].setText(tr("Personal data"))
         self.enroll_title.setText(tr("Enroll this device"))
         self.url_label.setText(tr("Server address"))
         self.code_label.setText(tr("Enrollment code"))
@@ -178,8 +182,14 @@ class DevicePanel(QWidget):
 
         def read(gate: Gate) -> DeviceInfo:
             store = gate.store
+            key = store.authority_key
             return DeviceInfo(
-                store.device_id, store.occupancy(), store.outbox_count(), store.quarantined_count()
+                store.device_id,
+                store.occupancy(),
+                store.outbox_count(),
+                store.quarantined_count(),
+                key.key_id if key is not None else None,
+                store.withheld_count(),
             )
 
         self._background.watch(self._runner.call(read), self._arrived, self._failed)
@@ -201,9 +211,23 @@ class DevicePanel(QWidget):
         )
         info = self.info
         self.values["device"].setText(info.device_id if info else "…")
+        personal = self.values["personal"]
         if info is None:
             self.values["waiting"].setText("…")
+            personal.setText("…")
         else:
+            personal.setStyleSheet("" if info.sealing_key else "color: #b71c1c; font-weight: bold;")
+            if info.sealing_key:
+                text = tr("Sealed to the health authority's key {key}").format(key=info.sealing_key)
+            else:
+                text = tr(
+                    "NOT KEPT: this kiosk has no health authority key. Scans are recorded with "
+                    "their time and masked name only: no ID number, full name or phone for the "
+                    "health officer. Enroll this device, or reinstall with --authority."
+                )
+            if info.withheld:
+                text += " " + tr("{n} records without personal data.").format(n=info.withheld)
+            personal.setText(text)
             waiting = tr("{n} records").format(n=info.waiting)
             if info.quarantined:
                 waiting += " · " + tr("{n} refused by the server").format(n=info.quarantined)

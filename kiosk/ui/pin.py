@@ -1,5 +1,10 @@
 """The PIN screen in front of the administration: a touch PIN pad (keyboard digits work too),
-setting a PIN on first use, and the lockout after repeated wrong PINs (kiosk.pin).
+and the lockout after repeated wrong PINs (kiosk.pin).
+
+A kiosk without a PIN does not let the screen set one (issue #13: the first visitor would):
+until `kiosk set-pin` or `install.sh --admin-pin` has set one on the console, the screen only
+says how (mode "unset"), and looks again each time it is shown. Changing the PIN from an
+unlocked administration is still done here.
 
 Thread contract: GUI thread. The slow scrypt hash runs on the Tasks pool; the lockout
 state is read and saved in the store's meta table through the gate thread (`runner.call`), so
@@ -24,11 +29,12 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.clock import Clock
-from kiosk.config import ConfigError
+from kiosk.config import ConfigError, load_settings
 from kiosk.gate import Gate
 from kiosk.pin import (
     LOCKOUT_META_KEY,
     MAX_DIGITS,
+    MIN_DIGITS,
     Lockout,
     PinFormatError,
     hash_pin,
@@ -278,9 +284,11 @@ class PinScreen(QWidget):
         self._show_lockout()
 
     def start(self) -> None:
-        """A fresh entry: verify the PIN, or set one when none is set yet."""
+        """A fresh entry: verify the PIN; when none is set, say how to set one on the console
+        (after looking in the settings file: `kiosk set-pin` may have set one meanwhile)."""
         self._changing = False
-        self._enter_mode("verify" if self._holder.current().admin_pin_hash else "new")
+        self._adopt_pin_from_file()
+        self._enter_mode("verify" if self._holder.current().admin_pin_hash else "unset")
         self.message.info("")
         self._show_lockout()
         self.retranslate()
@@ -293,17 +301,39 @@ class PinScreen(QWidget):
         self.retranslate()
         self.pad.setFocus()
 
+    def _adopt_pin_from_file(self) -> None:
+        """A PIN set on the console while the app runs (`kiosk set-pin` writes the settings
+        file): take it, or nobody could open the administration before a restart."""
+        if self._holder.current().admin_pin_hash:
+            return
+        try:
+            stored = load_settings(self._holder.path).admin_pin_hash
+            if stored:
+                self._holder.change(admin_pin_hash=stored)
+                log.info("admin PIN: the PIN set on the console is in use")
+        except (ConfigError, OSError) as exc:
+            log.error("admin PIN: the settings file cannot be read: %s", exc)
+
     def _enter_mode(self, mode: str) -> None:
         self._mode = mode
         self._first = "" if mode == "new" else self._first
         self.pad.clear()
+        # Without a PIN the pad is no use: nothing typed here may set one.
+        self.pad.setVisible(mode != "unset")
+        self.pad.display.setVisible(mode != "unset")
         self._show_prompt()
 
     def _show_prompt(self) -> None:
         self.prompt.setText(
             {
                 "verify": tr("Enter the PIN"),
-                "new": tr("Choose a new PIN (4 to 8 digits)"),
+                "unset": tr(
+                    "No administration PIN is set yet. The site manager sets one on the "
+                    "kiosk's console: sudo kiosk set-pin"
+                ),
+                "new": tr("Choose a new PIN ({min} to {max} digits)").format(
+                    min=MIN_DIGITS, max=MAX_DIGITS
+                ),
                 "confirm": tr("Enter the same PIN again"),
             }[self._mode]
         )
@@ -326,13 +356,15 @@ class PinScreen(QWidget):
     # -- entry ----------------------------------------------------------------------------------
 
     def _submitted(self, pin: str) -> None:
-        if self._busy or self._lockout is None:
+        if self._busy or self._lockout is None or self._mode == "unset":
             return
         if self._mode == "verify":
             self._verify(pin)
         elif self._mode == "new":
             if not is_valid_pin(pin):
-                self.message.error(tr("A PIN is 4 to 8 digits"))
+                self.message.error(
+                    tr("A PIN is {min} to {max} digits").format(min=MIN_DIGITS, max=MAX_DIGITS)
+                )
                 return
             self._first = pin
             self.message.info("")
@@ -388,6 +420,9 @@ class PinScreen(QWidget):
         self.message.error(tr("The PIN could not be checked. Please try again"))
 
     def _set_pin(self, pin: str) -> None:
+        if not self._changing:  # only from an unlocked administration (start_change)
+            self.start()
+            return
         self._busy = True
         self.message.info(tr("Saving the PIN…"))
         self._background.run(lambda: hash_pin(pin), self._hashed, self._hash_failed)

@@ -280,7 +280,14 @@ def cmd_events(args: argparse.Namespace) -> int:
             revealed = None
             if key is not None:
                 sealed = base64.b64decode(event.sealed) if event.sealed else None
-                revealed = reveal(key, event.event_id, event.seal_key, sealed)
+                revealed = reveal(
+                    key,
+                    event.event_id,
+                    event.seal_key,
+                    sealed,
+                    device_id=stored.device_id,
+                    person_key=event.person_key,
+                )
             if args.json:
                 data = stored.to_json()
                 if revealed is not None:

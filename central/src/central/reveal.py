@@ -72,15 +72,25 @@ class Revealed:
         }
 
 
-def reveal(key: PrivateKey, event_id: str, seal_key: str | None, sealed: bytes | None) -> Revealed:
-    """Open one event's box with the authority's key. Never raises: a box that does not open
-    (another key, damaged) says so in `opened` (and is logged without its content)."""
+def reveal(
+    key: PrivateKey,
+    event_id: str,
+    seal_key: str | None,
+    sealed: bytes | None,
+    *,
+    device_id: str,
+    person_key: str,
+) -> Revealed:
+    """Open one event's box with the authority's key; a version 2 box opens only with the
+    device id and person key stored beside it (checkpoint_common.seal.box_context). Never
+    raises: a box that does not open (another key, moved to another event, device or person,
+    damaged) says so in `opened` (and is logged without its content)."""
     if not sealed:
         return Revealed(NOT_SEALED, {}, None, None)
     if seal_key and seal_key != key.public.key_id:
         return Revealed(OTHER_KEY, {}, None, None)
     try:
-        data = open_personal(key, event_id, sealed)
+        data = open_personal(key, event_id, sealed, device_id=device_id, person_key=person_key)
     except SealError as exc:
         log.warning("event %s: sealed data does not open: %s", event_id, exc)
         return Revealed(BROKEN, {}, None, None)
@@ -125,7 +135,14 @@ def decrypt_export(key: PrivateKey, source: Path, target: Path) -> dict[str, int
                 sealed = base64.b64decode(_cell(row.get("sealed") or ""), validate=True)
             except (binascii.Error, ValueError):
                 sealed = b"\x00"  # a damaged cell: reported as damaged, the row is kept
-            revealed = reveal(key, event_id, _cell(row.get("seal_key") or "") or None, sealed)
+            revealed = reveal(
+                key,
+                event_id,
+                _cell(row.get("seal_key") or "") or None,
+                sealed,
+                device_id=_cell(row.get("device_id") or ""),
+                person_key=_cell(row.get("person_key") or ""),
+            )
             counts[revealed.opened] = counts.get(revealed.opened, 0) + 1
             out: dict[str, object] = {f: _cell(row.get(f) or "") for f in EVENT_CSV_FIELDS}
             for name in REVEALED_FIELDS:

@@ -35,7 +35,7 @@ import base64
 import dataclasses
 import datetime as dt
 import math
-import re
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -47,9 +47,10 @@ from central.reveal import OPENED, Revealed, reveal
 from central.schema import events
 from central.storage import CheckpointRecord, Storage
 from checkpoint_common.personkey import (
+    PERSON_KEY_PATTERN,
     Identity,
+    KeyDeriver,
     candidate_identities,
-    derive_person_key,
     identities_in_fields,
 )
 from checkpoint_common.settings import Settings
@@ -63,7 +64,6 @@ DEFAULT_PERIOD = dt.timedelta(days=14)
 DEFAULT_MARGIN = dt.timedelta(minutes=15)
 # Opening the case's own records to find their other identifiers: at most this many.
 _EXPAND_RECORDS = 500
-_PERSON_KEY = re.compile(r"^[a-z]+:[0-9a-f]{24}$")
 
 STILL_INSIDE = "still_inside"
 EXITED = "exited"
@@ -141,14 +141,28 @@ class TraceInputError(ValueError):
     """The trace's parameters are not usable (the message says which, in English)."""
 
 
+# One deriver per deployment secret (a server has one): a person traced or marked again costs
+# no second derivation. Guarded: requests run on several threads.
+_DERIVERS: dict[bytes, KeyDeriver] = {}
+_DERIVERS_LOCK = threading.Lock()
+
+
 def person_keys(storage: Storage, identities: Iterable[Identity]) -> list[str]:
-    """The deployment's person keys for these identities (the same as kiosks derive)."""
+    """The deployment's person keys for these identities (the same as kiosks derive), each
+    followed by the key the identity had before issue #13 (records uploaded then keep it;
+    checkpoint_common.personkey.legacy_person_key): tracing finds old and new records alike.
+    Slow (one memory-hard derivation per identity not derived lately)."""
     secret = base64.b64decode(storage.person_key_secret())
     keys: list[str] = []
     for identity in identities:
-        key = derive_person_key(secret, identity.scheme, identity.value)
-        if key not in keys:
-            keys.append(key)
+        with _DERIVERS_LOCK:
+            deriver = _DERIVERS.get(secret)
+            if deriver is None:
+                deriver = _DERIVERS[secret] = KeyDeriver(secret)
+            key = deriver.key(identity.scheme, identity.value)
+        for found in (key, deriver.legacy(identity.scheme, identity.value)):
+            if found not in keys:
+                keys.append(found)
     return keys
 
 
@@ -188,6 +202,7 @@ STAY_COLUMNS = (
     events.c.received_at,
     events.c.checkpoint_id,
     events.c.person_key,
+    events.c.device_id,
     events.c.kind,
     events.c.display_name,
     events.c.direction,
@@ -272,11 +287,7 @@ def _case_rows(storage: Storage, keys: Sequence[str], start: dt.datetime, end: d
 
 def _open_rows(storage: Storage, rows: Iterable[Row[Any]]) -> list[tuple[Row[Any], Revealed]]:
     key = storage.authority_key()
-    return [
-        (row, reveal(key, str(row.event_id), row.seal_key, row.sealed))
-        for row in rows
-        if row.sealed is not None
-    ]
+    return [(row, _opened(key, row)) for row in rows if row.sealed is not None]
 
 
 def trace(
@@ -302,7 +313,7 @@ def trace(
         raise TraceInputError("the margin and the minimum overlap must not be negative")
     text = text.strip()
     understood: tuple[str, ...]
-    if _PERSON_KEY.match(text):
+    if PERSON_KEY_PATTERN.match(text):
         # A person key itself (as `kiosk-central events` prints them): no resolution needed.
         keys, understood = [text], ("person_key",)
     else:
@@ -348,10 +359,20 @@ def trace(
     )
 
 
+def _opened(key: Any, row: Any) -> Revealed:
+    """One event row's box (the row has event_id, seal_key, sealed, device_id, person_key)."""
+    return reveal(
+        key,
+        str(row.event_id),
+        row.seal_key,
+        row.sealed,
+        device_id=str(row.device_id),
+        person_key=str(row.person_key),
+    )
+
+
 def _reveal_row(key: Any, row: Row[Any] | None) -> Revealed | None:
-    if row is None:
-        return None
-    return reveal(key, str(row.event_id), row.seal_key, row.sealed)
+    return None if row is None else _opened(key, row)
 
 
 def _contacts(
@@ -413,7 +434,9 @@ def _reveal_contacts(storage: Storage, contacts: list[Contact]) -> list[Contact]
         hi = max(c.stay.in_time for c in group)
         with storage.db.query() as conn:
             rows = conn.execute(
-                select(e.id, e.received_at, e.event_id, e.seal_key, e.sealed).where(
+                select(
+                    e.id, e.received_at, e.event_id, e.seal_key, e.sealed, e.device_id, e.person_key
+                ).where(
                     e.checkpoint_id == checkpoint_id,
                     e.corrected_time >= lo,
                     e.corrected_time <= hi,
@@ -421,9 +444,7 @@ def _reveal_contacts(storage: Storage, contacts: list[Contact]) -> list[Contact]
                 )
             ).all()
         for row in rows:
-            boxes[(int(row.id), row.received_at)] = reveal(
-                key, str(row.event_id), row.seal_key, row.sealed
-            )
+            boxes[(int(row.id), row.received_at)] = _opened(key, row)
     return [dataclasses.replace(c, personal=boxes.get(c.stay.record)) for c in contacts]
 
 

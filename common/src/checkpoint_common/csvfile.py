@@ -25,6 +25,9 @@ EVENT_CSV_FIELDS = (
     "local_time",
     "device_time",
     "checkpoint_id",
+    # A version 2 sealed box opens only with the device id and the person key it was sealed
+    # with (checkpoint_common.seal.box_context).
+    "device_id",
     "direction",
     "verdict",
     "reason",

@@ -1,12 +1,25 @@
 """Person keys: how a person's identifier becomes the pseudonym both sides store, and which
 identifiers a health officer's text may stand for.
 
-A person key is `scheme:` + 24 hex of HMAC-SHA256(secret, "scheme:value") under the
-deployment's person-key secret (docs/protocol.md, "Enrollment"). The kiosk derives it from the
-code it scanned (kiosk.credentials.PersonKeyer calls `derive_person_key`); the server derives
-the same key from what an officer types (`candidate_identities`), so it can find a person's
-records without ever storing an identifier. `derive_person_key` is the only place the
-derivation is written: issue #13 will make it memory-hard, and both sides follow.
+A person key is `scheme` + `2:` + 32 hex of scrypt("scheme:value", salt=HMAC-SHA256(secret,
+KEY_SALT_LABEL), N=2**14, r=8, p=1) under the deployment's person-key secret (docs/protocol.md,
+"Enrollment"): 16 MiB and about 40 ms of one core per key on the machine the figures were taken
+on, more on a Raspberry Pi 4 (docs/reliability.md, "Person keys and a stolen kiosk"). An ID
+number has too little entropy for any hash to hide it from someone who holds the secret (a
+stolen kiosk does); what the derivation does is make every guess cost that much, so that a
+thief recovering one person spends core-days and inverting every CCCD number tens of
+core-years, instead of seconds. scrypt rather than Argon2id: it is in Python's hashlib
+(OpenSSL) on both sides, so the kiosk needs no compiled dependency on a Raspberry Pi; Argon2id
+fills about 2.5 times the memory in the same time (measured: docs/benchmarks.md).
+
+The kiosk derives the key from the code it scanned (kiosk.credentials.PersonKeyer calls
+`KeyDeriver`); the server derives the same key from what an officer types
+(`candidate_identities`), so it can find a person's records without ever storing an
+identifier. `derive_person_key` is the only place the derivation is written.
+
+Keys made before issue #13 (`scheme:` + 24 hex of HMAC-SHA256, `legacy_person_key`) are
+recognised by `is_legacy_key`; they are moved to the new key when the person is seen again
+(the kiosk) or found again (the server's tracing derives both while old records remain).
 
 The schemes (what the kiosk's parsers use, kiosk/formats):
 - `id`: a full ID document number: 12-digit CCCD, 9-digit CMND, a passport number (upper case);
@@ -66,14 +79,99 @@ class Resolution:
     understood_as: tuple[str, ...]
 
 
+# scrypt's cost: N * r * 128 bytes = 16 MiB of memory per key, and the time it takes to fill
+# and read it back in an order that depends on the data (so it cannot be skipped or shared
+# between guesses). Changing any of these changes every key: it is a new key version.
+SCRYPT_N = 2**14
+SCRYPT_R = 8
+SCRYPT_P = 1
+KEY_HEX = 32  # 128 bits of the derived key, in hex
+KEY_VERSION = "2"  # what follows the scheme in a key: `id2:…` (a legacy key is `id:…`)
+KEY_SALT_LABEL = b"checkpoint-kiosk person key v2"
+_MAX_MEM = 64 * 1024 * 1024
+_LEGACY_HEX = 24
+MIN_SECRET_BYTES = 16
+
+# A person key as both sides write it: new (`id2:` + 32 hex) or legacy (`id:` + 24 hex).
+PERSON_KEY_PATTERN = re.compile(r"^(?:[a-z]+2:[0-9a-f]{32}|[a-z]+:[0-9a-f]{24})$")
+_LEGACY_KEY = re.compile(r"^[a-z]+:[0-9a-f]{24}$")
+
+
+def _check_secret(secret: bytes) -> None:
+    if len(secret) < MIN_SECRET_BYTES:
+        raise ValueError("person key secret must be at least 16 bytes")
+
+
+def _salt(secret: bytes) -> bytes:
+    """The deployment's scrypt salt: without the secret no guess can even be started."""
+    return hmac.new(secret, KEY_SALT_LABEL, hashlib.sha256).digest()
+
+
 def derive_person_key(secret: bytes, scheme: str, value: str) -> str:
     """The person key of (scheme, value) under `secret` (at least 16 bytes; ValueError
-    otherwise). The one derivation both sides use."""
-    if len(secret) < 16:
-        raise ValueError("person key secret must be at least 16 bytes")
+    otherwise). The one derivation both sides use. Slow on purpose (tens of milliseconds and
+    16 MiB): derive once per scan, through a `KeyDeriver` where the same person comes back."""
+    _check_secret(secret)
+    digest = hashlib.scrypt(
+        f"{scheme}:{value}".encode(),
+        salt=_salt(secret),
+        n=SCRYPT_N,
+        r=SCRYPT_R,
+        p=SCRYPT_P,
+        dklen=KEY_HEX // 2,
+        maxmem=_MAX_MEM,
+    )
+    return f"{scheme}{KEY_VERSION}:{digest.hex()}"
+
+
+def legacy_person_key(secret: bytes, scheme: str, value: str) -> str:
+    """The key the same identity had before issue #13 (a fast HMAC): only to find and move
+    records made then. Never store a new record under it."""
+    _check_secret(secret)
     message = f"{scheme}:{value}".encode()
     digest = hmac.new(secret, message, hashlib.sha256).hexdigest()
-    return f"{scheme}:{digest[:24]}"
+    return f"{scheme}:{digest[:_LEGACY_HEX]}"
+
+
+def is_legacy_key(key: str) -> bool:
+    """True for a key made before issue #13 (`scheme:` + 24 hex)."""
+    return bool(_LEGACY_KEY.match(key))
+
+
+class KeyDeriver:
+    """`derive_person_key` under one secret, remembering the last `size` keys it derived.
+
+    A person seen again (leaving, scanning twice, marked after a trace) costs a dictionary
+    look-up instead of a derivation. The memory is indexed by a fast HMAC of the identity, not
+    by the identity: nothing readable is kept, and the entries go with the process (never
+    written anywhere). Thread contract: one thread at a time (the gate's, a request's);
+    `key` is a pure function of its arguments.
+    """
+
+    __slots__ = ("_memo", "_secret", "_size")
+
+    def __init__(self, secret: bytes, size: int = 4096) -> None:
+        _check_secret(secret)
+        self._secret = secret
+        self._size = size
+        self._memo: dict[bytes, str] = {}
+
+    @property
+    def secret(self) -> bytes:
+        return self._secret
+
+    def key(self, scheme: str, value: str) -> str:
+        tag = hmac.new(self._secret, f"{scheme}:{value}".encode(), hashlib.sha256).digest()
+        found = self._memo.pop(tag, None)
+        if found is None:
+            found = derive_person_key(self._secret, scheme, value)
+            if len(self._memo) >= self._size:
+                del self._memo[next(iter(self._memo))]  # the least recently used
+        self._memo[tag] = found
+        return found
+
+    def legacy(self, scheme: str, value: str) -> str:
+        return legacy_person_key(self._secret, scheme, value)
 
 
 def phone_identities(text: str) -> list[Identity]:
@@ -229,12 +327,20 @@ __all__ = [
     "AS_SCAN",
     "BHYT",
     "ID",
+    "KEY_VERSION",
     "MANUAL",
+    "PERSON_KEY_PATTERN",
     "QID",
+    "SCRYPT_N",
+    "SCRYPT_P",
+    "SCRYPT_R",
     "Identity",
+    "KeyDeriver",
     "Resolution",
     "candidate_identities",
     "derive_person_key",
     "identities_in_fields",
+    "is_legacy_key",
+    "legacy_person_key",
     "phone_identities",
 ]

@@ -58,6 +58,9 @@ class Settings:
     retention_days: int = 21
     # ... and every event older than this, delivered or not.
     retention_hard_days: int = 60
+    # Person keys stay in clear on a kiosk this many days (local contact tracing); then they
+    # are forgotten in delivered records (kiosk.store.keys). At most retention_days counts.
+    person_key_days: int = 14
     # EU DCC trust list file (kid -> key); "" means `trust_list.json` in the data directory.
     trust_list_file: str = ""
     # Seconds a verdict stays on screen.
@@ -67,7 +70,7 @@ class Settings:
     server_url: str = ""
     # The health authority's public key (base64, X25519) that personal data is sealed to; set
     # by enrollment, or by the installer for a site enrolled later. "": not known yet (the
-    # kiosk seals to a holding key of its own and re-seals when the key arrives).
+    # kiosk then keeps no personal data at all, only the clear fields: kiosk.store.sealing).
     authority_public_key: str = ""
     # The health authority's root signing key (Ed25519 public, base64): the documents a kiosk
     # downloads must be signed by it or by a key it delegated (checkpoint_common.signing).
@@ -225,6 +228,7 @@ _CHECKS: dict[str, Callable[[Any], str | None]] = {
     "timezone": _zone,
     "retention_days": _int_between(1, 3650),
     "retention_hard_days": _int_between(1, 3650),
+    "person_key_days": _int_between(1, 3650),
     "trust_list_file": _text(4096, allow_empty=True),
     "verdict_display_s": _int_between(1, 60),
     "language": _one_of(("vi", "en")),

@@ -280,7 +280,14 @@ def visitors(
     found = []
     for stay in pair(rows, now, {checkpoint.id: checkpoint}):
         row = by_record[stay.record]
-        opened = reveal(key, str(row.event_id), row.seal_key, row.sealed)
+        opened = reveal(
+            key,
+            str(row.event_id),
+            row.seal_key,
+            row.sealed,
+            device_id=str(row.device_id),
+            person_key=str(row.person_key),
+        )
         fields = opened.fields if opened.opened == OPENED else {}
         full_name = str(fields.get("full_name") or "")
         found.append(
