@@ -18,7 +18,7 @@ from kiosk.clock import FakeClock
 from kiosk.config import Settings
 from kiosk.credentials import PersonKeyer
 from kiosk.gate import Gate
-from kiosk.store import META_HOLDING_KEY, Store
+from kiosk.store import Store
 from tests.postgres import PostgresCluster, PostgresUnavailable
 
 if TYPE_CHECKING:
@@ -84,18 +84,14 @@ def settings() -> Settings:
 
 
 def personal_of(store: Store, event_id: str) -> PersonalData | None:
-    """An event's personal data opened as the authority would (or with the kiosk's holding key
-    when it has no authority key yet); None when the event holds none."""
+    """An event's personal data opened as the authority would (with the device id and person
+    key stored beside the box); None when the event holds none."""
     row = store.db.conn.execute(
-        "SELECT sealed, payload_format FROM events WHERE event_id = ?", (event_id,)
+        "SELECT sealed, device_id, person_key FROM events WHERE event_id = ?", (event_id,)
     ).fetchone()
     if row is None or row[0] is None:
         return None
-    if row[1] == "held":
-        key = PrivateKey.from_text(store.get_meta(META_HOLDING_KEY) or "")
-    else:
-        key = AUTHORITY
-    return open_personal(key, event_id, row[0])
+    return open_personal(AUTHORITY, event_id, row[0], device_id=row[1], person_key=row[2])
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
-"""Personal data protection (issue #6): what a stolen kiosk reveals, what the health authority
-can open, and what is left after the retention purge. Real SQLite files, the real reference
+"""Personal data protection (issues #6 and #13): what a stolen kiosk reveals, what the health
+authority can open, what a kiosk without the authority's key keeps (clear fields only, no key
+beside the data), how a sealed box is bound and padded, and what is left after the retention
+purge. Real SQLite files, the real reference
 server on 127.0.0.1, the real `kiosk` and `kiosk-central` commands."""
 
 from __future__ import annotations
@@ -17,20 +19,29 @@ import pytest
 
 from central.storage import Storage
 from checkpoint_common.seal import (
+    PADDED_SIZES,
     PersonalData,
     PrivateKey,
     PublicKey,
     SealError,
+    box_version,
     open_box,
     open_personal,
     seal,
     seal_personal,
+    seal_personal_v1,
 )
 from kiosk.clock import FakeClock
 from kiosk.config import Settings
 from kiosk.events import Declaration
 from kiosk.gate import Gate, ManualEntry
-from kiosk.store import META_HOLDING_KEY
+from kiosk.store import (
+    FORMAT_HELD,
+    FORMAT_SEALED,
+    FORMAT_WITHHELD,
+    META_HOLDING_KEY,
+    Store,
+)
 from tests.central.test_live import run_cli, start_server
 from tests.conftest import AUTHORITY, START, personal_of
 from tests.test_sync import Kiosk, drain
@@ -97,27 +108,81 @@ def scan_the_markers(gate: Gate, clock: FakeClock) -> list[str]:
 # -- the box ----------------------------------------------------------------------------------
 
 
-def test_a_box_opens_only_with_the_right_key_for_the_right_event() -> None:
+BOUND = {"device_id": "kiosk-A", "person_key": "id2:" + "ab" * 16}
+
+
+def test_a_box_opens_only_with_the_right_key_for_the_right_event_device_and_person() -> None:
     authority, thief = PrivateKey.generate(), PrivateKey.generate()
     data = PersonalData(CCCD.encode(), {"full_name": CCCD_NAME}, None)
-    box = seal_personal(authority.public, "event-1", data)
+    box = seal_personal(authority.public, "event-1", data, **BOUND)
+    assert box_version(box) == 2
     assert CCCD_NAME.encode() not in box and CCCD_ID.encode() not in box
-    assert open_personal(authority, "event-1", box) == data
-    with pytest.raises(SealError):
-        open_personal(thief, "event-1", box)  # another key
-    with pytest.raises(SealError):
-        open_personal(authority, "event-2", box)  # moved to another event
+    assert open_personal(authority, "event-1", box, **BOUND) == data
+    refused = [
+        (thief, "event-1", BOUND),  # another key
+        (authority, "event-2", BOUND),  # moved to another event
+        (authority, "event-1", {**BOUND, "device_id": "kiosk-B"}),  # to another kiosk's upload
+        (authority, "event-1", {**BOUND, "person_key": "id2:" + "cd" * 16}),  # another person
+    ]
+    for key, event_id, bound in refused:
+        with pytest.raises(SealError):
+            open_personal(key, event_id, box, **bound)
+    with pytest.raises(SealError, match="device id and person key"):
+        open_personal(authority, "event-1", box)  # a v2 box is never opened unbound
     tampered = bytearray(box)
     tampered[-1] ^= 1
     with pytest.raises(SealError):
-        open_personal(authority, "event-1", bytes(tampered))
+        open_personal(authority, "event-1", bytes(tampered), **BOUND)
     with pytest.raises(SealError):
-        open_box(authority, b"\x02" + box[1:], b"event-1")  # unknown version
+        open_box(authority, b"\x03" + box[1:], b"event-1")  # unknown version
+    with pytest.raises(SealError):
+        open_box(authority, b"\x01" + box[1:], b"event-1")  # relabelled as version 1
     # Two sealings of the same data differ (fresh key pair and nonce each time).
     assert seal(authority.public, b"x", b"a") != seal(authority.public, b"x", b"a")
     for bad in ("", "not base64!", "AAAA"):
         with pytest.raises(SealError):
             PublicKey.from_text(bad)
+
+
+def test_boxes_from_before_the_upgrade_still_open_on_the_server() -> None:
+    authority = PrivateKey.generate()
+    data = PersonalData(CCCD.encode(), {"full_name": CCCD_NAME}, None)
+    old = seal_personal_v1(authority.public, "event-1", data)
+    assert box_version(old) == 1
+    assert open_personal(authority, "event-1", old, **BOUND) == data
+    with pytest.raises(SealError):
+        open_personal(authority, "event-2", old, **BOUND)
+
+
+def test_a_box_length_does_not_tell_a_short_name_and_address_from_a_long_one() -> None:
+    """Every CCCD scan of a name of 5 to 40 letters and an address of 5 to 120 letters makes a
+    box of one size; the sizes are the few fixed ones."""
+    authority = PrivateKey.generate()
+    sizes = set()
+    for name_len in (5, 12, 25, 40):
+        for address_len in (5, 30, 80, 120):
+            name = ("Nguyễn Thị " + "a" * name_len)[:name_len]
+            address = ("Số 1 đường " + "b" * address_len)[:address_len]
+            text = f"079199012345||{name}|15081999|Nữ|{address}|20042021"
+            fields = {
+                "id_number": "079199012345",
+                "full_name": name,
+                "address": address,
+                "birth_date": "1999-08-15",
+                "gender": "female",
+                "issue_date": "2021-04-20",
+            }
+            box = seal_personal(
+                authority.public, "e" * 36, PersonalData(text.encode(), fields, None), **BOUND
+            )
+            sizes.add(len(box))
+    assert len(sizes) == 1
+    overhead = 1 + 32 + 12 + 16  # version, ephemeral key, nonce, tag
+    assert sizes.pop() - overhead in PADDED_SIZES
+    # A large payload (a vaccine certificate, a declaration) goes to a larger fixed size.
+    big = PersonalData(b"HC1:" + b"X" * 3000, {"full_name": "A"}, None)
+    box = seal_personal(authority.public, "event-1", big, **BOUND)
+    assert len(box) - overhead in PADDED_SIZES and len(box) - overhead > PADDED_SIZES[0]
 
 
 # -- at rest on the kiosk -----------------------------------------------------------------------
@@ -162,49 +227,104 @@ def test_a_stolen_kiosk_reveals_nobody_but_the_authority_can_open_everything(
         gate.close()
 
 
-def test_a_kiosk_not_yet_enrolled_holds_then_seals_to_the_authority_and_the_server_reveals(
+def test_a_kiosk_without_the_authority_key_records_clear_fields_only_then_seals_after_enrollment(
     tmp_path: Path,
 ) -> None:
+    """No key beside the data: a kiosk not enrolled (no authority key) still records every
+    scan, but keeps no personal data and no private key; once enrolled, new scans are sealed
+    and the server opens them. What was recorded before reaches the server with its clear
+    fields."""
     kiosk = Kiosk(tmp_path, FakeClock(dt.datetime.now(dt.UTC)))
     db = tmp_path / "central.db"
     try:
         assert not kiosk.gate.settings.authority_public_key
-        ids = scan_the_markers(kiosk.gate, kiosk.clock)
-        assert kiosk.gate.store.held_count() == 3
-        holding = kiosk.gate.store.get_meta(META_HOLDING_KEY)
-        assert holding
+        assert not kiosk.gate.keeps_personal_data
+        before = scan_the_markers(kiosk.gate, kiosk.clock)
+        store = kiosk.gate.store
+        assert store.withheld_count() == 3
+        rows = store.db.conn.execute(
+            "SELECT payload_format, sealed, display_name FROM events ORDER BY seq"
+        ).fetchall()
+        assert [(r[0], r[1]) for r in rows] == [(FORMAT_WITHHELD, None)] * 3
+        assert rows[0][2] == "H. T. Q. Mai"  # the clear fields are kept
+        assert store.get_meta(META_HOLDING_KEY) is None  # no private key in the database
+        assert not store.has_holding_key()
         assert files_holding(kiosk.data, marker_bytes()) == {}
 
         with start_server(db) as server:
             kiosk.enroll(server, db)
-            # Enrollment brought the authority key: held boxes re-sealed, holding key destroyed
-            # (and no page of the database or its WAL still holds it).
-            assert kiosk.gate.settings.authority_public_key
-            assert kiosk.gate.store.held_count() == 0
-            assert kiosk.gate.store.get_meta(META_HOLDING_KEY) is None
-            assert files_holding(kiosk.data, [holding.encode()]) == {}
+            assert kiosk.gate.keeps_personal_data
+            kiosk.clock.advance(120)
+            after = kiosk.gate.scan(CCCD).event_id
+            assert after is not None
             drain(kiosk.service())
         assert files_holding(kiosk.data, marker_bytes()) == {}
-        # The server stores the boxes as they came: its database has nobody in clear either.
         assert files_holding(tmp_path, [m.encode() for m in MARKERS]) == {}
 
-        listed = run_cli(db, "events", "--json")
-        assert listed.returncode == 0, listed.stderr
-        assert not any(m in listed.stdout for m in MARKERS)
         revealed = run_cli(db, "events", "--json", "--reveal")
         assert revealed.returncode == 0, revealed.stderr
-        people = {
-            row["event_id"]: row["personal"]
-            for row in map(json.loads, revealed.stdout.splitlines())
-        }
-        assert set(people) == set(ids)
-        assert people[ids[0]]["fields"]["full_name"] == CCCD_NAME
-        assert people[ids[0]]["scanned_text"] == CCCD
-        assert people[ids[1]]["fields"]["phone"] == QR_PHONE
-        assert people[ids[2]]["declaration"]["fever"] is True
-        assert all(p["opened"] == "yes" for p in people.values())
+        people = {row["event_id"]: row for row in map(json.loads, revealed.stdout.splitlines())}
+        assert set(people) == {*before, after}
+        assert {people[i]["personal"]["opened"] for i in before} == {"no personal data"}
+        assert people[before[0]]["display_name"] == "H. T. Q. Mai"
+        assert people[after]["personal"]["opened"] == "yes"
+        assert people[after]["personal"]["fields"]["full_name"] == CCCD_NAME
     finally:
         kiosk.close()
+
+
+def _old_kiosk_folder(data_dir: Path) -> tuple[str, list[str]]:
+    """A data folder as a kiosk before #13 left it: a holding key in `meta` and boxes sealed
+    to it (version 1). Returns (the holding key's text, the event ids)."""
+    clock = FakeClock(START)
+    gate = Gate.open(data_dir, Settings(duplicate_window_s=0), clock)
+    ids = scan_the_markers(gate, clock)
+    holding = PrivateKey.generate()
+    conn = gate.store.db.conn
+    for event_id, fields in conn.execute(
+        "SELECT event_id, display_name FROM events ORDER BY seq"
+    ).fetchall():
+        box = seal_personal_v1(holding.public, event_id, PersonalData(None, {"n": fields}, None))
+        conn.execute(
+            "UPDATE events SET sealed = ?, seal_key = ?, payload_format = ? WHERE event_id = ?",
+            (box, holding.public.key_id, FORMAT_HELD, event_id),
+        )
+    gate.store.set_meta(META_HOLDING_KEY, holding.to_text())
+    gate.close()
+    return holding.to_text(), ids
+
+
+@pytest.mark.parametrize("authority_known", [False, True])
+def test_an_old_data_folder_with_a_holding_key_is_settled_at_the_next_start(
+    tmp_path: Path, authority_known: bool
+) -> None:
+    data_dir = tmp_path / "kiosk"
+    holding, ids = _old_kiosk_folder(data_dir)
+    assert files_holding(data_dir, [holding.encode()])
+    settings = Settings(authority_public_key=AUTHORITY.public.to_text() if authority_known else "")
+    gate = Gate.open(data_dir, settings, FakeClock(START + dt.timedelta(hours=1)))
+    try:
+        assert not gate.store.has_holding_key()
+        formats = dict(
+            gate.store.db.conn.execute("SELECT event_id, payload_format FROM events").fetchall()
+        )
+        if authority_known:
+            # Re-sealed to the authority (version 2, bound): nothing lost.
+            assert set(formats.values()) == {FORMAT_SEALED}
+            opened = personal_of(gate.store, ids[0])
+            assert opened is not None and opened.fields == {"n": "H. T. Q. Mai"}
+        else:
+            # No key to seal to: the held boxes go with the key, the clear fields stay.
+            assert set(formats.values()) == {FORMAT_WITHHELD}
+            assert gate.store.withheld_count() == 3
+            assert personal_of(gate.store, ids[0]) is None
+        assert next(e.display_name for e in gate.store.events()) == "H. T. Q. Mai"
+    finally:
+        gate.close()
+    # No page of the database or its WAL holds the private key any more.
+    assert files_holding(data_dir, [holding.encode()]) == {}
+    with Store.open(data_dir / "kiosk.db") as store:
+        assert store.get_meta(META_HOLDING_KEY) is None
 
 
 def _kiosk_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -14,25 +14,52 @@ from kiosk.pin import (
     PinFormatError,
     hash_pin,
     is_valid_pin,
+    pin_hash_is_current,
     verify_pin,
 )
 from tests.conftest import START
 
 
 def test_hash_format_and_verify() -> None:
-    encoded = hash_pin("2468")
+    encoded = hash_pin("246813")
     scheme, n, r, p, salt, digest = encoded.split("$")
-    assert (scheme, n, r, p) == ("scrypt", "16384", "8", "1")
+    assert (scheme, n, r, p) == ("scrypt6", "65536", "8", "1")  # 64 MiB per guess
     assert len(salt) == 24 and len(digest) == 44  # 16 and 32 bytes in base64
-    assert verify_pin("2468", encoded)
-    assert not verify_pin("2469", encoded)
+    assert verify_pin("246813", encoded)
+    assert pin_hash_is_current(encoded)
+    assert not verify_pin("246814", encoded)
     assert not verify_pin("", encoded) and not verify_pin("24681357x", encoded)
-    assert hash_pin("2468") != encoded  # a fresh salt each time
-    assert hash_pin("2468", salt=b"s" * 16) == hash_pin("2468", salt=b"s" * 16)
+    assert hash_pin("246813") != encoded  # a fresh salt each time
+    assert hash_pin("246813", salt=b"s" * 16) == hash_pin("246813", salt=b"s" * 16)
 
 
-@pytest.mark.parametrize("pin", ["123", "123456789", "12a4", " 1234", "١٢٣٤", ""])
-def test_only_4_to_8_ascii_digits(pin: str) -> None:
+def test_a_pin_set_before_the_6_digit_rule_still_opens_but_is_not_current() -> None:
+    """A kiosk upgraded from before #13 keeps working with its PIN (maybe 4 digits), but
+    `kiosk doctor` fails until a new one is set (pin_hash_is_current)."""
+    import base64
+    import hashlib
+
+    salt = b"s" * 16
+    digest = hashlib.scrypt(b"2468", salt=salt, n=2**14, r=8, p=1, dklen=32)
+    old = "$".join(
+        (
+            "scrypt",
+            "16384",
+            "8",
+            "1",
+            base64.b64encode(salt).decode(),
+            base64.b64encode(digest).decode(),
+        )
+    )
+    assert verify_pin("2468", old)
+    assert not verify_pin("2469", old)
+    assert not pin_hash_is_current(old)
+
+
+@pytest.mark.parametrize(
+    "pin", ["123", "1234", "12345", "123456789", "12a456", " 123456", "١٢٣٤٥٦", ""]
+)
+def test_only_6_to_8_ascii_digits(pin: str) -> None:
     assert not is_valid_pin(pin)
     with pytest.raises(ValueError):
         hash_pin(pin)

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +42,7 @@ pytestmark = pytest.mark.timeout(120)
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 DAY = dt.date(2026, 11, 25)
-PIN = "2468"
+PIN = "246813"
 PAYLOAD = dict(EXAMPLES)
 A = PAYLOAD["personal QR"]  # N. V. AN
 B = PAYLOAD["CCCD"]  # T. T. B. Ngọc, ID 079199012345
@@ -185,27 +188,49 @@ def busy_day(site: Site) -> None:
 # -- the PIN ----------------------------------------------------------------------------------
 
 
-def test_first_use_asks_for_a_new_pin_twice(qtbot: Any, tmp_path: Path) -> None:
+def test_the_first_visitor_cannot_set_the_pin_the_console_does(qtbot: Any, tmp_path: Path) -> None:
+    """Issue #13: on a kiosk installed without a PIN, the admin screen only says how to set one
+    (`kiosk set-pin` on the console); nothing typed on the screen sets a PIN or opens it. Once
+    the site manager has set one with the real command, the same screen asks for it."""
     site = make_site(qtbot, tmp_path, pin=None)
     try:
         page = site.page()
         screen = page.pin_screen
-        assert screen.mode == "new" and "new PIN" in screen.prompt.text()
-        tap_pin(site, page, "12")
-        assert screen.message.text() == "A PIN is 4 to 8 digits" and screen.mode == "new"
-        tap_pin(site, page, PIN)
-        assert screen.mode == "confirm"
-        tap_pin(site, page, "2469")
-        assert screen.message.text() == "The two PINs differ. Start again"
-        assert screen.mode == "new" and not page.unlocked
-        tap_pin(site, page, PIN)
+        assert screen.mode == "unset" and "sudo kiosk set-pin" in screen.prompt.text()
+        assert screen.pad.isHidden() and screen.pad.display.isHidden()
+        # A visitor at the keyboard (or a USB keyboard plugged in) types a PIN twice: nothing.
+        for _ in range(2):
+            for digit in "111111":
+                site.qtbot.keyClick(screen.pad, digit)
+            site.qtbot.keyClick(screen.pad, Qt.Key.Key_Return)
+            screen.pad.submit()
+            settle(site, page)
+        assert not page.unlocked and screen.mode == "unset"
+        assert site.holder.current().admin_pin_hash == ""
+        assert not site.config.exists() or load_settings(site.config).admin_pin_hash == ""
+
+        # The site manager sets the PIN on the console (the real command, on the same file).
+        env = {**os.environ, "KIOSK_DATA_DIR": str(tmp_path / "data")}
+        short = subprocess.run(
+            [sys.executable, "-m", "kiosk", "--config", str(site.config), "set-pin", "--stdin"],
+            input="1234\n", capture_output=True, text=True, env=env, timeout=60, check=False,
+        )  # fmt: skip
+        assert short.returncode == 2 and "6 to 8 digits" in short.stderr
+        done = subprocess.run(
+            [sys.executable, "-m", "kiosk", "--config", str(site.config), "set-pin", "--stdin"],
+            input=PIN + "\n", capture_output=True, text=True, env=env, timeout=60, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        stored = load_settings(site.config).admin_pin_hash
+        assert stored.startswith("scrypt6$65536$8$1$") and verify_pin(PIN, stored)
+
+        page.lock()  # the screen shown again looks at the settings file again
+        assert screen.mode == "verify" and screen.prompt.text() == "Enter the PIN"
+        assert not screen.pad.isHidden()
+        tap_pin(site, page, "111111")
+        assert not page.unlocked and screen.message.text() == "Wrong PIN"
         tap_pin(site, page, PIN)
         assert page.unlocked
-        stored = site.holder.current().admin_pin_hash
-        assert stored.startswith("scrypt$16384$8$1$") and verify_pin(PIN, stored)
-        assert load_settings(site.config).admin_pin_hash == stored  # saved to the file
-        page.lock()
-        assert screen.mode == "verify" and screen.prompt.text() == "Enter the PIN"
     finally:
         for page in site.pages:
             page.hide()
@@ -270,11 +295,13 @@ def test_change_pin_from_the_settings(site: Site) -> None:
     page.show_panel("settings")
     page.settings_panel.pin_button.click()
     assert page.stack.currentWidget() is page.pin_screen and page.pin_screen.mode == "new"
-    tap_pin(site, page, "13579")
-    tap_pin(site, page, "13579")
+    tap_pin(site, page, "13579")  # 5 digits: too short now
+    assert page.pin_screen.message.text() == "A PIN is 6 to 8 digits"
+    tap_pin(site, page, "1357924")
+    tap_pin(site, page, "1357924")
     assert page.unlocked and page.current_panel == "settings"
     assert page.settings_panel.message.text() == "The new PIN is saved"
-    assert verify_pin("13579", site.holder.current().admin_pin_hash)
+    assert verify_pin("1357924", site.holder.current().admin_pin_hash)
 
 
 # -- settings ---------------------------------------------------------------------------------
