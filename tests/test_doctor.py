@@ -20,16 +20,27 @@ from kiosk.cli import EXIT_DOCTOR, EXIT_OK, main
 from kiosk.config import Settings, save_settings, settings_with
 from kiosk.datadir import TOKEN_FILE_NAME
 from kiosk.doctor import VOLATILE_FS, filesystem_type
+from kiosk.pin import hash_pin
 from kiosk.store import Store, migrations
 from tests.central.test_live import Server, run_cli, start_server
+from tests.conftest import AUTHORITY
 from tests.reliability.tmpfs import fill, tmpfs
+
+# A kiosk installed as the guide says: with the authority's sealing key and an admin PIN.
+PIN_HASH = hash_pin("482915")
 
 
 class Site:
     def __init__(self, root: Path) -> None:
         self.data = root / "data"
         self.config = root / "kiosk.toml"
-        save_settings(Settings(source="demo", language="en"), self.config)
+        installed = Settings(
+            source="demo",
+            language="en",
+            authority_public_key=AUTHORITY.public.to_text(),
+            admin_pin_hash=PIN_HASH,
+        )
+        save_settings(installed, self.config)
 
     def set(self, **changes: Any) -> None:
         from kiosk.config import load_settings
@@ -79,16 +90,36 @@ def test_missing_camera_is_blocking_when_a_camera_is_configured(site: Site, caps
     assert "NOT READY" in table and "(camera" in table
 
 
-def test_a_kiosk_without_the_authority_key_is_told_its_records_are_not_protected(
+def test_a_kiosk_without_the_authority_key_fails_and_keeps_no_personal_data(
     site: Site, capsys: Any
 ) -> None:
+    site.set(authority_public_key="")
     code = "001099012345|NGUYEN VAN AN|1990-12-01|0|163000000000000001|<1<<0900000000"
+    # `kiosk scan` never refuses for lack of a key: the scan is recorded (clear fields only).
     assert main(["scan", "--data-dir", str(site.data), "--config", str(site.config), code]) == 0
     capsys.readouterr()
-    _, rows = site.doctor(capsys)
+    exit_code, rows = site.doctor(capsys)
     row = rows["personal data"]
-    assert row["status"] == "warn" and "1 records sealed to this kiosk's own key" in row["detail"]
-    assert "kiosk enroll" in row["action"]
+    assert row["status"] == "fail" and "no health authority key" in row["detail"]
+    assert "(1 such records)" in row["detail"]
+    assert "kiosk enroll" in row["action"] and "--authority" in row["action"]
+    assert exit_code == 7
+
+
+def test_a_kiosk_without_an_admin_pin_fails(site: Site, capsys: Any) -> None:
+    site.set(admin_pin_hash="")
+    exit_code, rows = site.doctor(capsys)
+    row = rows["admin PIN"]
+    assert row["status"] == "fail" and "no administration PIN" in row["detail"]
+    assert "kiosk set-pin" in row["action"]
+    assert exit_code == 7
+    # A PIN hash from before the 6-digit rule (it may hide a 4-digit PIN) fails too.
+    site.set(admin_pin_hash="scrypt$16384$8$1$c3Nzc3Nzc3Nzc3Nzc3Nzcw==$" + "A" * 43 + "=")
+    _, rows = site.doctor(capsys)
+    assert rows["admin PIN"]["status"] == "fail" and "6 digits" in rows["admin PIN"]["detail"]
+    site.set(admin_pin_hash=PIN_HASH)
+    _, rows = site.doctor(capsys)
+    assert rows["admin PIN"]["status"] == "ok"
 
 
 def test_demo_source_is_a_warning_not_a_failure(site: Site, capsys: Any) -> None:

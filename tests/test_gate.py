@@ -18,7 +18,7 @@ from kiosk.credentials import Kind, PersonKeyer
 from kiosk.events import Declaration, Direction, Reason, Verdict
 from kiosk.gate import Gate, ManualEntry, ManualEntryError
 from kiosk.store import Store
-from tests.conftest import personal_of
+from tests.conftest import AUTHORITY, personal_of
 
 CCCD = (
     "079199012345|212345678|Trần Thị Bích Ngọc|15081999|Nữ|"
@@ -202,7 +202,8 @@ def test_random_input_never_raises_and_never_corrupts_the_log(
 ) -> None:
     clock = FakeClock(dt.datetime(2026, 11, 25, 3, 0, tzinfo=dt.UTC))
     with Store.open(tmp_path / "fuzz.db") as store:
-        gate = Gate(store, Settings(duplicate_window_s=0), clock, keyer)
+        sealing = Settings(duplicate_window_s=0, authority_public_key=AUTHORITY.public.to_text())
+        gate = Gate(store, sealing, clock, keyer)
         before = store.db.conn.execute("SELECT count(*) FROM events").fetchone()[0]
         outcome = gate.scan(payload)
         assert outcome.event_id is not None

@@ -117,19 +117,23 @@ def test_outbox_in_order_and_delivery_marks(store: Store) -> None:
     assert delivered == set(ids[:3])
 
 
-def test_held_events_wait_outside_the_outbox_on_every_path(tmp_path: Path) -> None:
-    """Before the authority's key is known, personal data is sealed to the kiosk's holding key:
-    such events are not sent (the server could not open them). `outbox` (tests, benchmarks)
-    and `outbox_rows` (the sync) are one path and agree; the key's arrival releases them."""
+def test_without_the_authority_key_events_keep_no_personal_data_and_are_sent(
+    tmp_path: Path,
+) -> None:
+    """Issue #13: no holding key. Before the authority's key is known an event keeps its clear
+    fields only (no box, nothing a key on the kiosk could open) and goes to the outbox like any
+    other; once the key is known, new events are sealed to it."""
     with Store.open(tmp_path / "kiosk.db") as store:
-        held = store.record(event("id:held")).event_id
+        withheld = store.record(event("id:withheld")).event_id
         plain = store.record(event("id:none", payload=None)).event_id  # nothing personal
-        assert store.held_count() == 1 and store.outbox_count() == 2
-        assert [e.event_id for e in store.outbox()] == [plain]
-        assert [r[0] for r in store.outbox_rows()] == [plain]
+        assert store.withheld_count() == 1 and not store.has_holding_key()
+        assert [(e.event_id, e.sealed) for e in store.outbox()] == [(withheld, None), (plain, None)]
+        assert [r[0] for r in store.outbox_rows()] == [withheld, plain]
         store.use_authority_key(AUTHORITY.public)
-        assert [e.event_id for e in store.outbox()] == [held, plain]
-        assert [r[0] for r in store.outbox_rows()] == [held, plain]
+        sealed = store.record(event("id:sealed")).event_id
+        assert [e.event_id for e in store.outbox()] == [withheld, plain, sealed]
+        assert next(e for e in store.outbox() if e.event_id == sealed).sealed
+        assert store.withheld_count() == 1
 
 
 def test_co_presence_with_margin(store: Store) -> None:
@@ -217,11 +221,13 @@ def test_migration_from_an_older_schema_keeps_rows_and_backs_up(tmp_path: Path) 
         assert [e.event_id for e in store.events()] == ["ev-0", "ev-1", "ev-2"]
         assert store.outbox_count() == 3
         assert store.occupancy() == 1 and store.is_inside("id:b")  # stays derived from the log
-        # Rows written in clear before sealing existed are sealed at the upgrade.
-        clear = store.db.conn.execute("SELECT payload FROM events WHERE seq = 1").fetchone()[0]
-        assert clear is None
-        data = personal_of(store, "ev-0")
-        assert data is not None and data.payload == "Nguyễn".encode()
+        # Rows written in clear before sealing existed lose it at the upgrade: this kiosk has
+        # no authority key to seal them to, and keeps no key of its own (issue #13).
+        clear, fmt = store.db.conn.execute(
+            "SELECT payload, payload_format FROM events WHERE seq = 1"
+        ).fetchone()
+        assert clear is None and fmt == "withheld"
+        assert personal_of(store, "ev-0") is None
     assert "Nguyễn".encode() not in path.read_bytes()
     backups = list((tmp_path / "backups").glob("kiosk-*-before-0002_stays.db"))
     assert len(backups) == 1

@@ -64,7 +64,13 @@ def test_a_good_authority_key_passes_and_sealing_refuses_a_weak_one_by_name() ->
     assert x25519_problem(good.raw) is None
     # A key built around the checks (constructed directly): sealing says so, by name.
     with pytest.raises(SealError, match="malformed or weak"):
-        seal_personal(PublicKey(bytes(32)), "event-1", PersonalData(b"x", None, None))
+        seal_personal(
+            PublicKey(bytes(32)),
+            "event-1",
+            PersonalData(b"x", None, None),
+            device_id="d",
+            person_key="id2:" + "0" * 32,
+        )
 
 
 @pytest.mark.parametrize("hex_key", SMALL_ORDER_ED25519 + NON_CANONICAL_ED25519)
