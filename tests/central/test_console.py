@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import json
 import re
+import uuid
 import warnings
 from pathlib import Path
 from typing import Any
@@ -23,9 +24,10 @@ from central.console import audit
 from central.console.accounts import MAX_FAILURES, AccountError, Accounts
 from central.console.texts import VI
 from central.console.web import FORM_EXPIRED, KIND_LABELS, ROLE_LABELS
+from central.reveal import reveal
 from central.storage import Storage
-from checkpoint_common.personkey import derive_person_key
-from checkpoint_common.seal import PersonalData, PublicKey, seal_personal
+from checkpoint_common.personkey import derive_person_key, legacy_person_key
+from checkpoint_common.seal import PersonalData, PublicKey, seal_personal, seal_personal_v1
 from checkpoint_common.timefmt import to_iso
 
 from .conftest import T0, Api, Kiosk, ServerClock
@@ -86,8 +88,10 @@ def stay(
     fields: dict[str, Any] | None = None,
     authority: PublicKey | None = None,
     out_reason: str = "exit",
+    box_version: int = 2,
 ) -> list[dict[str, Any]]:
-    """An entry (and an exit unless `end` is None) as a kiosk would send them."""
+    """An entry (and an exit unless `end` is None) as a kiosk would send them (`box_version`
+    1: as a kiosk from before issue #13 sealed them)."""
     made = []
     for direction, moment in (("in", start), ("out", end)):
         if moment is None:
@@ -100,7 +104,14 @@ def stay(
             boot_id="boot-synced",
         )
         if fields is not None and authority is not None:
-            sealed = seal_personal(authority, event["event_id"], PersonalData(None, fields, None))
+            data = PersonalData(None, fields, None)
+            sealed = (
+                seal_personal(
+                    authority, event["event_id"], data, device_id=kiosk.device_id, person_key=key
+                )
+                if box_version == 2
+                else seal_personal_v1(authority, event["event_id"], data)
+            )
             event["sealed"] = base64.b64encode(sealed).decode()
             event["seal_key"] = authority.key_id
         made.append(event)
@@ -308,6 +319,45 @@ def test_one_person_under_several_codes_is_found_from_one_number(
     result = tracing.trace(storage, "079199012345", now=now)
     assert len(result.visits) == 2
     assert set(result.keys) >= {by_id, by_qid}
+
+
+def test_records_from_before_the_key_upgrade_are_traced_and_opened_with_the_new_ones(
+    storage: Storage, api: Api, kiosk: Kiosk, server_clock: ServerClock
+) -> None:
+    """Issue #13: a kiosk before the upgrade sent a fast-HMAC key and a version 1 box; after
+    it, the memory-hard key and a bound, padded version 2 box. One CCCD number finds both
+    visits, and both boxes open; a version 2 box whose person key was changed does not."""
+    authority = api.storage.authority_key().public
+    now = server_clock()
+    secret = base64.b64decode(storage.person_key_secret())
+    old_key = legacy_person_key(secret, "id", "079199012345")
+    new_key = person_key(storage, "id", "079199012345")
+    assert new_key.startswith("id2:") and old_key.startswith("id:") and old_key != new_key
+    fields = {"id_number": "079199012345", "full_name": "Trần Thị Bích Ngọc"}
+    before = stay(kiosk, old_key, now - dt.timedelta(days=3), now - dt.timedelta(days=3, hours=-1),
+                  fields=fields, authority=authority, box_version=1)  # fmt: skip
+    after = stay(kiosk, new_key, now - dt.timedelta(hours=3), now - dt.timedelta(hours=2),
+                 fields=fields, authority=authority)  # fmt: skip
+    moved = dict(after[0], event_id=str(uuid.uuid4()), person_key="id2:" + "0" * 32)
+    moved["device_time"] = to_iso(now - dt.timedelta(hours=1))
+    upload(api, kiosk, [*before, *after, moved])
+    result = tracing.trace(storage, "079199012345", now=now, reveal_personal=True)
+    assert len(result.visits) == 2
+    assert {old_key, new_key} <= set(result.keys)
+    opened = [p.opened if p else None for p in result.visit_personal]
+    assert opened == ["yes", "yes"]
+    # The box moved to another person's record (same event content, another key): refused.
+    row = storage.events(None)
+    box = next(e for e in row if e.event.event_id == moved["event_id"])
+    got = reveal(
+        storage.authority_key(),
+        box.event.event_id,
+        box.event.seal_key,
+        base64.b64decode(box.event.sealed or ""),
+        device_id=box.device_id,
+        person_key=box.event.person_key,
+    )
+    assert got.opened == "damaged"
 
 
 def test_the_trace_page_reveals_exports_and_audits(

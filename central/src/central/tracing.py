@@ -147,11 +147,14 @@ _DERIVERS: dict[bytes, KeyDeriver] = {}
 _DERIVERS_LOCK = threading.Lock()
 
 
-def person_keys(storage: Storage, identities: Iterable[Identity]) -> list[str]:
+def person_keys(
+    storage: Storage, identities: Iterable[Identity], *, legacy: bool = True
+) -> list[str]:
     """The deployment's person keys for these identities (the same as kiosks derive), each
-    followed by the key the identity had before issue #13 (records uploaded then keep it;
-    checkpoint_common.personkey.legacy_person_key): tracing finds old and new records alike.
-    Slow (one memory-hard derivation per identity not derived lately)."""
+    followed (unless not `legacy`) by the key the identity had before issue #13 (records
+    uploaded then keep it; checkpoint_common.personkey.legacy_person_key): tracing finds old
+    and new records alike; a status list is made of new keys only. Slow (one memory-hard
+    derivation per identity not derived lately)."""
     secret = base64.b64decode(storage.person_key_secret())
     keys: list[str] = []
     for identity in identities:
@@ -160,7 +163,8 @@ def person_keys(storage: Storage, identities: Iterable[Identity]) -> list[str]:
             if deriver is None:
                 deriver = _DERIVERS[secret] = KeyDeriver(secret)
             key = deriver.key(identity.scheme, identity.value)
-        for found in (key, deriver.legacy(identity.scheme, identity.value)):
+        old = deriver.legacy(identity.scheme, identity.value) if legacy else key
+        for found in (key, old):
             if found not in keys:
                 keys.append(found)
     return keys

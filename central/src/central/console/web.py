@@ -64,6 +64,7 @@ from checkpoint_common.personkey import (
     AS_PHONE,
     AS_QID,
     candidate_identities,
+    is_legacy_key,
 )
 from checkpoint_common.protocol import StatusEntry
 from checkpoint_common.settings import Settings
@@ -677,7 +678,9 @@ class Console:
             people.add(contact.stay.person_key)
             keys = [
                 contact.stay.person_key,
-                *tracing.person_keys(self.storage, tracing.contact_identities(contact)),
+                *tracing.person_keys(
+                    self.storage, tracing.contact_identities(contact), legacy=False
+                ),
             ]
             for key in keys:
                 changes[key] = StatusEntry(key, colour, to_iso(until))
@@ -808,7 +811,8 @@ class Console:
             end=ctx.now,
         )
         if result.keys:
-            return list(result.keys)
+            # The status list is made of the new keys (kiosks still match a pre-#13 entry).
+            return [k for k in result.keys if not is_legacy_key(k)] or list(result.keys)
         resolution = candidate_identities(text)
         primary = {AS_CCCD, AS_CMND, AS_PASSPORT, AS_PHONE, AS_BHYT, AS_QID}
         likely = resolution.understood_as[:1]
@@ -817,7 +821,7 @@ class Console:
             for i in resolution.identities
             if not likely or likely[0] not in primary or _scheme_of(likely[0]) == i.scheme
         ]
-        return tracing.person_keys(self.storage, identities or resolution.identities)
+        return tracing.person_keys(self.storage, identities or resolution.identities, legacy=False)
 
     # -- overview ---------------------------------------------------------------------------
 
