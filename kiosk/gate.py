@@ -184,7 +184,8 @@ class Gate:
         """Open the data directory's database, secret and trust list (raises the store's and
         the trust list's named errors)."""
         data = DataDir(data_dir)
-        store = Store.open(data.db)
+        key = settings.authority_public_key
+        store = Store.open(data.db, authority=PublicKey.from_text(key) if key else None)
         try:
             keyer = PersonKeyer(data.person_secret())
             trust = load_trust_list(settings, data_dir)

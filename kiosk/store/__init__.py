@@ -37,6 +37,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from checkpoint_common.durable import create_private
+from checkpoint_common.seal import PublicKey
 from kiosk.store.backup import BackupPart
 from kiosk.store.connection import WAL_COMMITS_INLINE_CHECKPOINT, connect, connect_read_only
 from kiosk.store.errors import (
@@ -68,9 +69,18 @@ class Store(LogPart, KeysPart, StatusListPart, QueriesPart, RetentionPart, Backu
     """The gate log. Open with `Store.open(path)` (or `Store.open_read_only`); close with
     `close()` (or use `with`)."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, *, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        *,
+        read_only: bool = False,
+        authority: PublicKey | None = None,
+    ) -> None:
         """Wrap a migrated connection. Unless `read_only`, this writes: the device id on first
-        use, and the seal of rows left in clear by a kiosk before version 0005."""
+        use, `authority` (the settings' authority key, when given) as the key to seal to, and
+        the seal of rows left in clear by a kiosk before version 0005 (to that key; without
+        one their personal data is not kept: kiosk.store.sealing)."""
         super().__init__(conn, path, read_only=read_only)
         self.pending_migrations: list[str] = []
         if read_only:
@@ -79,12 +89,17 @@ class Store(LogPart, KeysPart, StatusListPart, QueriesPart, RetentionPart, Backu
             return
         conn.execute("PRAGMA wal_autocheckpoint = 0")  # see StoreBase.checkpoint
         self.device_id = self._ensure_meta("device_id", lambda: str(uuid.uuid4()))
+        if authority is not None and self.get_meta(META_AUTHORITY_KEY) != authority.to_text():
+            self.set_meta(META_AUTHORITY_KEY, authority.to_text())
         self._load_authority()
         self._seal_plain()
 
     @classmethod
-    def open(cls, path: Path, *, backup_dir: Path | None = None) -> Store:
-        """Open (creating if needed) and migrate the database at `path`.
+    def open(
+        cls, path: Path, *, backup_dir: Path | None = None, authority: PublicKey | None = None
+    ) -> Store:
+        """Open (creating if needed) and migrate the database at `path`; `authority`: the
+        health authority's key from the settings (what personal data is sealed to).
 
         Before migrating a database that already holds data, a consistent copy is written with
         the backup API to `backup_dir` (default: `backups/` beside the file). Raises
@@ -98,7 +113,7 @@ class Store(LogPart, KeysPart, StatusListPart, QueriesPart, RetentionPart, Backu
             migrate(conn, path, backup_dir or path.parent / "backups")
             # The constructor writes too (device id, sealing rows left in clear): a failure
             # there (a full disk) must not leave the connection open.
-            return cls(conn, path)
+            return cls(conn, path, authority=authority)
         except BaseException:
             conn.close()
             raise

@@ -145,7 +145,13 @@ def server_payload(event: dict[str, Any], storage: Storage) -> bytes | None:
     if event.get("sealed") is None:
         return None
     box = base64.b64decode(event["sealed"])
-    return open_personal(storage.authority_key(), event["event_id"], box).payload
+    return open_personal(
+        storage.authority_key(),
+        event["event_id"],
+        box,
+        device_id=event["device_id"],
+        person_key=event["person_key"],
+    ).payload
 
 
 # -- logs --------------------------------------------------------------------------------------

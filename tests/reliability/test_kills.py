@@ -34,6 +34,7 @@ from kiosk.gate import Gate
 from kiosk.store import Store, migrations
 from kiosk.sync.service import enroll
 from tests.central.test_live import run_cli, start_server
+from tests.conftest import AUTHORITY
 from tests.faultproxy import FaultProxy
 from tests.reliability.conftest import FULL, scale
 
@@ -341,7 +342,7 @@ def _old_database(path: Path, rows: int, rng: random.Random) -> None:
 
 
 # Columns whose values differ from one run to the next by design: a personal-data box is
-# sealed with a fresh ephemeral key (and, before enrollment, to a holding key made per database).
+# sealed with a fresh ephemeral key.
 _RANDOM_COLUMNS = {"sealed", "seal_key"}
 
 
@@ -361,27 +362,26 @@ def _contents(path: Path) -> dict[str, list[tuple[object, ...]]]:
 
 
 def _personal_data_intact(path: Path, sample: int, rng: random.Random) -> int:
-    """Each sampled event's payload is still readable: in clear, or sealed to the holding key
-    that the database keeps until enrollment (seal). Returns how many were checked."""
+    """Each sampled event's payload is still readable: in clear (not migrated yet), or sealed to
+    the health authority's key the kiosk was installed with (opened as the server would, with
+    the device id and person key beside the box). Returns how many were checked."""
+    from checkpoint_common.seal import open_personal
+
     with read_only(path) as conn:
         columns = {r[1] for r in conn.execute("PRAGMA table_info(events)")}
         rows = conn.execute("SELECT event_id, person_key, payload FROM events").fetchall()
-        sealed: dict[str, bytes] = {}
-        holding = None
+        sealed: dict[str, tuple[bytes, str]] = {}
         if "sealed" in columns:
-            sealed = dict(conn.execute("SELECT event_id, sealed FROM events").fetchall())
-            found = conn.execute(
-                "SELECT value FROM meta WHERE key = 'seal.holding_private_key'"
-            ).fetchone()
-            holding = found[0] if found else None
+            sealed = {
+                e: (box, device)
+                for e, box, device in conn.execute("SELECT event_id, sealed, device_id FROM events")
+            }
     for event_id, person_key, payload in rng.sample(rows, min(sample, len(rows))):
         expected = f"001099{person_key[3:]}|NGUYEN VAN AN".encode()
-        if payload is None and sealed.get(event_id) is not None:
-            from checkpoint_common.seal import PrivateKey, open_personal
-
-            assert holding is not None, "sealed boxes but no key to open them"
+        box, device_id = sealed.get(event_id, (None, ""))
+        if payload is None and box is not None:
             payload = open_personal(
-                PrivateKey.from_text(holding), event_id, sealed[event_id]
+                AUTHORITY, event_id, box, device_id=device_id, person_key=person_key
             ).payload
         assert payload == expected, f"{event_id}: personal data lost"
     return min(sample, len(rows))
@@ -418,7 +418,7 @@ def _timed_open(path: Path) -> tuple[float, float]:
     store_log.addHandler(handler)
     store_log.setLevel(logging.INFO)
     try:
-        with Store.open(path):
+        with Store.open(path, authority=AUTHORITY.public):
             ended = time.monotonic()
     finally:
         store_log.removeHandler(handler)
@@ -440,6 +440,10 @@ def test_kill_during_migration(tmp_path: Path) -> None:
     pristine = tmp_path / "old.db"
     path, reference = tmp_path / "kiosk" / "kiosk.db", tmp_path / "reference" / "kiosk.db"
     _old_database(pristine, rows, rng)
+    # The kiosk is installed with the health authority's key (install.sh --authority-key): the
+    # rows written in clear are sealed to it at the upgrade.
+    config = tmp_path / "kiosk.toml"
+    save_settings(Settings(authority_public_key=AUTHORITY.public.to_text()), config)
     reference.parent.mkdir(mode=0o700)
     shutil.copyfile(pristine, reference)
     migrate_s, open_s = _timed_open(reference)
@@ -457,7 +461,9 @@ def test_kill_during_migration(tmp_path: Path) -> None:
         path.parent.mkdir(mode=0o700)
         shutil.copyfile(pristine, path)
         while True:
-            driver = Driver("--data", path.parent, "--log-store", "--open-only", stderr=log)
+            driver = Driver(
+                "--data", path.parent, "--config", config, "--log-store", "--open-only", stderr=log
+            )
             aim = rng.random()
             if aim < 0.15:
                 time.sleep(rng.uniform(0, 1.5))  # start-up, opening, the backup
@@ -479,7 +485,8 @@ def test_kill_during_migration(tmp_path: Path) -> None:
             with read_only(path) as conn:
                 assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
                 assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == rows
-        with Store.open(path) as store:  # whatever is left: the next start does it
+        # Whatever is left: the next start does it.
+        with Store.open(path, authority=AUTHORITY.public) as store:
             assert store.integrity_ok()
         assert _contents(path) == expected, "an interrupted migration differs from a whole one"
         checked += _personal_data_intact(path, 200, rng)
