@@ -48,7 +48,7 @@ FACTOR_FASTER, FACTOR_SLOWER = 3.0, 10.0
 def documented_rate() -> float:
     """Guesses per second on one core, as docs/reliability.md states it."""
     text = (ROOT / "docs" / "reliability.md").read_text(encoding="utf-8")
-    found = re.search(r"one core tries \*\*([0-9.]+) guesses per second\*\*", text)
+    found = re.search(r"one core tries \*\*([0-9.]+)\s+guesses\s+per\s+second\*\*", text)
     assert found, "docs/reliability.md states no guess rate"
     return float(found.group(1))
 
@@ -84,11 +84,11 @@ def test_a_stolen_data_folder_gives_up_a_person_only_at_the_documented_rate(
     # century/gender digit 1 for a woman, 0 for a man), and tries the 6 digits that remain.
     tried, found = 0, None
     started = time.perf_counter()
-    serial = VICTIM_SERIAL_START = 12300  # the victim is 45 guesses in: the test sees a find
+    serial = VICTIM_SERIAL_START = 12340  # the victim is 6 guesses in: the test sees a find
     while time.perf_counter() - started < ATTACK_S:
         number = f"079199{serial:06d}"
         tried += 1
-        if found is None and derive_person_key(secret, "id", number) == target:
+        if derive_person_key(secret, "id", number) == target:
             found = number
         serial += 1
     rate = tried / (time.perf_counter() - started)
@@ -116,9 +116,13 @@ def test_an_entry_before_the_key_upgrade_pairs_with_the_exit_after_it(tmp_path: 
         secret = (data / "person_key.secret").read_bytes()
         old = legacy_person_key(secret, "id", VICTIM)
         # What a kiosk before #13 wrote: the same records under the fast HMAC key.
+        new = entry.credential.person_key
         with gate.store.db.conn:
-            gate.store.db.conn.execute("UPDATE events SET person_key = ?", (old,))
-            gate.store.db.conn.execute("UPDATE stays SET person_key = ?", (old,))
+            for table in ("events", "stays"):
+                gate.store.db.conn.execute(
+                    f"UPDATE {table} SET person_key = ? WHERE person_key = ?",
+                    (old, new),
+                )
             gate.store.db.conn.execute("DELETE FROM meta WHERE key = 'keys.legacy_moved'")
         gate.store.replace_status_list(
             [(old, "red", None)], version="before-upgrade", updated_at=clock.now().utc
@@ -130,7 +134,7 @@ def test_an_entry_before_the_key_upgrade_pairs_with_the_exit_after_it(tmp_path: 
     gate = Gate.open(data, settings(gate_mode="auto"), clock)  # the upgraded kiosk starts
     try:
         assert gate.store.legacy_keys_remain()
-        assert gate.store.occupancy() == 1  # (the other visitor's entry now has the old key)
+        assert gate.store.occupancy() == 2
         out = gate.scan(VICTIM_CODE)
         # Paired with the entry made under the old key: an exit (a red status is looked up on
         # entry only, and the status list's old key still names this person).
@@ -138,10 +142,11 @@ def test_an_entry_before_the_key_upgrade_pairs_with_the_exit_after_it(tmp_path: 
         new = out.credential.person_key
         assert new is not None and new.startswith("id2:")
         stays = gate.store.db.conn.execute(
-            "SELECT person_key, out_time IS NOT NULL, closed_by FROM stays"
+            "SELECT person_key, out_time IS NOT NULL, closed_by FROM stays WHERE person_key = ?",
+            (new,),
         ).fetchall()
         assert stays == [(new, 1, "exit")]
-        assert gate.store.occupancy() == 0
+        assert gate.store.occupancy() == 1
         assert not any(
             is_legacy_key(k) for (k,) in gate.store.db.conn.execute("SELECT person_key FROM events")
         )
