@@ -50,6 +50,7 @@ from kiosk.datadir import DataDir
 from kiosk.demo import EXAMPLES
 from kiosk.events import Direction
 from kiosk.gate import StorageStatus
+from kiosk.pin import hash_pin
 from kiosk.scanner.render import render_empty, render_frame, render_with_corners
 from kiosk.scanner.sources import open_source
 from kiosk.scanner.types import CodeScanned
@@ -509,8 +510,9 @@ class Shooter:
         )
 
     def admin_pages(self) -> None:
-        """The administration: the PIN pad (first use: choose a PIN), then, with a PIN set,
-        each panel; contact tracing with a real search (T. T. B. Ngọc's CCCD number)."""
+        """The administration: without a PIN (it only says how to set one on the console), the
+        PIN pad once `kiosk set-pin` has set one, then each panel; contact tracing with a real
+        search (T. T. B. Ngọc's CCCD number)."""
         if "placeholder" in (admin_module.__doc__ or ""):
             print("screenshots: kiosk/ui/admin.py is still the placeholder: no admin screens")
             return
@@ -518,13 +520,16 @@ class Shooter:
         QTest.mouseClick(self.page.admin_button, Qt.MouseButton.LeftButton)
         pin = admin.pin_screen
         wait_until(lambda: pin.ready, "the PIN screen")
+        self.shoot("admin-pin-unset")
+        # What `kiosk set-pin` does on the console (kiosk.cli.cmd_set_pin).
+        self.change(admin_pin_hash=hash_pin("246813"))
+        pin.start()
         self.shoot("admin-pin")
         try:
-            for _ in range(2):  # the new PIN, then the same again
-                for digit in "2468":
-                    pin.pad.press(digit)
-                pin.pad.submit()
-            wait_until(lambda: admin.unlocked, "the new PIN to be saved")
+            for digit in "246813":
+                pin.pad.press(digit)
+            pin.pad.submit()
+            wait_until(lambda: admin.unlocked, "the PIN to be accepted")
             for panel in ("reports", "tracing", "settings", "device"):
                 admin.show_panel(panel)
                 if panel == "tracing":
