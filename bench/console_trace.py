@@ -140,7 +140,13 @@ def seed_case(storage: Storage, now: dt.datetime) -> None:
                 seq += 1
                 event_id = str(uuid.uuid4())
                 fields = {"full_name": name, "id_number": number or None, "phone": "0912345678"}
-                box = seal_personal(authority, event_id, PersonalData(None, fields, None))
+                box = seal_personal(
+                    authority,
+                    event_id,
+                    PersonalData(None, fields, None),
+                    device_id=device,
+                    person_key=key,
+                )
                 events.append(
                     EventPayload(
                         event_id=event_id,

@@ -151,7 +151,13 @@ class Seeder:
             }
             if person["kind"] == "personal_qr":
                 fields["phone"] = person["phone"]
-        sealed = seal_personal(self.authority, event_id, PersonalData(None, fields, None))
+        sealed = seal_personal(
+            self.authority,
+            event_id,
+            PersonalData(None, fields, None),
+            device_id=self.devices[checkpoint_id],
+            person_key=key,
+        )
         return EventPayload(
             event_id=event_id,
             seq=self.seq,

@@ -142,6 +142,18 @@ def test_an_offline_site_gets_the_authority_key_at_install(tmp_path: Path) -> No
     assert f"/usr/local/bin/kiosk config set authority_public_key {key}" in commands(done)
 
 
+def test_the_admin_pin_is_set_at_install_or_the_installer_says_how(tmp_path: Path) -> None:
+    """Issue #13: the PIN exists before the first visitor (`kiosk set-pin` on the console)."""
+    done, _ = dry_run(tmp_path, "bookworm", "--admin-pin")
+    assert done.returncode == 0, done.stderr
+    assert "/usr/local/bin/kiosk set-pin" in commands(done)
+    done, _ = dry_run(tmp_path, "bookworm", "--admin-pin-stdin")
+    assert "/usr/local/bin/kiosk set-pin --stdin" in commands(done)
+    done, _ = dry_run(tmp_path, "bookworm")
+    assert not any("set-pin" in c for c in commands(done))
+    assert "no administration PIN yet" in done.stdout and "sudo kiosk set-pin" in done.stdout
+
+
 def test_labwc_desktop_session(tmp_path: Path) -> None:
     done, _ = dry_run(tmp_path, "bookworm", "--session", "labwc")
     assert done.returncode == 2 and "--user" in done.stderr

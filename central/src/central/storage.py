@@ -1213,9 +1213,10 @@ class Storage:
         Raises InvalidInput for a repeated, empty or unstorable key or a bad valid_until.
         """
         new: dict[str, tuple[str, str | None]] = {}
-        for entry in entries:
+        for index, entry in enumerate(entries):
             if entry.person_key in new:
-                raise InvalidInput(f"person_key {entry.person_key[:12]}… appears twice")
+                # Said by position: no part of a person key goes into a message or a log.
+                raise InvalidInput(f"entry {index}: its person_key appears twice in the list")
             if not entry.person_key:
                 raise InvalidInput("an entry has an empty person_key")
             if "\x00" in entry.person_key or not _encodes(entry.person_key):
