@@ -19,6 +19,10 @@
    memory bandwidth, where a Pi 4 (LPDDR4) is further behind, so the ratio is a lower bound of
    the Pi's slowness: the Pi figures are lower bounds of the thief's cost.
 4. The admin PIN (kiosk.pin, scrypt N=2**16): seconds per guess, and all 1,000,000 6-digit PINs.
+5. Moving and forgetting keys in a kiosk database of `--events` events under pre-#13 keys
+   (bench/store.py's fill): the first `legacy_keys_remain` check, `rekey` of one returning
+   person, and the first `forget_keys` after the upgrade (every delivered event older than 14
+   days), in ms.
 
 The figures are upper bounds of speed on a shared machine (other work takes the CPU too): the
 load average is printed with them.
@@ -136,11 +140,49 @@ def attack(data: Path, seconds: float, workers: int) -> tuple[int, float, str | 
     return sum(r[0] for r in results), elapsed, found
 
 
+def store_figures(count: int) -> None:
+    if count <= 0:
+        return
+    import random
+
+    from store import T0, fill  # bench/store.py (this folder is on sys.path)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = fill(Path(tmp) / "kiosk.db", count)
+        try:
+            started = time.perf_counter()
+            remain = store.legacy_keys_remain()
+            check_ms = (time.perf_counter() - started) * 1000
+            people = [
+                r[0]
+                for r in store.db.conn.execute(
+                    "SELECT DISTINCT person_key FROM events WHERE person_key LIKE 'id:%'"
+                )
+            ]
+            rng = random.Random(5)
+            moved_ms, moved = [], 0
+            for old in rng.sample(people, 50):
+                started = time.perf_counter()
+                moved += store.rekey(old, "id2:" + old[3:].ljust(32, "0"))
+                moved_ms.append((time.perf_counter() - started) * 1000)
+            moved_ms.sort()
+            started = time.perf_counter()
+            forgotten = store.forget_keys(T0 + dt.timedelta(days=10))
+            forget_s = time.perf_counter() - started
+        finally:
+            store.close()
+    print(f"{count} events under old keys: first legacy check {check_ms:.1f} ms ({remain}); "
+          f"rekey of one returning person median {statistics.median(moved_ms):.1f} ms, "
+          f"p95 {moved_ms[int(0.95 * 49)]:.1f} ms ({moved} events for 50 people); "
+          f"first forget_keys {forget_s:.1f} s for {forgotten} events")  # fmt: skip
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--samples", type=int, default=40)
+    parser.add_argument("--events", type=int, default=200_000, help="0: skip part 5")
     args = parser.parse_args()
     secret = os.urandom(32)
     print(f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; load average {os.getloadavg()}")
@@ -193,6 +235,8 @@ def main() -> int:
               f"number {ALL_CCCD / idle * ratio / YEAR_S:.1f} core-years")  # fmt: skip
     else:
         print("sysbench not installed: no Pi 4 estimate (apt-get install sysbench)")
+
+    store_figures(args.events)
 
     from kiosk.pin import hash_pin, verify_pin
 

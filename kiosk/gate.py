@@ -230,8 +230,13 @@ class Gate:
         """Move the records kept under the pre-#13 key of the identity `key` was just derived
         from (if any remain) to `key`; returns that old key (None when unknown). Gate thread."""
         legacy = self.keyer.legacy_of(key)
-        if legacy is not None and self.store.legacy_keys_remain():
-            self.store.rekey(legacy, key)
+        if legacy is not None:
+            try:
+                if self.store.legacy_keys_remain():
+                    self.store.rekey(legacy, key)
+            except (StoreError, sqlite3.Error) as exc:
+                # The scan is what matters: its records move at the person's next visit.
+                log.warning("old records of a person not moved to the new key: %s", exc)
         return legacy
 
     def housekeeping(self, instant: Instant | None = None) -> int:

@@ -84,19 +84,29 @@ class KeysPart(StoreBase):
         FORGET_BATCH rows; then the WAL is truncated (secure_delete zeroed the old cells).
         Returns the number of events whose key was forgotten."""
         cutoff_iso = to_iso(cutoff)
-        total = 0
+        total, after = 0, 0
         while True:
-            with self._transaction() as conn:
-                changed = conn.execute(
-                    "UPDATE events SET person_key = ? WHERE seq IN ("
-                    "SELECT seq FROM events WHERE device_time < ? AND delivered_at IS NOT NULL "
-                    "AND person_key != ? AND person_key NOT IN "
-                    "(SELECT person_key FROM stays WHERE out_time IS NULL) LIMIT ?)",
-                    (FORGOTTEN_KEY, cutoff_iso, FORGOTTEN_KEY, FORGET_BATCH),
-                ).rowcount
-            total += changed
-            if changed < FORGET_BATCH:
+            # Forward from the last batch (seq order): each row is looked at once, however many
+            # were forgotten before.
+            seqs = [
+                row[0]
+                for row in self._conn.execute(
+                    "SELECT seq FROM events WHERE seq > ? AND device_time < ? "
+                    "AND delivered_at IS NOT NULL AND person_key != ? AND person_key NOT IN "
+                    "(SELECT person_key FROM stays WHERE out_time IS NULL) ORDER BY seq LIMIT ?",
+                    (after, cutoff_iso, FORGOTTEN_KEY, FORGET_BATCH),
+                )
+            ]
+            if not seqs:
                 break
+            marks = ",".join("?" * len(seqs))
+            with self._transaction() as conn:
+                conn.execute(
+                    f"UPDATE events SET person_key = ? WHERE seq IN ({marks})",  # noqa: S608
+                    (FORGOTTEN_KEY, *seqs),
+                )
+            total += len(seqs)
+            after = seqs[-1]
         with self._transaction() as conn:
             stays = conn.execute(
                 "UPDATE stays SET person_key = ? WHERE out_time IS NOT NULL AND out_time < ? "
