@@ -54,7 +54,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Row, bindparam, func, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from central import partitions
@@ -72,6 +72,7 @@ from central.migrate import prepare
 from central.schema import (
     COUNTER_NAMES,
     POSTGRESQL,
+    UtcTime,
     boot_anchors,
     checkpoints,
     counters,
@@ -261,6 +262,26 @@ class Stats:
         return dataclasses.asdict(self)
 
 
+@dataclass(frozen=True, slots=True)
+class PurgeReport:
+    """What a retention purge removed: every event received before 00:00 UTC of `before`."""
+
+    before: dt.date
+    days: tuple[dt.date, ...]  # PostgreSQL: the daily partitions dropped (SQLite: none)
+    events: int | None  # SQLite: rows deleted; PostgreSQL: None (whole partitions went)
+    event_ids: int  # exactly-once rows deleted (both engines)
+    seconds: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "before": self.before.isoformat(),
+            "days": [d.isoformat() for d in self.days],
+            "events": self.events,
+            "event_ids": self.event_ids,
+            "seconds": round(self.seconds, 3),
+        }
+
+
 # ---------------------------------------------------------------------------------------------
 # Pure helpers
 
@@ -302,8 +323,8 @@ def _check_text(event: EventPayload) -> str | None:
             return f"{name}: contains NUL (U+0000), which cannot be stored"
         if not value.isascii() and not _encodes(value):
             return f"{name}: not valid Unicode text"
-    for text in event.problems:
-        if not text.isascii() and not _encodes(text):
+    for problem in event.problems:
+        if not problem.isascii() and not _encodes(problem):
             return "problems: not valid Unicode text"
     return None
 
@@ -568,6 +589,12 @@ class Storage:
                 )
             self._deployment[key] = value
         return value
+
+    def ensure_partitions(self, day: dt.date) -> None:
+        """PostgreSQL: make `day` and the DAYS_AHEAD days after it have an events partition,
+        whatever this process believes exists (the housekeeping's daily check). SQLite: no-op."""
+        if self.db.dialect == POSTGRESQL:
+            self._partition_days |= partitions.ensure(self.db, day)
 
     def _ensure_partitions(self, day: dt.date) -> None:
         """PostgreSQL: make sure `day` (and the days after it) have an events partition."""
@@ -1177,6 +1204,80 @@ class Storage:
                 )
         return summaries
 
+    # -- retention ----------------------------------------------------------------------------
+
+    def purge(self, before: dt.date, *, batch: int | None = None) -> PurgeReport:
+        """Delete every event received before 00:00 UTC of `before`, and its `event_ids` row.
+
+        PostgreSQL: the daily partitions of those days are detached and dropped
+        (central.partitions.drop_before: no row-by-row delete, ingest goes on). SQLite: rows
+        deleted by arrival order. Then `event_ids` rows of those days (no personal data) in
+        transactions of `batch` rows (default: 10,000 on PostgreSQL, 5,000 on SQLite), so that
+        no write waits long behind the purge. Events go first: a replay arriving in between
+        is still a duplicate; one arriving after its event_ids row went is stored again, once
+        (its first copy is gone). Idempotent; safe to run from several processes. Raises
+        StorageUnavailable, StorageBusy.
+        """
+        started = time.perf_counter()
+        cut = dt.datetime.combine(before, dt.time(), tzinfo=dt.UTC)
+        postgres = self.db.dialect == POSTGRESQL
+        batch = batch or (10_000 if postgres else 5_000)
+        days: list[dt.date] = []
+        removed_events: int | None = None
+        if postgres:
+            days = partitions.drop_before(self.db, before)
+            self._partition_days -= set(days)
+        else:
+            removed_events = 0
+            e = events.c
+            while True:
+                with self.db.write() as conn:
+                    done = conn.execute(
+                        delete(events).where(
+                            e.id.in_(
+                                select(e.id).where(e.received_at < cut).order_by(e.id).limit(batch)
+                            )
+                        )
+                    ).rowcount
+                removed_events += done
+                if done < batch:
+                    break
+        row = "ctid = ANY(ARRAY(SELECT ctid" if postgres else "rowid IN (SELECT rowid"
+        closing = "))" if postgres else ")"
+        forget = text(
+            f"DELETE FROM event_ids WHERE {row} FROM event_ids "  # noqa: S608 (no input)
+            f"WHERE received_at < :cut LIMIT :n{closing}"
+        ).bindparams(bindparam("cut", type_=UtcTime()), bindparam("n"))
+        removed_ids = 0
+        while True:
+            with self.db.write() as conn:
+                done = conn.execute(forget, {"cut": cut, "n": batch}).rowcount
+            removed_ids += done
+            if done < batch:
+                break
+        report = PurgeReport(
+            before, tuple(days), removed_events, removed_ids, time.perf_counter() - started
+        )
+        log.info(
+            "purge before %s: %s, %d event ids, %.1f s",
+            before.isoformat(),
+            f"{len(days)} daily partitions dropped"
+            if postgres
+            else f"{removed_events} events deleted",
+            removed_ids,
+            report.seconds,
+        )
+        return report
+
+    def newest_receipt(self) -> dt.datetime | None:
+        """When the newest event still stored was received (None: no events), from the index
+        on event_ids.received_at."""
+        with self.db.query() as conn:
+            value: dt.datetime | None = conn.execute(
+                select(func.max(event_ids.c.received_at))
+            ).scalar()
+        return value
+
     def stats(self) -> Stats:
         """Counts and counters, from one snapshot."""
         with self.db.read() as conn:
@@ -1414,6 +1515,7 @@ __all__ = [
     "InvalidInput",
     "MigrationRequired",
     "MissingDatabase",
+    "PurgeReport",
     "ServerEvent",
     "Stats",
     "StatusChanges",
