@@ -64,7 +64,7 @@ def setup_logging(level: int) -> None:
     they may quote a payload or a name); uvicorn's loggers propagate to it."""
     handler = logging.StreamHandler()
     handler.setFormatter(SafeFormatter(_FORMAT))
-    logging.basicConfig(level=level, handlers=[handler], force=True)
+    logging.basicConfig(level=level, handlers=[handler])
     # Alembic narrates its plugins and DDL mode at INFO; central.migrate says what it does.
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
@@ -208,10 +208,10 @@ def workers_for(location: DatabaseLocation, asked: int) -> tuple[int, str | None
     what was asked (SQLite stays at one: module docstring)."""
     if asked > 1 and location.engine == "sqlite":
         return 1, (
-            f"--workers {asked}: serving SQLite with one process. SQLite lets one connection "
-            "write at a time and this process already queues its writers in order; more "
-            "processes would wait on the file's lock (503 busy), not run in parallel. Use "
-            "PostgreSQL (--database-url postgresql://...) for several workers."
+            f"--workers {asked}: one process on SQLite. SQLite lets one connection write at "
+            "a time and this process already queues its writers in order; more processes "
+            "would wait on the file's lock (503 busy), not run in parallel. Use PostgreSQL "
+            "(--database-url) for several workers."
         )
     return asked, None
 

@@ -1258,7 +1258,8 @@ class Storage:
         report = PurgeReport(
             before, tuple(days), removed_events, removed_ids, time.perf_counter() - started
         )
-        log.info(
+        log.log(
+            logging.INFO if days or removed_events or removed_ids else logging.DEBUG,
             "purge before %s: %s, %d event ids, %.1f s",
             before.isoformat(),
             f"{len(days)} daily partitions dropped"
