@@ -55,8 +55,12 @@ def wait_for_workers(
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         pids = worker_pids(server)
-        if len(pids) == count and gone not in pids and all(
-            requests.get(server.url + "/", timeout=TIMEOUT).status_code == 200 for _ in range(2)
+        if (
+            len(pids) == count
+            and gone not in pids
+            and all(
+                requests.get(server.url + "/", timeout=TIMEOUT).status_code == 200 for _ in range(2)
+            )
         ):
             return pids
         time.sleep(0.2)
