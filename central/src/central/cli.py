@@ -56,6 +56,8 @@ EXIT_DATA = 3
 DB_ENV = "KIOSK_CENTRAL_DB"
 DEFAULT_DB = "central.db"
 ENROLLMENT_CODE_HOURS = 24
+# Tracing looks back this many days by default: the incubation period health officers use.
+TRACE_DAYS = 14
 
 log = logging.getLogger("central")
 
@@ -358,9 +360,13 @@ def cmd_decrypt_export(args: argparse.Namespace) -> int:
 def cmd_trace(args: argparse.Namespace) -> int:
     if args.margin < 0:
         raise CliError("--margin must not be negative")
+    if args.days < 0:
+        raise CliError("--days must not be negative (0: everything kept)")
+    now = _now()
+    since = now - dt.timedelta(days=args.days) if args.days else None
     with _storage(args, create=False) as storage:
         contacts = storage.co_presence(
-            args.person_key, margin=dt.timedelta(minutes=args.margin), now=_now()
+            args.person_key, margin=dt.timedelta(minutes=args.margin), now=now, since=since
         )
     for contact in contacts:
         if args.json:
@@ -374,7 +380,49 @@ def cmd_trace(args: argparse.Namespace) -> int:
                 f"{contact.display_name or '-'}  {contact.person_key}"
             )
         )
-    print(f"{len(contacts)} contacts (margin {args.margin} min, all checkpoints)", file=sys.stderr)
+    window = f"the last {args.days} days" if args.days else "everything kept"
+    print(
+        f"{len(contacts)} contacts (margin {args.margin} min, all checkpoints, {window})",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """The deployment's figures for a day (the day in the kiosks' default time zone), or one
+    checkpoint's day hour by hour (in its own time zone)."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(Settings().timezone)
+    try:
+        day = dt.date.fromisoformat(args.day) if args.day else _now().astimezone(zone).date()
+    except ValueError as exc:
+        raise CliError(f"--day {args.day!r}: expected YYYY-MM-DD") from exc
+    with _storage(args, create=False) as storage:
+        if args.checkpoint is None:
+            figures = storage.daily_figures(day)
+            if args.json:
+                _print_json(figures.to_json())
+            else:
+                print(
+                    f"{day.isoformat()}: {figures.checkpoints} checkpoints "
+                    f"({figures.new_checkpoints} new), {figures.active_checkpoints} active, "
+                    f"{figures.scans} scans, {figures.entries} admitted entries, "
+                    f"{figures.people} people"
+                )
+            return EXIT_OK
+        checkpoint = _find_checkpoint(storage, args.checkpoint)
+        hours = storage.checkpoint_day(checkpoint.id, day)
+    if args.json:
+        _print_json(hours.to_json())
+        return EXIT_OK
+    print(printable(f"{checkpoint.name} ({checkpoint.id}), {day.isoformat()}"))
+    for hour in hours.hours:
+        if hour.entries or hour.exits or hour.refused:
+            print(
+                f"{hour.start:%H:%M}  in {hour.entries:5}  out {hour.exits:5}  "
+                f"refused {hour.refused:4}"
+            )
     return EXIT_OK
 
 
@@ -575,8 +623,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("trace", parents=[common], help="co-presence across all checkpoints")
     p.add_argument("person_key")
     p.add_argument("--margin", type=int, default=15, help="minutes before and after (15)")
+    p.add_argument(
+        "--days",
+        type=int,
+        default=TRACE_DAYS,
+        help=f"the person's stays of the last DAYS days ({TRACE_DAYS}; 0: everything kept)",
+    )
     p.add_argument("--json", action="store_true", help="one JSON object per contact")
     p.set_defaults(func=cmd_trace)
+
+    p = sub.add_parser(
+        "report",
+        parents=[common],
+        help="a day's figures (checkpoints, active, scans, people), or one checkpoint's hours",
+    )
+    p.add_argument("--day", metavar="YYYY-MM-DD", help="the day (default: today)")
+    p.add_argument("--checkpoint", metavar="ID", help="this checkpoint's day, hour by hour")
+    p.add_argument("--json", action="store_true", help="one JSON object")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("revoke", parents=[common], help="revoke a device's token (403)")
     p.add_argument("device_id")
