@@ -171,6 +171,7 @@ def test_a_purge_killed_midway_is_finished_by_the_next(postgres_url: str) -> Non
         assert partition_state(postgres_url, first_name) == (False, False)
         assert partition_state(postgres_url, second_name) == (False, False)
         assert stored_ids(pg) == {kept["event_id"]}
+        assert pg.stats().events == 1  # the devices' counts went down with the rows
 
 
 def test_kiosk_central_purge(db: Path | str, capsys: pytest.CaptureFixture[str]) -> None:

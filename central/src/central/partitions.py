@@ -32,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Callable, Mapping
 
 from sqlalchemy import Connection, text
 
@@ -95,13 +96,29 @@ def _day_of(name: str) -> dt.date | None:
     return dt.datetime.strptime(match.group(1), "%Y%m%d").date() if match else None
 
 
-def drop_before(db: Database, day: dt.date) -> list[dt.date]:
+def drop_before(
+    db: Database,
+    day: dt.date,
+    forget: Callable[[Connection, Mapping[str, int]], None] | None = None,
+) -> list[dt.date]:
     """Detach and drop the partition of every day before `day` (module docstring); returns
     those days, oldest first. Also finishes what a purge killed midway left: a detach pending
-    (FINALIZE) or a detached table of such a day. PostgreSQL only (SQLite: returns [])."""
+    (FINALIZE) or a detached table of such a day. `forget(conn, {device_id: events})` is
+    called in the transaction that drops a detached table, with its events per device (the
+    devices' counts go down exactly when the rows go). PostgreSQL only (SQLite: [])."""
     if db.dialect != "postgresql":
         return []
     dropped: list[dt.date] = []
+
+    def drop(name: str) -> None:
+        with db.write() as tx:
+            if forget is not None:
+                counts = tx.execute(
+                    text(f"SELECT device_id, count(*) FROM {name} GROUP BY device_id")  # noqa: S608
+                ).all()
+                forget(tx, {str(device): int(n) for device, n in counts})
+            tx.exec_driver_sql(f"DROP TABLE {name}")
+
     with db.autocommit() as conn:
         advisory_lock(conn, "events purge")
         try:
@@ -121,7 +138,7 @@ def drop_before(db: Database, day: dt.date) -> list[dt.date]:
                 # Names come from dates only (DDL takes no parameters).
                 name = partition_name(old)
                 conn.exec_driver_sql(f"ALTER TABLE events DETACH PARTITION {name} CONCURRENTLY")
-                conn.exec_driver_sql(f"DROP TABLE {name}")
+                drop(name)
                 dropped.append(old)
                 log.info("events partition %s dropped (retention)", name)
             # Detached but not dropped (a purge killed between the two): no longer events'.
@@ -136,7 +153,7 @@ def drop_before(db: Database, day: dt.date) -> list[dt.date]:
             for name in list(leftovers):
                 left_day = _day_of(name)
                 if left_day is not None and left_day < day:
-                    conn.exec_driver_sql(f"DROP TABLE {name}")
+                    drop(name)
                     if left_day not in dropped:
                         dropped.append(left_day)
                     log.info("events partition %s: detached table dropped (retention)", name)

@@ -571,6 +571,17 @@ _CHECKPOINT_COLUMNS = (
 )
 
 
+def forget_stored(conn: Connection, per_device: Mapping[str, int]) -> None:
+    """Take purged events off their devices' `events_stored`, in the purge's transaction."""
+    if per_device:
+        conn.execute(
+            update(devices)
+            .where(devices.c.device_id == bindparam("device"))
+            .values(events_stored=devices.c.events_stored - bindparam("gone")),
+            [{"device": device, "gone": n} for device, n in per_device.items()],
+        )
+
+
 def _received_since(moment: dt.datetime) -> Any:
     """`received_at` at or after what an event of corrected time `moment` or later must have
     (correct_time: never recorded more than _CLOCK_TOLERANCE after its receipt). Added to a
@@ -1085,7 +1096,10 @@ class Storage:
             conn.execute(
                 update(devices)
                 .where(devices.c.device_id == device_id)
-                .values(last_contact=received_at)
+                .values(
+                    last_contact=received_at,
+                    events_stored=devices.c.events_stored + len(rows),
+                )
             )
             for result in results:
                 counts[result.status] += 1
@@ -1412,10 +1426,19 @@ class Storage:
         """The deployment's figures for one day in `zone` (default: the kiosks' default time
         zone): checkpoints registered and new that day, checkpoints with a scan, scans,
         admitted entries, distinct people. One snapshot; the events of the day are read once
-        (the partitions received before it are skipped)."""
+        (the partitions received before it are skipped; index events_day)."""
         where = ZoneInfo(zone or Settings().timezone)
         start, end = _local_day(day, where)
         e, c = events.c, checkpoints.c
+        if self.db.dialect == POSTGRESQL:
+            # Distinct 64-bit hashes of the keys: hashing ~475,000 integers is twice as fast as
+            # sorting as many texts (measured: 255 against 470 ms a day at 10 M events). Two of
+            # a day's ~225,000 people share a hash with probability ~1e-9.
+            people = func.count(func.hashtextextended(e.person_key, 0).distinct())
+            places = func.count(func.hashtextextended(e.checkpoint_id, 0).distinct())
+        else:
+            people = func.count(e.person_key.distinct())
+            places = func.count(e.checkpoint_id.distinct())
         with self.db.read() as conn:
             registered, new = conn.execute(
                 select(
@@ -1432,8 +1455,8 @@ class Storage:
                         ),
                         0,
                     ),
-                    func.count(e.person_key.distinct()),
-                    func.count(e.checkpoint_id.distinct()),
+                    people,
+                    places,
                 ).where(
                     e.corrected_time >= start,
                     e.corrected_time < end,
@@ -1465,20 +1488,27 @@ class Storage:
         days: list[dt.date] = []
         removed_events: int | None = None
         if postgres:
-            days = partitions.drop_before(self.db, before)
+            days = partitions.drop_before(self.db, before, forget_stored)
             self._partition_days -= set(days)
         else:
             removed_events = 0
             e = events.c
             while True:
                 with self.db.write() as conn:
-                    done = conn.execute(
-                        delete(events).where(
+                    gone = conn.execute(
+                        delete(events)
+                        .where(
                             e.id.in_(
                                 select(e.id).where(e.received_at < cut).order_by(e.id).limit(batch)
                             )
                         )
-                    ).rowcount
+                        .returning(e.device_id)
+                    ).scalars()
+                    per_device: dict[str, int] = {}
+                    for device in gone:
+                        per_device[device] = per_device.get(device, 0) + 1
+                    forget_stored(conn, per_device)
+                done = sum(per_device.values())
                 removed_events += done
                 if done < batch:
                     break
@@ -1520,7 +1550,9 @@ class Storage:
         return value
 
     def stats(self) -> Stats:
-        """Counts and counters, from one snapshot."""
+        """Counts and counters, from one snapshot. The events are the sum of the devices'
+        `events_stored` (kept by ingest and purge in their transactions), not a count of the
+        events table: measured 650 ms at 10 M events on PostgreSQL, growing with the data."""
         with self.db.read() as conn:
             values = {
                 str(r.name): int(r.value)
@@ -1530,8 +1562,11 @@ class Storage:
             def count(table: Any) -> int:
                 return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
 
+            stored = conn.execute(
+                select(func.coalesce(func.sum(devices.c.events_stored), 0))
+            ).scalar_one()
             return Stats(
-                events=count(events),
+                events=int(stored),
                 devices=count(devices),
                 checkpoints=count(checkpoints),
                 duplicates=values["duplicates"],
