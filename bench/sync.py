@@ -169,7 +169,7 @@ sys.exit(code)
 """
 
 
-def bench_backlog(workdir: Path, engine: str, db: str, count: int) -> str:
+def bench_backlog(workdir: Path, engine: str, db: str, count: int, postgres_pid: int | None) -> str:
     from kiosk.clock import SystemClock, to_iso
     from kiosk.config import Settings, save_settings
     from kiosk.gate import Gate
@@ -219,6 +219,7 @@ def bench_backlog(workdir: Path, engine: str, db: str, count: int) -> str:
         gate.close()
         del rows
         server_cpu = cpu_seconds(server.process.pid)
+        pg_cpu = cpu_seconds(postgres_pid) if postgres_pid else 0.0
         sampler = LoadSampler()
         started = time.perf_counter()
         # `kiosk sync --once` in a child that reports its own peak RSS and CPU time.
@@ -230,6 +231,7 @@ def bench_backlog(workdir: Path, engine: str, db: str, count: int) -> str:
         elapsed = time.perf_counter() - started
         load = sampler.stop()
         server_cpu = cpu_seconds(server.process.pid) - server_cpu
+        pg_cpu = cpu_seconds(postgres_pid) - pg_cpu if postgres_pid else 0.0
     if done.returncode != 0:
         raise SystemExit(f"sync failed: {done.stderr}")
     maxrss_kb, kiosk_cpu = done.stderr.rsplit("MEASURED", 1)[1].split()[:2]
@@ -237,7 +239,8 @@ def bench_backlog(workdir: Path, engine: str, db: str, count: int) -> str:
     return (
         f"| {engine} | backlog delivery (`kiosk sync --once`, batches of 500) | {count:,} | "
         f"{elapsed:.1f} s ({count / elapsed:,.0f}/s) | kiosk {float(kiosk_cpu):.1f} s, "
-        f"server {server_cpu:.1f} s | kiosk peak RSS {int(maxrss_kb) / 1024:.0f} MB | "
+        f"server {server_cpu:.1f} s{f', PostgreSQL {pg_cpu:.1f} s' if postgres_pid else ''} | "
+        f"kiosk peak RSS {int(maxrss_kb) / 1024:.0f} MB | "
         f"{stored:,} stored, {stored - distinct} twice | {load} |"
     )
 
@@ -450,12 +453,14 @@ def main() -> None:
                 "|---|---|---|---|---|---|---|---|"
             )
             for engine in engines:
-                print(
-                    bench_backlog(
-                        workdir, engine, database(f"backlog_{engine}", engine), args.backlog
-                    ),
-                    flush=True,
+                row = bench_backlog(
+                    workdir,
+                    engine,
+                    database(f"backlog_{engine}", engine),
+                    args.backlog,
+                    postmaster if engine == "postgresql" else None,
                 )
+                print(row, flush=True)
         print(
             "\n| engine | workers | batch | events | time | events/s | check | server CPU "
             "/100k | PostgreSQL CPU /100k | clients CPU /100k | worker peak RSS | machine |\n"
