@@ -121,8 +121,29 @@ class LoadSampler:
         )
 
 
+def speed_ms() -> float:
+    """A fixed pure-Python workload of the server's kind (JSON of 500 events, SHA-256 of each),
+    best of 5, in ms: per-core speed, to compare machines of the same name (virtual machines
+    of one type run on hosts of different generations) independently of the load."""
+    import hashlib
+    import json
+
+    events = [
+        {"event_id": f"{i:032x}", "seq": i, "person_key": f"id:{i:024x}", "problems": []}
+        for i in range(500)
+    ]
+    best = float("inf")
+    for _ in range(5):
+        began = time.perf_counter()
+        for _ in range(20):
+            for event in json.loads(json.dumps(events)):
+                hashlib.sha256(repr(sorted(event.items())).encode()).hexdigest()
+        best = min(best, time.perf_counter() - began)
+    return best * 1000
+
+
 def machine() -> str:
-    """One line: CPUs, their model, memory, load average now."""
+    """One line: CPUs, their model, memory, load average now, the speed index."""
     model = "?"
     for line in Path("/proc/cpuinfo").read_text().splitlines():
         if line.startswith("model name"):
@@ -135,5 +156,6 @@ def machine() -> str:
     load = os.getloadavg()
     return (
         f"{os.cpu_count()} CPUs ({model}), {memory} GB; load average now "
-        f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+        f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; speed index {speed_ms():.0f} ms "
+        "(bench/machine.py: lower is faster)"
     )
