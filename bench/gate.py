@@ -24,7 +24,7 @@ preview is on screen between codes, as at a quiet gate), no nightly auto-checkou
    long the GUI thread could not react. Garbage collections and their threads are listed, and
    the load average: on a shared machine other processes take the CPU too.
 3. Memory: VmRSS (/proc/self/status) after 100 and after `--scans` scans of a fast path: a
-   USB scanner in keyboard mode (QTest key presses on the window: MainWindow.keyPressEvent,
+   USB scanner in keyboard mode (QTest key presses on the window: MainWindow.eventFilter,
    KeyboardWedge, GateRunner, store, verdict shown and painted), the next code typed as soon
    as the last verdict has been painted. Every scan a new person.
 

@@ -604,11 +604,34 @@ def _fail(message: str, code: int) -> NoReturn:
     raise SystemExit(code)
 
 
+# The options every command takes before its name: (option, takes a value).
+_GLOBAL_OPTIONS = {"--data-dir": True, "--config": True, "-v": False, "--verbose": False}
+
+
+def run_arguments(arguments: Sequence[str]) -> list[str] | None:
+    """For `kiosk [global options] run [run options]`: the arguments of `kiosk run` (the global
+    options given before `run` moved after its own, where its parser takes them); None when
+    the command is not `run`. `run` is not parsed by this module's parser: its options belong
+    to kiosk.ui.app, which is imported only for it (every other command stays Qt-free)."""
+    index = 0
+    while index < len(arguments):
+        argument = arguments[index]
+        if argument == "run":
+            return [*arguments[index + 1 :], *arguments[:index]]
+        name = argument.split("=", 1)[0]
+        if name not in _GLOBAL_OPTIONS:
+            return None
+        takes_value = _GLOBAL_OPTIONS[name] and "=" not in argument
+        index += 2 if takes_value else 1
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     os.umask(0o077)  # every file the kiosk makes holds personal data: owner only
     arguments = list(sys.argv[1:] if argv is None else argv)
-    if arguments[:1] == ["run"]:
-        return run_app(arguments[1:])
+    run_args = run_arguments(arguments)
+    if run_args is not None:
+        return run_app(run_args)
     args = build_parser().parse_args(arguments)
     # Tracebacks without exception messages (they may quote a payload), uncaught ones too.
     stderr = logging.StreamHandler()

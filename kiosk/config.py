@@ -22,6 +22,7 @@ import platformdirs
 
 # The settings themselves (fields, defaults, checks) are shared with the central server.
 from checkpoint_common.settings import (
+    CAMERA_POSITIONS,
     DCC_UNVERIFIED_ACTIONS,
     GATE_MODES,
     KEYS,
@@ -118,6 +119,7 @@ def default_data_dir() -> Path:
 
 
 __all__ = [
+    "CAMERA_POSITIONS",
     "DCC_UNVERIFIED_ACTIONS",
     "GATE_MODES",
     "KEYS",

@@ -9,8 +9,9 @@ Status of a check:
 
 `kiosk doctor` exits non-zero when any check fails (kiosk.cli.EXIT_DOCTOR).
 
-Qt-free (like every core module): the screen's libraries are looked for, not loaded. Run it
-as the kiosk's user with the kiosk stopped when testing the camera: a camera the kiosk holds is
+Qt-free (like every core module): the screen is checked by starting Qt's platform plugins in a
+child process (`check_screen`), which names the system libraries they cannot load. Run it as
+the kiosk's user with the kiosk stopped when testing the camera: a camera the kiosk holds is
 "busy" to everyone else. Nothing here writes to the database; opening it may replay its WAL,
 as any reader does.
 """
@@ -26,11 +27,13 @@ import importlib.metadata
 import importlib.resources
 import importlib.util
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
+import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -282,6 +285,139 @@ def check_screen_libraries() -> Check:
             f"sudo apt install {' '.join(missing)}",
         )
     return Check("screen", Status.OK, f"Qt {qt} and its system libraries are installed")
+
+
+# Started in a child process: a platform plugin that cannot load aborts the process.
+_QT_START = (
+    "import sys\n"
+    "from PySide6.QtGui import QGuiApplication\n"
+    "app = QGuiApplication(sys.argv[:1])\n"
+    "print('started:' + app.platformName(), flush=True)\n"
+)
+# Qt's words (QT_DEBUG_PLUGINS=1) when a plugin's library needs one the system lacks.
+_CANNOT_LOAD = re.compile(
+    r"Cannot load library (?P<plugin>\S+/platforms/lib\S+?\.so):? *\(?(?P<lib>[^\s:()]+\.so[.\d]*)"
+    r": (?P<why>[^\n\"]+)"
+)
+# The deployments: cage and labwc are Wayland; with a touch screen the kiosk runs on xcb
+# through Xwayland (kiosk/ui/keyboard.py). Both plugins must load.
+PLATFORMS = ("wayland", "xcb")
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformStart:
+    """What starting Qt on one platform plugin gave."""
+
+    platform: str
+    started: bool
+    missing: tuple[str, ...]  # libraries the plugin could not load (sonames)
+    message: str  # Qt's last words when it did not start
+
+
+def debian_package(soname: str) -> str:
+    """The Debian package that ships a library, by Debian's naming rule: the library's name in
+    lower case, then its major version (after a "-" when the name ends in a digit):
+    libxcb-icccm.so.4 -> libxcb-icccm4, libxkbcommon-x11.so.0 -> libxkbcommon-x11-0."""
+    name, _, version = soname.partition(".so")
+    major = version.strip(".").split(".")[0]
+    name = name.lower()
+    if not major:
+        return name
+    return f"{name}-{major}" if name[-1].isdigit() else f"{name}{major}"
+
+
+def missing_libraries(library: Path) -> list[str]:
+    """The libraries `library` needs that the dynamic loader cannot find (`ldd`)."""
+    try:
+        done = subprocess.run(
+            ["ldd", str(library)], capture_output=True, text=True, timeout=20, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    return [
+        line.split()[0] for line in done.stdout.splitlines() if "not found" in line and line.split()
+    ]
+
+
+def start_platform(
+    platform: str, environ: Mapping[str, str] | None = None, *, timeout_s: float = 30.0
+) -> PlatformStart:
+    """Start Qt on `platform` in a child process (QGuiApplication, nothing shown) and say
+    whether it started, and if not which libraries its plugin could not load (every one, by
+    `ldd` on the plugin named in Qt's error, not only the first the loader met)."""
+    env = dict(os.environ if environ is None else environ)
+    env["QT_QPA_PLATFORM"] = platform
+    env["QT_DEBUG_PLUGINS"] = "1"
+    env.pop("QT_IM_MODULE", None)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _QT_START],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout_s,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return PlatformStart(platform, False, (), f"Qt did not start within {timeout_s:.0f} s")
+    if done.returncode == 0 and f"started:{platform}" in done.stdout:
+        return PlatformStart(platform, True, (), "")
+    missing: list[str] = []
+    for found in _CANNOT_LOAD.finditer(done.stderr):
+        for library in [Path(found["lib"]).name, *missing_libraries(Path(found["plugin"]))]:
+            if library not in missing and "libQt6" not in library:
+                missing.append(library)
+    lines = [
+        line.strip()
+        for line in done.stderr.splitlines()
+        if line.startswith(("qt.qpa.", "This application", "Could not"))
+        or "could not connect to display" in line
+    ]
+    return PlatformStart(platform, False, tuple(missing), " ".join(lines[-2:])[:300])
+
+
+def _display_of(platform: str, environ: Mapping[str, str]) -> str:
+    return environ.get("WAYLAND_DISPLAY" if platform == "wayland" else "DISPLAY", "")
+
+
+def check_screen(environ: Mapping[str, str] | None = None) -> Check:
+    """Qt's platform plugins, started for real: both load (their system libraries are
+    installed), and the one this session has a display for starts on it. Without a display
+    (an SSH session) loading is what can be checked; `kiosk doctor` from the kiosk's session
+    also starts it."""
+    env = dict(os.environ if environ is None else environ)
+    wanted = env.get("QT_QPA_PLATFORM", "").split(":")[0]
+    platforms = (wanted,) if wanted and wanted not in PLATFORMS else PLATFORMS
+    results = [start_platform(platform, env) for platform in platforms]
+    missing = {lib: None for r in results for lib in r.missing}
+    if missing:
+        names = ", ".join(r.platform for r in results if r.missing)
+        packages = " ".join(dict.fromkeys(debian_package(lib) for lib in missing))
+        return Check(
+            "screen",
+            Status.FAIL,
+            f"Qt's {names} platform plugin cannot load: {', '.join(missing)} missing",
+            f"sudo apt install {packages} (or run packaging/install.sh again)",
+        )
+    started = [r.platform for r in results if r.started]
+    failed = [r for r in results if not r.started and _display_of(r.platform, env)]
+    if failed:
+        first = failed[0]
+        return Check(
+            "screen",
+            Status.FAIL,
+            f"Qt does not start on {first.platform} "
+            f"({_display_of(first.platform, env)}): {first.message or 'no reason given'}",
+            "Check the display session (cage, labwc or X); journalctl -u checkpoint-kiosk",
+        )
+    if started:
+        return Check("screen", Status.OK, f"Qt starts on {', '.join(started)}")
+    return Check(
+        "screen",
+        Status.OK,
+        f"Qt's {' and '.join(platforms)} platform plugins load; no display in this session "
+        "to start them on (run kiosk doctor in the kiosk's session to start one)",
+    )
 
 
 def check_fonts() -> Check:
@@ -668,7 +804,8 @@ def run_checks(
     step("decoder")
     checks.append(check_decoder())
     step("screen")
-    checks.append(check_screen_libraries())
+    libraries = check_screen_libraries()
+    checks.append(libraries if libraries.status is Status.FAIL else check_screen())
     checks.append(check_fonts())
     checks.append(check_sound(settings))
     step("storage")

@@ -9,6 +9,7 @@ them on a single-worker executor); `scan` blocks for one SQLite commit (a few ms
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -27,6 +28,7 @@ from kiosk.config import Settings
 from kiosk.credentials import Credential, Identity, PersonKeyer
 from kiosk.events import Declaration, NewEvent
 from kiosk.formats import TrustList, parse
+from kiosk.names import consistent_name
 from kiosk.policy import Decision, GateState, auto_checkout_due, decide
 from kiosk.store import (
     DB_FILE_NAME,
@@ -324,6 +326,7 @@ class Gate:
         """The decide-and-record half of `scan`, for credentials not parsed from a scan
         (manual entry, a scan with a proxy health declaration). Same contract as `scan`."""
         key = self.person_key(credential)
+        credential = self._consistent_name(credential, key)
         status = self.store.status_of(key, instant.utc) if credential.kind.names_a_person else None
         state = GateState(
             occupancy=self.store.occupancy(),
@@ -366,6 +369,18 @@ class Gate:
         return ScanOutcome(
             credential, decision, event.event_id, result.seq, instant.utc, self.store.occupancy()
         )
+
+    def _consistent_name(self, credential: Credential, key: str) -> Credential:
+        """The credential with the name form already recorded for this person when it is the
+        same name with diacritics (kiosk.names): a personal QR's "N. V. BINH" after the same
+        person's chip ID card said "N. V. Bình". The screen, the log and the lists then show
+        one form."""
+        if not credential.kind.names_a_person or not credential.display_name:
+            return credential
+        name = consistent_name(credential.display_name, self.store.names_of(key))
+        if name == credential.display_name:
+            return credential
+        return dataclasses.replace(credential, display_name=name)
 
     def _new_event(
         self,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from kiosk.credentials import Identity
-from kiosk.events import Direction, Reason
+from kiosk.events import Direction, Reason, StoredEvent, Verdict
 from kiosk.formats import parse
 from kiosk.formats.bhyt import bhyt_identity
 from kiosk.gate import Gate
@@ -117,6 +117,44 @@ def day_report(store: Store, day: dt.date, zone: ZoneInfo) -> DayReport:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class EventCounts:
+    """What an export holds, in the words of the Reports page: admitted entries, admitted
+    exits (the nightly checkout's included), referrals and refusals. They add up to `total`
+    (every recorded event; a duplicate scan records nothing)."""
+
+    total: int
+    entries: int
+    exits: int
+    referred: int
+    refused: int
+
+
+def count_events(events: Iterable[StoredEvent]) -> EventCounts:
+    """The counts of `events` as the Reports page counts them (Store.counts, totals_by_kind)."""
+    entries = exits = referred = refused = total = 0
+    for event in events:
+        total += 1
+        if event.verdict is Verdict.ADMIT:
+            if event.direction is Direction.IN:
+                entries += 1
+            else:
+                exits += 1
+        elif event.verdict is Verdict.REFER:
+            referred += 1
+        elif event.verdict is Verdict.DENY:
+            refused += 1
+    return EventCounts(total, entries, exits, referred, refused)
+
+
+def days_between(first: dt.date, last: dt.date, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+    """The local days `first` to `last` (both included) as UTC instants [start, end); raises
+    ValueError when `last` is before `first`."""
+    if last < first:
+        raise ValueError("the last day is before the first")
+    return day_bounds(first, zone)[0], day_bounds(last, zone)[1]
+
+
 def trace_target(gate: Gate, text: str) -> str | None:
     """The person key to trace from what the guard scanned or typed: a person key as shown by
     `kiosk log`/`kiosk trace`; any personal code (QR, CCCD, BHYT, vaccine certificate); a bare
@@ -144,4 +182,14 @@ def trace_target(gate: Gate, text: str) -> str | None:
     return None
 
 
-__all__ = ["DayReport", "HourCount", "day_bounds", "day_report", "hourly", "trace_target"]
+__all__ = [
+    "DayReport",
+    "EventCounts",
+    "HourCount",
+    "count_events",
+    "day_bounds",
+    "day_report",
+    "days_between",
+    "hourly",
+    "trace_target",
+]

@@ -769,6 +769,28 @@ class Store:
         ).fetchone()
         return row is not None
 
+    # -- the guard's "people inside" list and one name per person (#15; self-contained) ------
+
+    def people_inside(self) -> list[tuple[str, str, str | None, int | None, dt.datetime]]:
+        """The open stays as (person_key, kind, display_name, birth_year, in_time), newest
+        entry first: what kiosk.inside.InsidePerson holds. The birth year is the entry
+        event's (stays do not keep it)."""
+        rows = self._conn.execute(
+            "SELECT s.person_key, s.kind, s.display_name, e.birth_year, s.in_time "
+            "FROM stays s LEFT JOIN events e ON e.seq = s.in_seq "
+            "WHERE s.out_time IS NULL ORDER BY s.in_time DESC, s.stay_id DESC"
+        ).fetchall()
+        return [(key, kind, name, year, from_iso(at)) for key, kind, name, year, at in rows]
+
+    def names_of(self, person_key: str, limit: int = 20) -> list[str]:
+        """The distinct masked names recorded for a person, newest first (events_person)."""
+        rows = self._conn.execute(
+            "SELECT display_name FROM events WHERE person_key = ? AND display_name IS NOT NULL "
+            "GROUP BY display_name ORDER BY max(seq) DESC LIMIT ?",
+            (person_key, limit),
+        ).fetchall()
+        return [str(row[0]) for row in rows]
+
     def occupancy(self) -> int:
         """People inside now: open stays (partial index stays_open)."""
         return int(

@@ -177,11 +177,21 @@ say "session: $SESSION; user: $KIOSK_USER; data: $DATA_DIR; venv: $VENV"
 # -- 1. system packages ---------------------------------------------------------------------------
 
 # What the wheels load at run time (ZBar, GL/EGL, fontconfig, xkbcommon, D-Bus, GLib,
-# PulseAudio for the sounds, Wayland and xcb-cursor for Qt's platform plugins) and Python.
+# PulseAudio for the sounds) and Python.
 PACKAGES=(python3 python3-venv libzbar0 libgl1 libegl1 libfontconfig1 libxkbcommon0
-  libdbus-1-3 libglib2.0-0 libpulse0 libwayland-client0 libwayland-cursor0 libwayland-egl1
-  libxcb-cursor0 sqlite3 v4l-utils alsa-utils)
-[ "$SESSION" = cage ] && PACKAGES+=(cage)
+  libdbus-1-3 libglib2.0-0 libpulse0 sqlite3 v4l-utils alsa-utils)
+# Qt's xcb (X11) and wayland platform plugins: what `ldd` lists for PySide6's libqxcb.so,
+# libqwayland*.so and their Qt libraries that a Debian / Raspberry Pi OS image lacks (the same
+# list as scripts/setup). The kiosk runs on xcb through Xwayland when the on-screen keyboard is
+# needed (kiosk/ui/keyboard.py): Qt's wayland plugin refuses Qt Virtual Keyboard.
+QT_PLATFORM_PACKAGES=(libx11-6 libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-glx0 libxcb-icccm4
+  libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-render0 libxcb-shape0
+  libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0
+  libwayland-client0 libwayland-cursor0 libwayland-egl1)
+PACKAGES+=("${QT_PLATFORM_PACKAGES[@]}")
+# Debian's cage is built with Xwayland and refuses to start without its binary, which the
+# package does not pull in (and the on-screen keyboard runs through it).
+[ "$SESSION" = cage ] && PACKAGES+=(cage xwayland)
 [ "$PICAMERA" = yes ] && PACKAGES+=(python3-picamera2)
 
 if [ -n "$OFFLINE" ]; then

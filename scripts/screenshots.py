@@ -1,15 +1,21 @@
 #!/usr/bin/env python3
 """`make screenshots`: a PNG of every screen and state of the kiosk, in Vietnamese and English,
-into docs/screenshots/ (NAME.LANG.png at 1280x800; NAME.LANG.800x480.png for a few states on the
-Raspberry Pi touch display's size: a second run of the same story in a window that size from the
-start, as the Pi's full screen would be).
+at 1280x800 (NAME.LANG.png) and at the Raspberry Pi touch display's 800x480
+(NAME.LANG.800x480.png: a second run of the same story in a window that size from the start, as
+the Pi's full screen would be), into docs/screenshots/; the privacy poster's pages
+(poster.LANG.png); and for each language a sheet of the six verdict families as seen with
+normal vision, deuteranopia and protanopia (verdict-families.LANG.png, scripts/cvd.py).
 
 Offscreen, with the real window as `kiosk run` builds it (kiosk.ui.app.build_app) on a temporary
 data directory, a FakeClock (10:00 on 25 Nov 2026 in Hà Nội) and no camera: the preview shows
 frames rendered by kiosk.scanner.render. Every verdict is real: a payload from kiosk/demo.py goes
 through the GateRunner and the Gate into SQLite, with the settings or data that cause the case
-(a yellow status list entry, a full capacity, a write lock held by another connection), and the
-screen is captured after the runner's signal has been shown. Nothing here fakes a verdict.
+(a status list, a full capacity, a write lock held by another connection), and the screen is
+captured after the runner's signal has been shown. Nothing here fakes a verdict. The on-screen
+keyboard is Qt Virtual Keyboard, embedded as on a touch screen (KIOSK_VIRTUAL_KEYBOARD=1).
+
+A page that needs more room than the screen gives it (its minimum size), or a window that is not
+the screen's size, fails the run: on the real screen it would be cut off.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py [--lang vi] [--out DIR]
 """
@@ -27,8 +33,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-# Before Qt is imported: no display needed.
+# Before Qt is imported: no display needed, and the on-screen keyboard as on a touch screen.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("KIOSK_VIRTUAL_KEYBOARD", "1")
 
 import cv2
 from PySide6.QtCore import QEventLoop, Qt, QTimer, SignalInstance
@@ -40,6 +47,7 @@ from kiosk.clock import FakeClock, to_iso
 from kiosk.config import Settings, settings_with
 from kiosk.credentials import Identity
 from kiosk.demo import EXAMPLES
+from kiosk.events import Direction
 from kiosk.gate import StorageStatus
 from kiosk.scanner.render import render_empty, render_frame, render_with_corners
 from kiosk.scanner.sources import open_source
@@ -48,6 +56,8 @@ from kiosk.store import DB_FILE_NAME
 from kiosk.sync.service import TOKEN_FILE_NAME, write_private
 from kiosk.ui import admin as admin_module
 from kiosk.ui.app import AppParts, build_app
+from kiosk.ui.keyboard import enable_virtual_keyboard_if_available
+from kiosk.ui.poster import poster_image
 from kiosk.ui.runner import ScanDone, ScanNotRecorded, ScanRequest
 from kiosk.ui.scanner import ScannerBridge, to_qimage
 
@@ -56,17 +66,6 @@ OUT = ROOT / "docs" / "screenshots"
 START = dt.datetime(2026, 11, 25, 3, 0, tzinfo=dt.UTC)  # 10:00 in Hà Nội (UTC+7)
 SIZE = (1280, 800)
 SMALL = (800, 480)  # the Raspberry Pi 7" touch display
-# The states pictured at SMALL too: the tightest screens.
-SMALL_SHOTS = frozenset(
-    {
-        "scan-idle",
-        "verdict-entry",
-        "verdict-denied-full",
-        "verdict-refer-declaration",
-        "manual-entry",
-        "manual-invalid",
-    }
-)
 WAIT_MS = 30_000  # "not recorded" waits out SQLite's busy timeout twice (2 x 5 s)
 CODES = dict(EXAMPLES)
 CHECKPOINT = "Chợ Bến Thành · Cổng số 1"
@@ -142,6 +141,7 @@ class Shooter:
         self.out = out
         self.size = size
         self.only = only
+        self.grown: list[str] = []
         self.suffix = "" if size == SIZE else f".{size[0]}x{size[1]}"
         self.workdir = workdir
         self.clock = FakeClock(START)
@@ -178,28 +178,30 @@ class Shooter:
 
     def shoot(self, name: str) -> None:
         """Save the window as NAME.LANG[.WxH].png (unless this run pictures only some states).
-        The window must have kept its size: a page that needs more room would grow it, and
-        the picture would hide that the real screen cuts it off."""
+        The window must have kept the screen's size and the page must fit the room it has:
+        the picture would otherwise hide that the real screen cuts it off."""
         if self.only is not None and name not in self.only:
             return
         self.settle()
         size = (self.window.width(), self.window.height())
-        if size != self.size:
-            # Not fatal (the page at fault may be someone's work in progress), but loud: on the
-            # real screen the window would be cut off.
-            pages = self.window.pages
-            widest = [
-                f"{type(page).__name__} needs {hint.width()}x{hint.height()}"
-                for page in (pages.widget(i) for i in range(pages.count()))
-                if (hint := page.minimumSizeHint()).width() > self.size[0]
-                or hint.height() > self.size[1]
-            ]
-            print(
-                f"screenshots: WARNING {name}.{self.language}: the window grew to {size}, wider "
-                f"or taller than the {self.size} screen ({'; '.join(widest) or '?'})",
-                file=sys.stderr,
+        page = self.window.pages.currentWidget()
+        need = page.minimumSizeHint()
+        room = self.window.pages.size()
+        if size != self.size or need.width() > room.width() or need.height() > room.height():
+            # Noted, and the run fails at the end: on the real screen the page would be cut.
+            problem = (
+                f"{name}.{self.language}: the window is {size} on a {self.size} screen, and "
+                f"{type(page).__name__} needs {need.width()}x{need.height()} where it has "
+                f"{room.width()}x{room.height()}"
             )
+            print(f"screenshots: {problem}", file=sys.stderr)
+            self.grown.append(problem)
         path = self.out / f"{name}.{self.language}{self.suffix}.png"
+        keyboard = self.window.keyboard
+        if keyboard is not None and keyboard.isVisible():
+            # Offscreen, a QQuickWidget draws its scene when asked for it (on a screen: by
+            # itself, tests/ui/test_virtual_keyboard.py).
+            keyboard.grabFramebuffer()
         if not self.window.grab().save(str(path)):
             raise OSError(f"could not write {path}")
         self.taken.append(path)
@@ -282,7 +284,7 @@ class Shooter:
         self.shows_clock()
         self.shoot("verdict-entry")
 
-        # The same card again a few seconds later: recorded once, and said so.
+        # The same card again a few seconds later: recorded once; the decision is repeated.
         self.expect(self.scan("CCCD", seconds_later=4), "duplicate", "in")
         self.shoot("verdict-duplicate")
 
@@ -291,12 +293,15 @@ class Shooter:
         self.shows_clock()
         self.shoot("verdict-exit")
 
-        # The health authority's status list has the BHYT card holder as yellow.
-        key = self.person_key("BHYT")
+        # The health authority's status list: the BHYT card holder yellow, one person red.
+        yellow = self.person_key("BHYT")
+        red = self.person_key("CCCD (no old ID)")
         self.parts.runner.call(
             lambda g: (
                 g.store.replace_status_list(
-                    [(key, "yellow", None)], version="demo-1", updated_at=self.clock.now().utc
+                    [(yellow, "yellow", None), (red, "red", None)],
+                    version="demo-1",
+                    updated_at=self.clock.now().utc,
                 ),
                 g.refresh_status_list_info(),
             )
@@ -321,26 +326,14 @@ class Shooter:
         self.shoot("verdict-denied-full")
         self.change(capacity=50)
 
-        # Manual entry for a visitor without a phone: first the form sent empty ...
-        QTest.mouseClick(page.manual_button, Qt.MouseButton.LeftButton)
-        manual = self.parts.manual
-        QTest.mouseClick(manual.confirm_button, Qt.MouseButton.LeftButton)
-        self.shoot("manual-invalid")
-        # ... then filled in, with a proxy declaration: a cough.
-        type_text(manual.name, "Nguyễn Thị Hồng Nhung")
-        type_text(manual.phone, "0912 345 678")
-        type_text(manual.birth_year, "1957")
-        QTest.mouseClick(manual.questions["cough"].yes, Qt.MouseButton.LeftButton)
-        self.shoot("manual-entry")
-        runner = self.parts.runner
-        self.clock.advance(30)
-        outcome = wait_signal(
-            (runner.scanned, runner.not_recorded),
-            lambda: QTest.mouseClick(manual.confirm_button, Qt.MouseButton.LeftButton),
-            "the manual entry's verdict",
-        )
-        self.expect(outcome, "refer", "in")
-        self.shoot("verdict-refer-declaration")
+        # On the quarantine list (red): not allowed in. He is inside: the guard sets IN first
+        # (someone on the list scanned at the entrance).
+        self.window._choose_gate_mode("in")
+        self.expect(self.scan("CCCD (no old ID)"), "deny", "in")
+        self.shoot("verdict-denied-quarantine")
+        self.window._choose_gate_mode("auto")
+
+        self.manual_entry()
 
         # Not recorded: another program holds the database's write lock (a backup tool, the
         # sqlite3 shell) for longer than the gate waits. The screen must not say "welcome".
@@ -370,17 +363,101 @@ class Shooter:
         page.set_storage(StorageStatus(free_bytes=2**30, low=False, full=False))
         page.clear_verdict()
 
+        # The webcam unplugged: the full-width state; a hand scanner still records.
         self.camera_lost()
         self.shoot("camera-lost")
+        self.expect(self.hand_scanner("personal QR (masked)"), "admit", "out")
+        self.shoot("camera-lost-verdict")
+        page.clear_verdict()
         self.window.on_camera_restored()  # what the scanner says when the webcam is back
 
         self.sync_offline()
         self.shoot("sync-offline")
 
+        self.people_inside()
+
         self.window.show_out_of_service("screenshot")
         self.shoot("out-of-service")
         self.window.show_scan_page()
         self.admin_pages()
+        self.keyboard()
+
+    def manual_entry(self) -> None:
+        """Manual entry for a visitor without a phone: sent empty, then half-declared, then
+        complete (a cough: referred); then someone leaving, typed in."""
+        manual = self.parts.manual
+        QTest.mouseClick(self.page.manual_button, Qt.MouseButton.LeftButton)
+        QTest.mouseClick(manual.confirm_button, Qt.MouseButton.LeftButton)
+        self.shoot("manual-invalid")
+        type_text(manual.name, "Nguyễn Thị Hồng Nhung")
+        type_text(manual.phone, "0912 345 678")
+        type_text(manual.birth_year, "1957")
+        QTest.mouseClick(manual.direction_buttons[Direction.IN], Qt.MouseButton.LeftButton)
+        QTest.mouseClick(manual.questions["cough"].yes, Qt.MouseButton.LeftButton)
+        QTest.mouseClick(manual.confirm_button, Qt.MouseButton.LeftButton)
+        self.shoot("manual-declaration-incomplete")
+        for field, question in manual.questions.items():
+            if field != "cough":
+                QTest.mouseClick(question.no, Qt.MouseButton.LeftButton)
+        self.shoot("manual-entry")
+        self.clock.advance(30)
+        outcome = self.confirm_manual()
+        self.expect(outcome, "refer", "in")
+        self.shoot("verdict-refer-declaration")
+
+        # N. V. An (admitted by his personal QR) leaves without his phone: typed in, OUT.
+        QTest.mouseClick(self.page.manual_button, Qt.MouseButton.LeftButton)
+        type_text(manual.name, "Phạm Văn Bình")
+        type_text(manual.id_number, "001099012399")
+        QTest.mouseClick(manual.direction_buttons[Direction.OUT], Qt.MouseButton.LeftButton)
+        self.shoot("manual-exit")
+        self.clock.advance(30)
+        self.expect(self.confirm_manual(), "admit", "out")
+        self.shoot("verdict-exit-manual")
+
+    def confirm_manual(self) -> ScanDone | ScanNotRecorded:
+        runner = self.parts.runner
+        confirm = self.parts.manual.confirm_button
+        return wait_signal(
+            (runner.scanned, runner.not_recorded),
+            lambda: QTest.mouseClick(confirm, Qt.MouseButton.LeftButton),
+            "the manual entry's verdict",
+        )
+
+    def hand_scanner(self, label: str) -> ScanDone | ScanNotRecorded:
+        """A USB scanner in keyboard mode types the code and Enter into the window."""
+        self.clock.advance(60)
+        runner = self.parts.runner
+        payload = CODES[label]
+
+        def type_code() -> None:
+            QTest.keyClicks(self.window, payload)
+            QTest.keyClick(self.window, Qt.Key.Key_Return)
+
+        return wait_signal((runner.scanned, runner.not_recorded), type_code, label)
+
+    def people_inside(self) -> None:
+        """The guard's list of the people inside: all, found by year of birth, one checked out
+        (the verdict across the top of the list)."""
+        inside = self.parts.inside
+        QTest.mouseClick(self.page.occupancy, Qt.MouseButton.LeftButton)
+        wait_until(lambda: inside.loaded and bool(inside.rows), "the people inside")
+        self.shoot("inside-list")
+        type_text(inside.search, "1999")
+        wait_until(lambda: len(inside.rows) == 1, "the search by year of birth")
+        self.shoot("inside-search")
+        runner = self.parts.runner
+        self.clock.advance(60)
+        outcome = wait_signal(
+            (runner.scanned, runner.not_recorded),
+            lambda: QTest.mouseClick(inside.rows[0].out_button, Qt.MouseButton.LeftButton),
+            "the check-out",
+        )
+        self.expect(outcome, "admit", "out")
+        wait_until(lambda: inside.loaded and not inside.search.text(), "the list again")
+        self.shoot("inside-checked-out")
+        self.window.show_scan_page()
+        self.page.clear_verdict()
 
     def expect(
         self, outcome: ScanDone | ScanNotRecorded, verdict: str, direction: str | None
@@ -457,16 +534,63 @@ class Shooter:
                     QTest.mouseClick(admin.trace_panel.search_button, Qt.MouseButton.LeftButton)
                     wait_until(lambda: admin.trace_panel.results.rowCount() > 0, "a trace result")
                 if panel == "reports":
-                    reports = admin.panels[panel]
+                    reports = admin.reports_panel
                     wait_until(lambda r=reports: r.report is not None, "the day's report")
+                    reports.export_button.click()  # (out of sight at 800x480: scrolled)
+                    wait_until(
+                        lambda r=reports: r.export_button.isEnabled() and bool(r.message.text()),
+                        "the export",
+                    )
+                if panel == "device":
+                    device = admin.device_panel
+                    device.poster_folder.refresh_button.click()
+                    device.poster_button.click()
+                    wait_until(lambda d=device: d.poster_button.isEnabled(), "the poster")
                 self.drain()
                 self.loaded(admin.panels[panel])
                 self.shoot(f"admin-{panel}")
+            # Someone scans at the gate while the guard is in the reports: recorded, answered.
+            admin.show_panel("reports")
+            self.expect(self.scan("CCCD", seconds_later=600), "admit", "in")
+            self.shoot("admin-gate-answered")
         except (AttributeError, TimeoutError) as exc:
             # Someone is still building these screens: picture what exists, say what did not.
             print(f"screenshots: admin panels not pictured ({exc})", file=sys.stderr)
         admin.lock_and_close()
         self.window.show_scan_page()
+
+    def keyboard(self) -> None:
+        """The on-screen keyboard (Qt Virtual Keyboard, embedded) on manual entry: a tap on the
+        name field opens it in Vietnamese."""
+        panel = self.window.keyboard
+        if panel is None:
+            print("screenshots: no on-screen keyboard in this Qt: not pictured", file=sys.stderr)
+            return
+        manual = self.parts.manual
+        QTest.mouseClick(self.page.manual_button, Qt.MouseButton.LeftButton)
+        QTest.mouseClick(manual.name, Qt.MouseButton.LeftButton)
+        wait_until(panel.isVisible, "the on-screen keyboard")
+        type_text(manual.name, "Trần Văn Đức")
+        self.shoot("manual-keyboard")
+        QTest.mouseClick(manual.cancel_button, Qt.MouseButton.LeftButton)
+        QApplication.inputMethod().hide()
+
+    def poster(self) -> None:
+        """The privacy notice poster's page in this language, as printed (A4)."""
+        if self.size != SIZE:
+            return
+        settings = settings_with(
+            self.parts.holder.current(),
+            operator_name="Ban quản lý chợ Bến Thành",
+            operator_contact="028 3829 9274",
+        )
+        image = poster_image(
+            settings, self.language, family=QApplication.font().family(), today=START.date()
+        )
+        path = self.out / f"poster.{self.language}.png"
+        if not image.save(str(path)):
+            raise OSError(f"could not write {path}")
+        self.taken.append(path)
 
     def loaded(self, panel: QWidget) -> None:
         """Give a panel's background loads a few seconds to replace its "…" placeholders; a
@@ -484,26 +608,77 @@ class Shooter:
         self.parts.translator.set_language("en")
 
 
+# The six verdict families, by the screenshot that shows each (texts.Family).
+FAMILY_SHOTS = (
+    ("admit", "verdict-entry"),
+    ("exit", "verdict-exit"),
+    ("refer", "verdict-refer-status"),
+    ("wrong_code", "verdict-venue-code"),
+    ("denied", "verdict-denied-full"),
+    ("fault", "verdict-not-recorded"),
+)
+
+
+def families_sheet(out: Path, language: str) -> Path:
+    """verdict-families.LANG.png: the six verdicts (columns) as seen with normal vision,
+    deuteranopia and protanopia (rows), from the 1280x800 shots (scripts/cvd.py)."""
+    import numpy as np
+    from cvd import KINDS, simulate
+
+    thumbs = []
+    for _family, shot in FAMILY_SHOTS:
+        bgr = cv2.imread(str(out / f"{shot}.{language}.png"))
+        if bgr is None:
+            raise OSError(f"{shot}.{language}.png missing")
+        thumbs.append(cv2.resize(bgr, (320, 200), interpolation=cv2.INTER_AREA)[..., ::-1])
+    rows = [np.hstack(thumbs)]
+    for kind in KINDS:
+        rows.append(np.hstack([simulate(t, kind) for t in thumbs]))
+    sheet = np.vstack(rows)[..., ::-1]
+    path = out / f"verdict-families.{language}.png"
+    if not cv2.imwrite(str(path), np.ascontiguousarray(sheet)):
+        raise OSError(f"could not write {path}")
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Screenshots of every screen, offscreen.")
     parser.add_argument("--lang", choices=("vi", "en"), action="append", help="default: both")
+    parser.add_argument(
+        "--size", choices=("1280x800", "800x480"), action="append", help="default: both"
+    )
+    parser.add_argument("--only", action="append", help="only these shots (NAME, repeatable)")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
+    enable_virtual_keyboard_if_available()  # before the QApplication: Qt reads it then
     _app = QApplication.instance() or QApplication(sys.argv[:1])  # alive for the whole run
+    sizes = [SIZE if size == "1280x800" else SMALL for size in args.size or ("1280x800", "800x480")]
+    only = frozenset(args.only) if args.only else None
     taken: list[Path] = []
+    grown: list[str] = []
     for language in args.lang or ("vi", "en"):
-        for size, only in ((SIZE, None), (SMALL, SMALL_SHOTS)):
+        for size in sizes:
             with tempfile.TemporaryDirectory(prefix="kiosk-screens-") as tmp:
                 cv2.imwrite(str(Path(tmp) / "000.png"), render_frame("unused", seed=1))
                 shooter = Shooter(language, Path(tmp), args.out, size, only)
                 try:
                     shooter.run()
+                    if only is None:
+                        shooter.poster()
                 finally:
                     shooter.close()
                 taken += shooter.taken
+                grown += shooter.grown
+        if only is None and SIZE in sizes:
+            taken.append(families_sheet(args.out, language))
     for path in taken:
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+    if grown:
+        print("screenshots: FAILED: pages that do not fit their screen:", file=sys.stderr)
+        for problem in grown:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
     return 0
 
 

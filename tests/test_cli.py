@@ -253,3 +253,77 @@ def test_sigkill_in_the_middle_of_a_scan_loop_loses_no_acknowledged_event(
     assert len(ids) == len(set(ids))
     assert set(acknowledged) <= set(ids)
     assert set(acknowledged) <= outbox  # each waiting for delivery too
+
+
+# -- `kiosk run`: the global options before the command, as for every other command -----------
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        (["run", "--windowed"], ["--windowed"]),
+        (["--data-dir", "D", "run", "--source", "demo"], ["--source", "demo", "--data-dir", "D"]),
+        (["--config=C", "-v", "run"], ["--config=C", "-v"]),
+        (["--verbose", "--data-dir", "run", "run"], ["--verbose", "--data-dir", "run"]),
+        (["log", "run"], None),  # `run` as another command's argument
+        (["--data-dir", "D", "log"], None),
+        ([], None),
+    ],
+)
+def test_run_arguments_take_the_global_options_before_the_command(
+    arguments: list[str], expected: list[str] | None
+) -> None:
+    from kiosk.cli import run_arguments
+
+    assert run_arguments(arguments) == expected
+
+
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize("options", ["before", "after"])
+def test_kiosk_run_plays_a_folder_records_the_codes_and_exits(
+    kiosk: Kiosk, tmp_path: Path, options: str
+) -> None:
+    """`kiosk run --source images:DIR` as a user runs it (a process, offscreen), with the data
+    directory given before `run` (`kiosk --data-dir DIR run ...`, as every other command takes
+    it) or after: the codes held up are recorded into that directory, which `kiosk log` reads."""
+    import cv2
+
+    from kiosk.scanner.render import render_empty, render_frame
+
+    frames = tmp_path / "frames"
+    frames.mkdir()
+    # Each code held up over three images, so that the unpaced folder cannot rush past it.
+    shown = [PERSONAL] * 3 + [None] + [OTHER] * 3
+    for number, payload in enumerate(shown):
+        image = render_empty(seed=number) if payload is None else render_frame(payload, seed=1)
+        assert cv2.imwrite(str(frames / f"{number:03d}.png"), image)
+    data = tmp_path / "elsewhere"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("KIOSK_DATA_DIR", None)  # only the option says where
+    home = ["--data-dir", str(data), "--config", str(kiosk.config)]
+    command = ["run", "--source", f"images:{frames}", "--windowed", "--exit-at-end"]
+    argv = [*home, *command] if options == "before" else [*command, *home]
+    run = subprocess.run(
+        [sys.executable, "-m", "kiosk", *argv],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=150,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "unrecognized arguments" not in run.stderr
+    assert "Traceback" not in run.stderr
+    log = subprocess.run(
+        [sys.executable, "-m", "kiosk", *home, "log", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert log.returncode == 0, log.stderr
+    events = [json.loads(line) for line in log.stdout.splitlines()]
+    assert [(e["kind"], e["verdict"], e["direction"]) for e in events] == [
+        ("personal_qr", "admit", "in"),
+        ("cccd", "admit", "in"),
+    ]
+    assert (data / "kiosk.db").exists()

@@ -5,6 +5,7 @@ non-zero; what the kiosk survives (offline, no sound) is a warning."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import socket
 from collections.abc import Iterator
@@ -239,3 +240,81 @@ def test_backup_is_a_consistent_private_copy(site: Site, capsys: Any, tmp_path: 
     with pytest.raises(SystemExit) as refused:
         main(["backup", str(copy), "--data-dir", str(site.data), "--config", str(site.config)])
     assert refused.value.code == 3
+
+
+# -- the screen: Qt's platform plugins started for real --------------------------------------
+
+
+def _no_display(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "XDG_SESSION_TYPE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_a_library_the_xcb_plugin_cannot_load_is_named_with_its_package(
+    site: Site, capsys: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A broken libxcb-icccm.so.4 first on the loader's path: Qt's xcb plugin really fails to
+    load, and the doctor says which library and which package, and blocks."""
+    broken = tmp_path / "broken-libs"
+    broken.mkdir()
+    (broken / "libxcb-icccm.so.4").write_bytes(b"not a library")
+    _no_display(monkeypatch)
+    monkeypatch.setenv("LD_LIBRARY_PATH", str(broken))
+    code, rows = site.doctor(capsys)
+    assert code == EXIT_DOCTOR
+    screen = rows["screen"]
+    assert screen["status"] == "fail"
+    assert "xcb platform plugin cannot load: libxcb-icccm.so.4" in screen["detail"]
+    assert screen["action"].startswith("sudo apt install libxcb-icccm4")
+
+
+def test_without_a_display_the_plugins_are_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kiosk.doctor import Status, check_screen, start_platform
+
+    _no_display(monkeypatch)
+    for platform in ("xcb", "wayland"):
+        result = start_platform(platform)
+        assert not result.started and result.missing == ()  # loaded; nothing to show on
+    check = check_screen()
+    assert check.status is Status.OK
+    assert "no display in this session" in check.detail
+
+
+def test_under_an_x_server_qt_is_started(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kiosk.doctor import Status, check_screen
+    from tests.ui.test_virtual_keyboard import xvfb
+
+    _no_display(monkeypatch)
+    with xvfb(tmp_path) as display:
+        check = check_screen({**os.environ, "DISPLAY": display})
+    assert check.status is Status.OK
+    assert check.detail == "Qt starts on xcb"
+
+
+def test_under_a_wayland_compositor_qt_is_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kiosk.doctor import Status, check_screen
+    from tests.ui.test_virtual_keyboard import weston
+
+    _no_display(monkeypatch)
+    with weston(tmp_path, xwayland=True) as env:
+        check = check_screen({**os.environ, **env})
+    assert check.status is Status.OK
+    assert check.detail == "Qt starts on wayland, xcb"  # Xwayland too: the keyboard's way
+
+
+@pytest.mark.parametrize(
+    ("soname", "package"),
+    [
+        ("libxcb-icccm.so.4", "libxcb-icccm4"),
+        ("libxkbcommon-x11.so.0", "libxkbcommon-x11-0"),
+        ("libX11-xcb.so.1", "libx11-xcb1"),
+        ("libwayland-cursor.so.0", "libwayland-cursor0"),
+        ("libEGL.so.1", "libegl1"),
+    ],
+)
+def test_debian_package_names(soname: str, package: str) -> None:
+    from kiosk.doctor import debian_package
+
+    assert debian_package(soname) == package

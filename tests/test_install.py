@@ -214,3 +214,27 @@ def test_offline_bundle_script_documents_its_limits() -> None:
     assert "bookworm-aarch64" in done.stdout and "apt-get download" in done.stdout
     syntax = subprocess.run(["bash", "-n", str(INSTALL)], capture_output=True, check=False)
     assert syntax.returncode == 0
+
+
+def _bash_array(path: Path, name: str) -> list[str]:
+    """The words of a bash array assignment `NAME=(...)` in a script."""
+    text = path.read_text()
+    start = text.index(f"{name}=(") + len(name) + 2
+    return text[start : text.index(")", start)].split()
+
+
+def test_qt_platform_libraries_are_installed_by_setup_and_the_installer(tmp_path: Path) -> None:
+    """What Qt's xcb and wayland platform plugins load (found with `ldd` on PySide6's
+    libqxcb.so, libqwayland*.so, libQt6XcbQpa and libQt6WaylandClient on Debian 12): the
+    same list in scripts/setup and packaging/install.sh, and the installer installs it (and
+    Xwayland, without which Debian's cage does not start)."""
+    setup = _bash_array(ROOT / "scripts" / "setup", "QT_PLATFORM_PACKAGES")
+    installer = _bash_array(ROOT / "packaging" / "install.sh", "QT_PLATFORM_PACKAGES")
+    assert setup == installer
+    for package in ("libxcb-icccm4", "libxcb-keysyms1", "libxcb-cursor0", "libwayland-cursor0"):
+        assert package in setup
+    done, _ = dry_run(tmp_path, "bookworm")
+    assert done.returncode == 0, done.stderr
+    apt = next(c for c in commands(done) if "apt-get install" in c)
+    for package in (*setup, "cage", "xwayland"):
+        assert f" {package}" in apt, package

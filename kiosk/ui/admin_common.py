@@ -314,7 +314,11 @@ class FolderPicker(QWidget):
         self.label = PlainLabel()
         self.path = QLineEdit()
         self.refresh_button = big_button()
-        self.refresh_button.clicked.connect(self.refresh)
+        self.refresh_button.clicked.connect(self.find_usb)
+        # What the last tap on "Find USB" found (a tap that finds nothing must say so).
+        self.found = PlainLabel()
+        self.found.setWordWrap(True)
+        self.found.setVisible(False)
         self._row = QHBoxLayout()
         self._row.setContentsMargins(0, 0, 0, 0)
         self._buttons: list[QPushButton] = []
@@ -327,6 +331,7 @@ class FolderPicker(QWidget):
         layout.addWidget(self.label)
         layout.addLayout(self._row)
         layout.addLayout(self._path_row)
+        layout.addWidget(self.found)
         self.path.textEdited.connect(self._typed)
         self.refresh()
         self.retranslate()
@@ -336,9 +341,11 @@ class FolderPicker(QWidget):
         self.refresh_button.setText(tr("Find USB"))
         self.path.setPlaceholderText(tr("Folder"))
         self._label_buttons()
+        self.found.setVisible(False)  # its words were in the other language
 
     def refresh(self) -> None:
         """List the folders again (a stick may have been plugged in); keeps a typed path."""
+        self.found.setVisible(False)
         typed = self.path.text()
         for button in self._buttons:
             # Hidden at once: deleteLater waits for the event loop, and until then the old
@@ -366,6 +373,20 @@ class FolderPicker(QWidget):
             self._typed(typed)  # a folder the guard typed: keep it
         else:
             self._chosen(Path(typed) if typed else self._folders[0].path)
+
+    def find_usb(self) -> None:
+        """The guard's "Find USB": look again, and say what was found (or that nothing was)."""
+        self.refresh()
+        sticks = [folder.path.name for folder in self._folders if folder.removable]
+        if sticks:
+            text = tr("USB found: {names}. The export goes there").format(names=", ".join(sticks))
+            colour = GREEN
+        else:
+            text = tr("No USB stick found. Plug one in, wait a few seconds, tap Find USB again")
+            colour = RED
+        self.found.setText(text)
+        self.found.setStyleSheet(f"color: {colour}; font-weight: bold;")
+        self.found.setVisible(True)
 
     def _chosen(self, path: Path) -> None:
         self.path.setText(str(path))

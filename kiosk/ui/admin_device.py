@@ -1,5 +1,7 @@
-"""Admin: this device. What it is (checkpoint, device id, server, records waiting to be sent) and
-its enrollment with the central server: server address + one-time enrollment code.
+"""Admin: this device. What it is (checkpoint, device id, server, records waiting to be sent),
+its enrollment with the central server (server address + one-time enrollment code), and the
+privacy notice poster to print (kiosk.ui.poster), saved as a PDF to a USB stick or the kiosk's
+exports folder.
 
 Thread contract: GUI thread. The counts come from the gate thread (`runner.call`). Enrollment
 is network I/O: it runs on a thread of its own (Background.thread), never on the gate thread
@@ -10,32 +12,45 @@ deployment's secret replaced the kiosk's own) before `on_enrolled` asks for a sy
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QApplication,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.config import KEYS, ConfigError, Settings, settings_with
 from kiosk.credentials import PersonKeyer
+from kiosk.export import EXPORTS_DIR_NAME, MEDIA_PATTERNS, safe_file_part
 from kiosk.gate import Gate, load_person_secret
 from kiosk.sync.client import EnrollmentRefused, SyncError, TransientError
 from kiosk.sync.service import enroll, read_token
 from kiosk.ui.admin_common import (
     Background,
+    FolderPicker,
     Message,
     big_button,
     error_text,
+    export_target,
     scrolling,
     set_invalid,
     title_label,
 )
 from kiosk.ui.labels import PlainLabel
+from kiosk.ui.poster import write_poster_pdf
 from kiosk.ui.runner import GateRunner
 from kiosk.ui.state import SettingsHolder
-from kiosk.ui.texts import GREEN, tr
+from kiosk.ui.texts import BLUE, GREEN, tr
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +72,8 @@ class DevicePanel(QWidget):
         background: Background,
         data_dir: Path,
         on_enrolled: Callable[[], None],
+        media_patterns: Sequence[str] = MEDIA_PATTERNS,
+        today: Callable[[], dt.date] = dt.date.today,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -95,6 +112,17 @@ class DevicePanel(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.enroll_button)
         buttons.addStretch(1)
+        # The privacy notice: an A4 poster to print (Vietnamese and English pages).
+        self._today = today
+        self._exports_dir = data_dir / EXPORTS_DIR_NAME
+        self.poster_title = title_label()
+        self.poster_text = PlainLabel()
+        self.poster_text.setWordWrap(True)
+        self.poster_folder = FolderPicker(data_dir, media_patterns)
+        self.poster_button = big_button(colour=BLUE)
+        self.poster_button.clicked.connect(self.save_poster)
+        self.poster_folder.add_action(self.poster_button)
+        self.poster_message = Message()
 
         content = QWidget()
         column = QVBoxLayout(content)
@@ -106,10 +134,16 @@ class DevicePanel(QWidget):
         column.addLayout(form)
         column.addLayout(buttons)
         column.addWidget(self.message)
+        column.addSpacing(18)
+        column.addWidget(self.poster_title)
+        column.addWidget(self.poster_text)
+        column.addWidget(self.poster_folder)
+        column.addWidget(self.poster_message)
         column.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scrolling(content))
+        self.scroll = scrolling(content)
+        layout.addWidget(self.scroll)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -123,6 +157,16 @@ class DevicePanel(QWidget):
         self.code_label.setText(tr("Enrollment code"))
         self.url.setPlaceholderText("https://")
         self.enroll_button.setText(tr("Enroll this device"))
+        self.poster_title.setText(tr("Privacy notice"))
+        self.poster_text.setText(
+            tr(
+                "An A4 poster (a Vietnamese and an English page) that says what the kiosk keeps, "
+                "for how long and who can open it (Decree 13/2023/NĐ-CP). Print it and put it up "
+                "beside the kiosk. Who runs the checkpoint is set in Settings."
+            )
+        )
+        self.poster_folder.retranslate()
+        self.poster_button.setText(tr("Save the poster (PDF)"))
         self._show_facts()
 
     # -- facts ----------------------------------------------------------------------------------
@@ -163,6 +207,38 @@ class DevicePanel(QWidget):
             if info.quarantined:
                 waiting += " · " + tr("{n} refused by the server").format(n=info.quarantined)
             self.values["waiting"].setText(waiting)
+
+    # -- the privacy notice ---------------------------------------------------------------------
+
+    def save_poster(self) -> None:
+        settings = self._holder.current()
+        name = f"privacy-notice-{safe_file_part(settings.checkpoint_id)}.pdf"
+        try:
+            path = export_target(self.poster_folder.folder(), self._exports_dir, name)
+        except OSError as exc:
+            self.poster_message.error(tr("Not saved: {reason}").format(reason=error_text(exc)))
+            return
+        family = QApplication.font().family()
+        today = self._today()
+        self.poster_button.setEnabled(False)
+        self.poster_message.info(tr("Saving…"))
+        self._background.run(
+            lambda: write_poster_pdf(path, settings, family=family, today=today),
+            self._poster_saved,
+            self._poster_failed,
+        )
+
+    def _poster_saved(self, path: Path) -> None:
+        self.poster_button.setEnabled(True)
+        log.info("privacy notice poster saved")
+        self.poster_message.ok(tr("Poster saved to {path}: print it on A4").format(path=path))
+        QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(self.poster_message))
+
+    def _poster_failed(self, error: BaseException) -> None:
+        self.poster_button.setEnabled(True)
+        log.error("privacy notice poster not saved: %s", error_text(error))
+        self.poster_message.error(tr("Not saved: {reason}").format(reason=error_text(error)))
+        QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(self.poster_message))
 
     # -- enrollment -----------------------------------------------------------------------------
 

@@ -1,5 +1,7 @@
-"""Admin: a day's report (entries and exits by hour, peak occupancy, totals by kind of code) and
-its events exported as CSV, the same file as `kiosk export`.
+"""Admin: a day's report (entries and exits by hour, peak occupancy, totals by kind of code), and
+the events of a range of days exported as CSV, the same file as `kiosk export`. The export says
+what it wrote in the page's words (entries, exits, referred, refused), so that its numbers can
+be checked against the page.
 
 Thread contract: GUI thread. The report is computed on the gate thread (`runner.call`); the
 CSV file is written on the Background pool (a USB stick can be slow; the gate must not wait
@@ -13,11 +15,14 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
+    QLineEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +31,7 @@ from kiosk.clock import Clock
 from kiosk.events import StoredEvent
 from kiosk.export import EXPORTS_DIR_NAME, MEDIA_PATTERNS, safe_file_part, write_events_csv
 from kiosk.gate import Gate
-from kiosk.reports import DayReport, day_bounds, day_report, local_day
+from kiosk.reports import DayReport, EventCounts, count_events, day_report, days_between, local_day
 from kiosk.ui.admin_common import (
     Background,
     DayPicker,
@@ -36,7 +41,9 @@ from kiosk.ui.admin_common import (
     cell,
     error_text,
     export_target,
+    parse_day,
     scrolling,
+    set_invalid,
     short_kind_name,
     table,
     title_label,
@@ -90,6 +97,16 @@ class ReportsPanel(QWidget):
         self.chart = HourlyChart()
         self.kinds = table(5)
         self.kinds.setMinimumHeight(230)
+        # The export's days: the day shown, or any range typed (2026-11-01 or 01/11/2026).
+        self.export_label = PlainLabel()
+        self.export_from = QLineEdit()
+        self.export_to = QLineEdit()
+        self.export_dash = PlainLabel("–")
+        for field in (self.export_from, self.export_to):
+            field.setFixedWidth(160)
+            field.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.day.changed.connect(self._export_day)
+        self._export_day(self.day.day)
         self.folder = FolderPicker(data_dir, media_patterns)
         self.export_button = big_button(colour=BLUE)
         self.export_button.clicked.connect(self.export)
@@ -115,12 +132,20 @@ class ReportsPanel(QWidget):
         column.addLayout(self._top)
         column.addLayout(self._numbers)
         column.addLayout(self._middle, 1)
+        days = QHBoxLayout()
+        days.addWidget(self.export_from)
+        days.addWidget(self.export_dash)
+        days.addWidget(self.export_to)
+        days.addStretch(1)
+        column.addWidget(self.export_label)
+        column.addLayout(days)
         column.addWidget(self.folder)
         column.addWidget(self.message)
         # Scrolls only on a screen too small for it all (a 7" 800x480 panel).
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scrolling(content))
+        self.scroll = scrolling(content)
+        layout.addWidget(self.scroll)
         self.retranslate()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -162,6 +187,7 @@ class ReportsPanel(QWidget):
             [tr("Kind of code"), tr("In"), tr("Out"), tr("Referred"), tr("Refused")]
         )
         self.folder.retranslate()
+        self.export_label.setText(tr("Export the days:"))
         self.export_button.setText(tr("Export CSV"))
         if self.report is not None:
             self._show(self.report)
@@ -214,17 +240,45 @@ class ReportsPanel(QWidget):
 
     # -- export ---------------------------------------------------------------------------------
 
+    def _export_day(self, day: dt.date) -> None:
+        for field in (self.export_from, self.export_to):
+            field.setText(day.isoformat())
+            set_invalid(field, False)
+
+    def export_days(self) -> tuple[dt.date, dt.date] | None:
+        """The export's first and last day as typed, or None (the field is marked, and the
+        message says why)."""
+        days: list[dt.date] = []
+        for field in (self.export_from, self.export_to):
+            set_invalid(field, False)
+            try:
+                days.append(parse_day(field.text()))
+            except ValueError:
+                set_invalid(field, True)
+                self.message.error(tr("Not a date: {text}").format(text=field.text().strip()))
+                return None
+        if days[1] < days[0]:
+            set_invalid(self.export_to, True)
+            self.message.error(tr("The end of the period is before its start"))
+            return None
+        return days[0], days[1]
+
     def export(self) -> None:
-        """Write the chosen day's events to the chosen folder (the `kiosk export` columns)."""
+        """Write the chosen days' events to the chosen folder (the `kiosk export` columns)."""
         settings = self._holder.current()
-        day, zone = self.day.day, settings.zone
-        name = f"kiosk-{safe_file_part(settings.checkpoint_id)}-{day.isoformat()}.csv"
+        chosen = self.export_days()
+        if chosen is None:
+            return
+        first, last = chosen
+        zone = settings.zone
+        span = first.isoformat() if first == last else f"{first.isoformat()}_{last.isoformat()}"
+        name = f"kiosk-{safe_file_part(settings.checkpoint_id)}-{span}.csv"
         try:
             path = export_target(self.folder.folder(), self._exports_dir, name)
         except OSError as exc:
             self.message.error(tr("Not exported: {reason}").format(reason=error_text(exc)))
             return
-        start, end = day_bounds(day, zone)
+        start, end = days_between(first, last, zone)
         self.export_button.setEnabled(False)
         self.message.info(tr("Exporting…"))
 
@@ -232,20 +286,35 @@ class ReportsPanel(QWidget):
             return list(gate.store.events(since=start, until=end))
 
         def write(events: list[StoredEvent]) -> None:
+            counts = count_events(events)
             self._background.run(
                 lambda: write_events_csv(path, events, zone),
-                lambda count: self._exported(count, path),
+                lambda _written: self._exported(counts, path),
                 self._export_failed,
             )
 
         self._background.watch(self._runner.call(read), write, self._export_failed)
 
-    def _exported(self, count: int, path: Path) -> None:
+    def _exported(self, counts: EventCounts, path: Path) -> None:
         self.export_button.setEnabled(True)
-        log.info("day export written: %d events", count)
-        self.message.ok(tr("{n} records written to {path}").format(n=count, path=path))
+        log.info("export written: %d events", counts.total)
+        self.message.ok(
+            tr(
+                "{n} records exported: {entries} entries, {exits} exits, {referred} referred, "
+                "{refused} refused. File: {path}"
+            ).format(
+                n=counts.total,
+                path=path,
+                entries=counts.entries,
+                exits=counts.exits,
+                referred=counts.referred,
+                refused=counts.refused,
+            )
+        )
+        QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(self.message))
 
     def _export_failed(self, error: BaseException) -> None:
         self.export_button.setEnabled(True)
         log.error("export failed: %s", error)
         self.message.error(tr("Not exported: {reason}").format(reason=error_text(error)))
+        QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(self.message))

@@ -25,7 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.config import GATE_MODES, PERSON_KINDS, ConfigError, Settings, settings_with
+from kiosk.config import (
+    CAMERA_POSITIONS,
+    GATE_MODES,
+    PERSON_KINDS,
+    ConfigError,
+    Settings,
+    settings_with,
+)
 from kiosk.ui.admin_common import (
     Choice,
     Message,
@@ -76,6 +83,11 @@ class SettingsPanel(QWidget):
         self.auto_checkout.setMaxLength(5)
         self.auto_checkout.setFixedWidth(160)
         self.retention = Stepper(1, 3650)
+        self.camera_position = Choice(CAMERA_POSITIONS)
+        self.operator_name = QLineEdit()
+        self.operator_name.setMaxLength(200)
+        self.operator_contact = QLineEdit()
+        self.operator_contact.setMaxLength(200)
         self.hints = {
             "capacity": PlainLabel(),
             "auto_checkout_time": PlainLabel(),
@@ -93,6 +105,7 @@ class SettingsPanel(QWidget):
         self._labels: dict[str, QLabel] = {}
         rows: list[tuple[str, QWidget]] = [
             ("source", self.source),
+            ("camera_position", self.camera_position),
             ("gate_mode", self.gate_mode),
             ("capacity", _with_hint(self.capacity, self.hints["capacity"])),
             (
@@ -108,6 +121,8 @@ class SettingsPanel(QWidget):
                 _with_hint(self.auto_checkout, self.hints["auto_checkout_time"]),
             ),
             ("retention_days", self.retention),
+            ("operator_name", self.operator_name),
+            ("operator_contact", self.operator_contact),
         ]
         for key, widget in rows:
             label = PlainLabel()
@@ -126,6 +141,9 @@ class SettingsPanel(QWidget):
             "server_url": self.server_url,
             "auto_checkout_time": self.auto_checkout,
             "retention_days": self.retention.spin,
+            "camera_position": self.camera_position,
+            "operator_name": self.operator_name,
+            "operator_contact": self.operator_contact,
         }
 
         form_box = QWidget()
@@ -167,10 +185,23 @@ class SettingsPanel(QWidget):
             "server_url": tr("Server address"),
             "auto_checkout_time": tr("Automatic checkout time"),
             "retention_days": tr("Keep records for (days)"),
+            "camera_position": tr("Where the camera is"),
+            "operator_name": tr("Who runs this checkpoint"),
+            "operator_contact": tr("How to reach them"),
         }
         for key, label in self._labels.items():
             label.setText(labels[key])
         self.gate_mode.set_labels({mode: gate_mode_name(mode) for mode in GATE_MODES})
+        self.camera_position.set_labels(
+            {
+                "above": tr("Above the screen"),
+                "below": tr("Below"),
+                "left": tr("Left"),
+                "right": tr("Right"),
+            }
+        )
+        self.operator_name.setPlaceholderText(tr("e.g. the market's management board"))
+        self.operator_contact.setPlaceholderText(tr("a phone number or an address"))
         for kind, box in self.kinds.items():
             box.setText(kind_name(kind))
         self.hints["capacity"].setText(tr("0 = no limit"))
@@ -202,6 +233,9 @@ class SettingsPanel(QWidget):
         self.server_url.setText(settings.server_url)
         self.auto_checkout.setText(settings.auto_checkout_time)
         self.retention.setValue(settings.retention_days)
+        self.camera_position.setValue(settings.camera_position)
+        self.operator_name.setText(settings.operator_name)
+        self.operator_contact.setText(settings.operator_contact)
         self._loaded = self.values()
         self._mark(None)
         self.message.info("")
@@ -219,6 +253,9 @@ class SettingsPanel(QWidget):
             "server_url": self.server_url.text().strip().rstrip("/"),
             "auto_checkout_time": _checkout_time(self.auto_checkout.text()),
             "retention_days": self.retention.value(),
+            "camera_position": self.camera_position.value(),
+            "operator_name": " ".join(self.operator_name.text().split()),
+            "operator_contact": " ".join(self.operator_contact.text().split()),
         }
 
     def save(self) -> bool:

@@ -11,6 +11,7 @@ pool. The code typed is cleared once resolved: the screen keeps the person key, 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Sequence
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout, 
 from kiosk.clock import Clock
 from kiosk.export import EXPORTS_DIR_NAME, MEDIA_PATTERNS, write_overlaps_csv
 from kiosk.gate import Gate
+from kiosk.names import consistent_name
 from kiosk.reports import day_bounds, trace_target
 from kiosk.store import Overlap
 from kiosk.ui.admin_common import (
@@ -142,7 +144,7 @@ class TracePanel(QWidget):
     def retranslate(self) -> None:
         self.title.setText(tr("Contact tracing"))
         self.labels["code"].setText(tr("Person"))
-        self.labels["margin"].setText(tr("Margin (minutes)"))
+        self.labels["margin"].setText(tr("Minutes before and after"))
         self.labels["period"].setText(tr("Period"))
         self.code.setPlaceholderText(tr("Scan the code, or type the ID or phone number"))
         self.date_from.setPlaceholderText(tr("from: any day"))
@@ -219,7 +221,15 @@ class TracePanel(QWidget):
             overlaps = gate.store.co_presence(
                 key, margin=dt.timedelta(minutes=margin), now=now, since=since, until=until
             )
-            return TraceResult(key, tuple(overlaps), margin, now)
+            # One name form per person on the list, as on every screen (kiosk.names).
+            named = tuple(
+                dataclasses.replace(
+                    o,
+                    display_name=consistent_name(o.display_name, gate.store.names_of(o.person_key)),
+                )
+                for o in overlaps
+            )
+            return TraceResult(key, named, margin, now)
 
         self._background.watch(
             self._runner.call(run), lambda result: self._arrived(request, result), self._failed

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
     from kiosk.ui.admin import AdminPage
     from kiosk.ui.i18n import Translator
+    from kiosk.ui.inside_page import InsidePage
     from kiosk.ui.main_window import MainWindow
     from kiosk.ui.manual import ManualEntryPage
     from kiosk.ui.runner import GateRunner
@@ -130,6 +131,7 @@ class AppParts:
     sync_bridge: SyncBridge
     manual: ManualEntryPage
     admin: AdminPage
+    inside: InsidePage
     window: MainWindow
     data_dir: Path
     sync_started: bool = False
@@ -185,6 +187,8 @@ def build_app(
 
     from kiosk.ui.admin import AdminPage
     from kiosk.ui.i18n import Translator
+    from kiosk.ui.inside_page import InsidePage
+    from kiosk.ui.keyboard import create_panel
     from kiosk.ui.main_window import MainWindow
     from kiosk.ui.manual import ManualEntryPage
     from kiosk.ui.resources import app_font, load_fonts
@@ -250,6 +254,7 @@ def build_app(
         clock=clock,
         on_enrolled=scheduler.trigger_now,
     )
+    inside = InsidePage(runner=runner, zone=lambda: holder.current().zone)
     window = MainWindow(
         runner=runner,
         settings=holder.current,
@@ -259,9 +264,12 @@ def build_app(
         sync_status=lambda: status_box["status"],
         manual_page=manual,
         admin_page=admin,
+        inside_page=inside,
+        keyboard=create_panel(),
     )
     manual.submitted.connect(window.record_manual)
     manual.cancelled.connect(window.show_scan_page)
+    inside.closed.connect(window.show_scan_page)
     admin.closed.connect(window.show_scan_page)
     admin.quit_requested.connect(app.quit)
 
@@ -327,6 +335,7 @@ def build_app(
         sync_bridge=sync_bridge,
         manual=manual,
         admin=admin,
+        inside=inside,
         window=window,
         data_dir=data_dir,
     )

@@ -1,33 +1,30 @@
-"""The on-screen keyboard for touch screens: Qt Virtual Keyboard, with its Vietnamese layout.
+"""The on-screen keyboard for touch screens: Qt Virtual Keyboard, embedded at the bottom of the
+kiosk's own window, with its Vietnamese layout.
 
-Qt picks its input method once, when the QApplication is created, from the QT_IM_MODULE
-environment variable: `enable_virtual_keyboard_if_available()` must run before that (in
-`kiosk run`, before `QApplication(...)`). It turns the keyboard on only when all hold:
+Why embedded, and why xcb under Wayland. Qt Virtual Keyboard's "desktop" mode shows the keys in
+a top-level window of its own, which a Wayland compositor places where it likes (cage shows it
+full screen over the kiosk), and Qt's wayland platform plugin refuses the keyboard outright on
+the client side ("qtvirtualkeyboard currently is not supported at client-side": measured under
+weston, tests/ui/test_virtual_keyboard.py). So:
 
-- the `qtvirtualkeyboard` input context plugin is installed (PySide6-Addons ships it in
-  PySide6/Qt/plugins/platforminputcontexts; a system Qt may not have it);
-- a touch screen is attached (a kiosk with a USB keyboard or a hand scanner needs no keyboard
-  covering half the screen);
-- the display is X11 (Qt's xcb platform). In a Widgets app the keyboard is a separate window
-  over the bottom of the screen, cut to shape with a window mask. Platforms without masks draw
-  that window's empty part opaque over the whole app (seen on the vnc platform: a white screen
-  above the keys), and a Wayland client cannot place its windows at all; there the desktop's
-  own keyboard (e.g. squeekboard on Raspberry Pi OS) is the one to use.
+- the keyboard is an InputPanel in a QQuickWidget that the window lays out under its pages
+  (`KeyboardPanel`; QT_VIRTUALKEYBOARD_DESKTOP_DISABLE=1): no window of its own to place, on
+  any platform, and the page shrinks (its form scrolls) instead of being covered;
+- in a Wayland session (cage on a Raspberry Pi, labwc on Raspberry Pi OS's desktop) the kiosk
+  runs on Qt's xcb platform through Xwayland, which both compositors provide (DISPLAY), when
+  the keyboard is to be used. Without Xwayland it stays on Wayland, without a keyboard, and
+  says so in the log (a USB keyboard then).
 
-KIOSK_VIRTUAL_KEYBOARD=1 / =0 forces it on / off (on skips the touch screen and display
-checks); a QT_IM_MODULE the system already set is left alone.
+`enable_virtual_keyboard_if_available()` decides, before the QApplication exists (Qt reads
+QT_IM_MODULE and QT_QPA_PLATFORM when it is created). The keyboard is used when the Qt Virtual
+Keyboard plugin is installed (PySide6-Addons ships it) and a touch screen is attached, or when
+KIOSK_VIRTUAL_KEYBOARD=1 forces it (=0: never). A QT_IM_MODULE the system already set is left
+alone, and so is an explicit QT_QPA_PLATFORM other than wayland.
 
-The layout: Qt Virtual Keyboard starts in the layout of the default QLocale, so this sets the
-default locale to vi_VN (Qt 6.12's vi_VN layout: Latin keys, "Tiếng Việt" on the space bar, the
-Vietnamese letters on long press: a -> ă â à á ..., d -> đ, o -> ô ơ ...; the globe key switches
-to English). Only Qt's own locale-aware formatting is affected by that default; the kiosk formats
-times and numbers itself.
-
-Verified with PySide6 6.12, headless: the plugin loads under the offscreen and vnc platforms,
-the vi_VN layout is chosen (and renders, Vietnamese labels included), and on the vnc platform a
-tap on a QLineEdit opens the panel (the digits pad for a digits-only field), and taps and a long
-press on its keys type "a" and "đ" into the field. Not verified: X11 (no X server here), a real
-touch screen, Wayland.
+The layout: Vietnamese (vi_VN: Latin keys, "Tiếng Việt" on the space bar; a long press on a
+vowel offers its accented forms: a → á à ả ã ạ ă â ..., d → đ) and English, switched with the
+globe key. Its Quick scene is drawn by Qt Quick's software renderer: a keyboard needs no GPU,
+and a Raspberry Pi's GL driver is spared a second context.
 """
 
 from __future__ import annotations
@@ -35,12 +32,17 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import MutableMapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 log = logging.getLogger(__name__)
 
 IM_MODULE = "qtvirtualkeyboard"
-LAYOUT_LOCALE = "vi_VN"
+LOCALES = ("vi_VN", "en_US")
 INPUT_DEVICES = Path("/proc/bus/input/devices")
 # Linux input properties and axes (linux/input-event-codes.h): a touch screen reports absolute
 # positions directly on the screen (INPUT_PROP_DIRECT); a touchpad or a mouse does not.
@@ -99,40 +101,90 @@ def display_platform(environ: MutableMapping[str, str]) -> str:
     return "xcb" if environ.get("DISPLAY") else ""
 
 
+@dataclass(frozen=True, slots=True)
+class KeyboardChoice:
+    """What `enable_virtual_keyboard_if_available` decided, for the log and the tests."""
+
+    enabled: bool
+    platform: str  # the platform Qt will start ("" : its own default)
+    reason: str
+
+
+def choose(
+    environ: MutableMapping[str, str],
+    *,
+    plugin: bool,
+    touchscreen: bool,
+) -> KeyboardChoice:
+    """The decision, from the environment and what is installed and attached. Pure."""
+    forced = environ.get("KIOSK_VIRTUAL_KEYBOARD", "").strip()
+    platform = display_platform(environ)
+    current = environ.get("QT_IM_MODULE", "")
+    if current:  # chosen by the system or the person starting the kiosk: respected
+        return KeyboardChoice(current == IM_MODULE, platform, f"QT_IM_MODULE={current} was set")
+    if forced == "0":
+        return KeyboardChoice(False, platform, "KIOSK_VIRTUAL_KEYBOARD=0")
+    if not plugin:
+        return KeyboardChoice(False, platform, "Qt Virtual Keyboard is not installed")
+    if forced != "1" and not touchscreen:
+        return KeyboardChoice(False, platform, "no touch screen")
+    if platform == "wayland":
+        if environ.get("DISPLAY"):
+            return KeyboardChoice(True, "xcb", "Wayland session: xcb through Xwayland")
+        return KeyboardChoice(
+            False,
+            platform,
+            "Wayland without Xwayland (no DISPLAY): Qt's wayland plugin cannot use Qt Virtual "
+            "Keyboard",
+        )
+    why = "forced" if forced == "1" else "touch screen"
+    return KeyboardChoice(True, platform, f"{why}, platform {platform or 'default'}")
+
+
 def enable_virtual_keyboard_if_available(
     *,
     environ: MutableMapping[str, str] | None = None,
     plugins_dir: Path | None = None,
     devices_file: Path = INPUT_DEVICES,
 ) -> bool:
-    """Turn Qt Virtual Keyboard on for this process when it is installed, a touch screen is
-    attached and the display is X11 (or KIOSK_VIRTUAL_KEYBOARD=1). Call before the QApplication
-    exists; afterwards it has no effect. Returns whether the keyboard will be used."""
+    """Turn the embedded Qt Virtual Keyboard on for this process when it is installed and a
+    touch screen is attached (or KIOSK_VIRTUAL_KEYBOARD=1), choosing the xcb platform in a
+    Wayland session. Call before the QApplication exists; afterwards it has no effect. Returns
+    whether the keyboard will be used."""
     env = os.environ if environ is None else environ
-    forced = env.get("KIOSK_VIRTUAL_KEYBOARD", "").strip()
-    current = env.get("QT_IM_MODULE", "")
-    if current:  # chosen by the system or the person starting the kiosk: respected
-        return current == IM_MODULE
-    if forced == "0":
+    plugin = plugin_available(plugins_dir)
+    choice = choose(env, plugin=plugin, touchscreen=touchscreen_present(devices_file))
+    if not choice.enabled:
+        if env.get("KIOSK_VIRTUAL_KEYBOARD", "").strip() == "1" or "Wayland" in choice.reason:
+            log.warning("no on-screen keyboard: %s", choice.reason)
+        else:
+            log.info("no on-screen keyboard: %s", choice.reason)
         return False
-    if not plugin_available(plugins_dir):
-        if forced == "1":
-            log.warning("KIOSK_VIRTUAL_KEYBOARD=1 but Qt Virtual Keyboard is not installed")
-        return False
-    if forced != "1":
-        if not touchscreen_present(devices_file):
-            return False
-        platform = display_platform(env)
-        if platform != "xcb":
-            log.info(
-                "touch screen, but no Qt Virtual Keyboard on the %r platform (it needs X11); "
-                "KIOSK_VIRTUAL_KEYBOARD=1 forces it",
-                platform or "default",
-            )
-            return False
     env["QT_IM_MODULE"] = IM_MODULE
-    from PySide6.QtCore import QLocale
-
-    QLocale.setDefault(QLocale(LAYOUT_LOCALE))
-    log.info("on-screen keyboard: Qt Virtual Keyboard, layout %s", LAYOUT_LOCALE)
+    env["QT_VIRTUALKEYBOARD_DESKTOP_DISABLE"] = "1"
+    env.setdefault("QT_QUICK_BACKEND", "software")
+    if choice.platform == "xcb" and display_platform(env) != "xcb":
+        env["QT_QPA_PLATFORM"] = "xcb"
+    log.info("on-screen keyboard: Qt Virtual Keyboard, embedded (%s)", choice.reason)
     return True
+
+
+def keyboard_enabled(environ: MutableMapping[str, str] | None = None) -> bool:
+    """Whether this process was set up for the embedded keyboard (after the call above)."""
+    env = os.environ if environ is None else environ
+    return env.get("QT_IM_MODULE") == IM_MODULE
+
+
+def create_panel(parent: QWidget | None = None) -> QWidget | None:
+    """The keyboard for the window's bottom, or None when this process has none (see above).
+    Call after the QApplication exists."""
+    if not keyboard_enabled():
+        return None
+    from kiosk.ui.keyboard_panel import KeyboardPanel
+
+    panel = KeyboardPanel(parent)
+    if not panel.ready:
+        log.error("on-screen keyboard not loaded: %s", "; ".join(panel.load_errors) or "?")
+        panel.deleteLater()
+        return None
+    return panel

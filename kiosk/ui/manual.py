@@ -1,18 +1,22 @@
-"""Manual entry: the guard types who a visitor without a code is, and may take a short health
-declaration for them ("khai hộ").
+"""Manual entry: the guard types who a visitor without a code is, whether they come in or go
+out, and may take a short health declaration for them ("khai hộ").
 
 Contract: `submitted(ManualEntry)` is emitted only for a valid form (a name, and an ID number or
 a phone; a phone of 9 to 11 digits; an ID of 9 digits (CMND) or 12 (CCCD); a year of birth from
-1900 to this year, or none); `cancelled()` when the guard gives up. Either way the form is then
-cleared, so the next visitor never sees the last one's data. Problems are shown inline in red
-on the page: no dialog ever opens (a modal dialog would block the gate).
+1900 to this year, or none; in or out chosen; a declaration either not taken or answered in
+full); `cancelled()` when the guard gives up. Either way the form is then cleared, so the next
+visitor never sees the last one's data. Problems are shown inline in red on the page: no dialog
+ever opens (a modal dialog would block the gate).
 
-The declaration: each of the six questions is a Có / Không pair, "Không" by default. The entry
-carries a `Declaration` only when the guard took one: the section's "declaration taken" switch
-is on. Answering any question turns it on, and the guard can turn it on with every answer left
-at "Không" (a visitor who declared no symptoms: recorded as such, and admitted). With the
-switch off the entry carries None ("not asked"), which is not the same as "all no". Any "Có"
-means the visitor is referred to the medical staff (the core decides that, not this page).
+In or out: preselected from the gate's mode when it is "in" or "out" (`prepare`); on an "auto"
+gate the guard chooses. An exit takes no declaration (the section is hidden).
+
+The declaration: each of the six questions is a Có / Không pair with nothing preselected: an
+answer the visitor did not give is never recorded. The section's "declaration taken" switch
+turns on with the first answer (or a tap); from then on every question must be answered before
+the form is accepted. With the switch off the entry carries None ("not asked"), which is not
+the same as "all no". Any "Có" means the visitor is referred to the medical staff (the core
+decides that, not this page).
 """
 
 from __future__ import annotations
@@ -42,10 +46,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.events import Declaration
+from kiosk.events import Declaration, Direction
 from kiosk.ui.labels import PlainLabel
 from kiosk.ui.runner import ManualEntry
-from kiosk.ui.texts import AMBER, GREEN, RED, tr
+from kiosk.ui.texts import AMBER, BLUE, GREEN, RED, direction_name, tr
 
 # The Declaration's fields, in the order the guard asks them.
 QUESTIONS = (
@@ -114,11 +118,23 @@ class YesNo(QWidget):
         self.reset()
 
     @property
-    def value(self) -> bool:
-        return self.yes.isChecked()
+    def value(self) -> bool | None:
+        """True (Có), False (Không), None (not answered)."""
+        if self.yes.isChecked():
+            return True
+        return False if self.no.isChecked() else None
 
     def reset(self) -> None:
-        self.no.setChecked(True)
+        """Neither answer: an exclusive group keeps one checked, so it lets go for a moment."""
+        self.group.setExclusive(False)
+        self.yes.setChecked(False)
+        self.no.setChecked(False)
+        self.group.setExclusive(True)
+
+    def mark(self, missing: bool) -> None:
+        self.label.setProperty("missing", missing)
+        self.label.style().unpolish(self.label)
+        self.label.style().polish(self.label)
 
 
 class ManualEntryPage(QWidget):
@@ -152,6 +168,8 @@ class ManualEntryPage(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # A tap on a button (IN/OUT, Có/Không) must leave the focus in the field being typed.
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         body = QWidget()
         body.setObjectName("body")
         body_layout = QVBoxLayout(body)
@@ -203,7 +221,27 @@ class ManualEntryPage(QWidget):
         for field, following in zip(self.fields, self.fields[1:], strict=False):
             field.returnPressed.connect(following.setFocus)
         self.birth_year.returnPressed.connect(self.submit)
-        who.setRowStretch(2 * len(self.fields), 1)
+        # In or out: two big buttons under the fields.
+        self.direction_label = PlainLabel()
+        self.direction_buttons: dict[Direction, QPushButton] = {}
+        self._directions = QButtonGroup(self)
+        self._directions.setExclusive(True)
+        direction_row = QHBoxLayout()
+        direction_row.setContentsMargins(0, 6, 0, 0)
+        direction_row.addWidget(self.direction_label)
+        for direction in (Direction.IN, Direction.OUT):
+            button = QPushButton()
+            button.setCheckable(True)
+            button.setProperty("direction", direction.value)
+            button.setMinimumHeight(48)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.toggled.connect(self._direction_toggled)
+            self._directions.addButton(button)
+            self.direction_buttons[direction] = button
+            direction_row.addWidget(button, 1)
+        rows = 2 * len(self.fields)
+        who.addLayout(direction_row, rows, 0)
+        who.setRowStretch(rows + 1, 1)
         left = QWidget()
         left.setLayout(who)
         columns.addWidget(left, 2)
@@ -226,7 +264,7 @@ class ManualEntryPage(QWidget):
         self.questions: dict[str, YesNo] = {}
         for field in QUESTIONS:
             question = YesNo()
-            question.answered.connect(lambda: self.declaration_taken.setChecked(True))
+            question.answered.connect(self._answered)
             declaration.addWidget(question)
             self.questions[field] = question
         self.declaration_hint = PlainLabel()
@@ -236,6 +274,7 @@ class ManualEntryPage(QWidget):
         declaration.addStretch(1)
         right = QWidget()
         right.setLayout(declaration)
+        self.declaration_box = right
         columns.addWidget(right, 3)  # the questions need the width more than the fields
 
         # Bottom: the two actions and what keeps the form from being accepted, outside the
@@ -281,23 +320,64 @@ class ManualEntryPage(QWidget):
         for label, text in zip(self.field_labels, (*texts, tr("Year of birth")), strict=True):
             label.setText(text)
         self.declaration_title.setText(tr("Proxy health declaration"))
-        self._declaration_toggled(self.declaration_taken.isChecked())
+        self._declared_text()
         for field, text in _question_texts().items():
             question = self.questions[field]
             question.label.setText(text)
             question.yes.setText(tr("Yes"))
             question.no.setText(tr("No"))
-        self.declaration_hint.setText(tr("Any “Yes”: the visitor sees the medical staff"))
+        self.declaration_hint.setText(
+            tr("Any “Yes”: the visitor sees the medical staff. Ask every question.")
+        )
+        self.direction_label.setText(tr("Coming in or going out?"))
+        for direction, button in self.direction_buttons.items():
+            button.setText(direction_name(direction))
         self.cancel_button.setText(tr("Cancel"))
         self.confirm_button.setText(tr("Confirm"))
         if not self.problems.isHidden():  # shown, even while the page is not
             self._show_problems(self._problems())  # in the new language
 
+    def _declared_text(self) -> None:
+        taken = self.declaration_taken.isChecked()
+        self.declaration_taken.setText(tr("Declaration taken") if taken else tr("Not declared"))
+
     def _declaration_toggled(self, taken: bool) -> None:
-        self.declaration_taken.setText(tr("Declared") if taken else tr("Not declared"))
+        self._declared_text()
         if not taken:
             for question in self.questions.values():
                 question.reset()
+                question.mark(False)
+        self._clear_problems()
+
+    def _answered(self) -> None:
+        self.declaration_taken.setChecked(True)
+        for question in self.questions.values():
+            if question.value is not None:
+                question.mark(False)
+        self._clear_problems()
+
+    def _direction_toggled(self) -> None:
+        # An exit takes no declaration: the section goes (and what was answered with it).
+        leaving = self.direction() is Direction.OUT
+        if leaving:
+            self.declaration_taken.setChecked(False)
+        self.declaration_box.setVisible(not leaving)
+        self._clear_problems()
+
+    def direction(self) -> Direction | None:
+        for direction, button in self.direction_buttons.items():
+            if button.isChecked():
+                return direction
+        return None
+
+    def prepare(self, gate_mode: str) -> None:
+        """Before showing the page: in or out preselected from the gate's mode ("in", "out");
+        an "auto" gate leaves the choice to the guard."""
+        self._directions.setExclusive(False)
+        for direction, button in self.direction_buttons.items():
+            button.setChecked(direction.value == gate_mode)
+        self._directions.setExclusive(True)
+        self._direction_toggled()
 
     # -- the form ---------------------------------------------------------------------------
 
@@ -310,7 +390,7 @@ class ManualEntryPage(QWidget):
         year = self.birth_year.text().strip()
         declaration = None
         if self.declaration_taken.isChecked():
-            answers = {field: question.value for field, question in self.questions.items()}
+            answers = {field: bool(question.value) for field, question in self.questions.items()}
             declaration = Declaration(**answers)
         return ManualEntry(
             full_name=name,
@@ -318,11 +398,25 @@ class ManualEntryPage(QWidget):
             phone=phone,
             birth_year=int(year) if year else None,
             declaration=declaration,
+            direction=self.direction(),
         )
+
+    def unanswered(self) -> list[str]:
+        """The declaration's questions not answered yet (none when it is not being taken)."""
+        if not self.declaration_taken.isChecked():
+            return []
+        return [field for field, question in self.questions.items() if question.value is None]
 
     def _problems(self) -> list[tuple[tuple[QLineEdit, ...], str]]:
         """What is wrong with the form, each with the fields to mark; empty when it is valid."""
         problems: list[tuple[tuple[QLineEdit, ...], str]] = []
+        if self.direction() is None:
+            problems.append(((), tr("Choose IN or OUT")))
+        unanswered = self.unanswered()
+        if unanswered:
+            problems.append(
+                ((), tr("Health declaration: {n} questions not answered").format(n=len(unanswered)))
+            )
         if not self.name.text().strip():
             problems.append(((self.name,), tr("Enter the visitor's full name")))
         id_text = self.id_number.text().strip()
@@ -355,6 +449,9 @@ class ManualEntryPage(QWidget):
         return problems
 
     def _show_problems(self, problems: list[tuple[tuple[QLineEdit, ...], str]]) -> None:
+        missing = set(self.unanswered()) if problems else set()
+        for field, question in self.questions.items():
+            question.mark(field in missing)
         marked = {id(field) for fields, _ in problems for field in fields}
         for field in self.fields:
             field.setProperty("invalid", id(field) in marked)
@@ -372,7 +469,9 @@ class ManualEntryPage(QWidget):
         problems = self._problems()
         if problems:
             self._show_problems(problems)
-            problems[0][0][0].setFocus()
+            fields = next((fields for fields, _ in problems if fields), ())
+            if fields:
+                fields[0].setFocus()
             return
         entry = self.entry()
         self.clear()
@@ -388,6 +487,7 @@ class ManualEntryPage(QWidget):
         self.declaration_taken.setChecked(False)
         for question in self.questions.values():
             question.reset()
+        self.prepare("auto")
         self._show_problems([])
         self.name.setFocus()
 
@@ -431,6 +531,9 @@ class ManualEntryPage(QWidget):
                                                  border-color: #8d6200; font-weight: bold; }}
             QPushButton[answer="no"]:checked {{ background: #455a64; color: white;
                                                 border-color: #263238; font-weight: bold; }}
+            QLabel[missing="true"] {{ color: {RED}; font-weight: bold; }}
+            QPushButton[direction]:checked {{ background: {BLUE}; color: white;
+                                              border-color: #0d47a1; font-weight: bold; }}
             #taken {{ font-weight: bold; }}
             #taken:checked {{ background: #1565c0; color: white; border-color: #0d47a1; }}
             #actions {{ background: #eceff1; }}

@@ -204,8 +204,10 @@ class PinScreen(QWidget):
         left.addWidget(self.message)
         left.addStretch(1)
         left.addWidget(self.back)
+        left.setSpacing(4)
         row = QHBoxLayout(self)
-        row.setContentsMargins(24, 16, 24, 16)
+        # Tight at the top and bottom: the pad and the column beside it fit a 480 px screen.
+        row.setContentsMargins(24, 6, 24, 6)
         row.setSpacing(32)
         row.addStretch(1)
         row.addLayout(left, 2)

@@ -28,6 +28,7 @@ from kiosk.credentials import Credential
 from kiosk.events import Declaration, Direction
 from kiosk.formats import manual_credential, parse
 from kiosk.gate import Gate, ScanOutcome, StorageStatus
+from kiosk.inside import InsidePerson, checkout_credential
 from kiosk.store import RecordError, StorageFull, Store
 
 log = logging.getLogger(__name__)
@@ -51,19 +52,21 @@ class Counters:
 @dataclass(frozen=True, slots=True)
 class ScanRequest:
     payload: bytes
-    source: str  # "camera" | "keyboard" | "manual"
+    source: str  # "camera" | "keyboard" | "manual" | "list" (the people inside)
     received_ns: int  # when the frame or the Enter key was captured (monotonic)
 
 
 @dataclass(frozen=True, slots=True)
 class ManualEntry:
-    """What the guard typed for a visitor without a code. An ID number or a phone is needed."""
+    """What the guard typed for a visitor without a code. An ID number or a phone is needed.
+    `direction`: in or out as the guard chose (None: the gate's mode decides)."""
 
     full_name: str
     id_number: str | None = None
     phone: str | None = None
     birth_year: int | None = None
     declaration: Declaration | None = None
+    direction: Direction | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +152,12 @@ class GateRunner(QObject):
         request = ScanRequest(b"", "manual", time.monotonic_ns())
         self._executor.submit(self._manual, request, entry)
 
+    def check_out(self, person: InsidePerson) -> None:
+        """The guard tapped a person in the list of people inside: record their exit (a scan
+        of nothing, under the key their entry has; `scanned` or `not_recorded` follows)."""
+        request = ScanRequest(b"", "list", time.monotonic_ns())
+        self._executor.submit(self._scan, request, checkout_credential(person), None, "out")
+
     def scan_with_declaration(self, request: ScanRequest, declaration: Declaration) -> None:
         """A scanned code plus a health declaration the guard took for the visitor."""
         self._executor.submit(self._scan, request, None, declaration)
@@ -170,18 +179,23 @@ class GateRunner(QObject):
         except ValueError as exc:  # neither ID nor phone: the page checks, this is a backstop
             self.not_recorded.emit(ScanNotRecorded(request, str(exc)))
             return
-        self._scan(request, credential, entry.declaration)
+        mode = entry.direction.value if entry.direction else None
+        self._scan(request, credential, entry.declaration, mode)
 
     def _scan(
         self,
         request: ScanRequest,
         credential: Credential | None,
         declaration: Declaration | None,
+        mode: str | None = None,
     ) -> None:
+        """`mode`: "in"/"out" chosen for this one record (manual entry, the inside list),
+        else the guard's gate switch."""
         gate = self._gate
+        gate_mode = mode or self._gate_mode
         try:
             if credential is None and declaration is None:
-                outcome = gate.scan(request.payload, gate_mode=self._gate_mode)
+                outcome = gate.scan(request.payload, gate_mode=gate_mode)
             else:
                 instant = gate.clock.now()
                 if credential is None:
@@ -192,7 +206,7 @@ class GateRunner(QObject):
                     credential,
                     request.payload or None,
                     instant,
-                    gate_mode=self._gate_mode,
+                    gate_mode=gate_mode,
                     declaration=declaration,
                 )
         except RecordError as exc:

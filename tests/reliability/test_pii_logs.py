@@ -32,6 +32,7 @@ import kiosk.gate as gate_module
 import kiosk.ui.main_window as main_window_module
 from kiosk.clock import FakeClock
 from kiosk.config import Settings, settings_with
+from kiosk.events import Direction
 from kiosk.scanner.render import render_empty, render_frame
 from kiosk.scanner.sources import open_source
 from kiosk.ui.app import AppParts, build_app, install_excepthook, setup_logging
@@ -306,6 +307,8 @@ def test_a_qt_session_logs_no_personal_data(
         type_into(page.name, NAME_MANUAL)
         qtbot.keyClicks(page.id_number, ID_MANUAL)
         qtbot.keyClicks(page.phone, PHONE_MANUAL)
+        in_button = page.direction_buttons[Direction.IN]  # an "auto" gate: the guard chooses
+        qtbot.mouseClick(in_button, Qt.MouseButton.LeftButton)
         qtbot.mouseClick(page.confirm_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: decided() == 2, timeout=15_000)
         # A raw payload, and a CCCD with diacritics (through the runner: QTest types ASCII).

@@ -32,6 +32,7 @@ from kiosk.ui.main_window import MainWindow
 from kiosk.ui.runner import GateRunner
 from kiosk.ui.sounds import Sounds
 from kiosk.ui.state import SettingsHolder
+from tests.reliability.tmpfs import tmpfs
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -361,7 +362,11 @@ def test_export_of_the_day_writes_the_kiosk_export_file(site: Site, tmp_path: Pa
     panel.export_button.click()
     settle(site, page)
     out = site.data_dir / "exports" / f"kiosk-demo-checkpoint-{DAY.isoformat()}.csv"
-    assert panel.message.text() == f"7 records written to {out}"
+    # Said in the page's words, and the numbers are the page's: 3 entries, 4 exits.
+    assert panel.message.text() == (
+        f"7 records exported: 3 entries, 4 exits, 0 referred, 0 refused. File: {out}"
+    )
+    assert (panel.numbers["entries"][1].text(), panel.numbers["exits"][1].text()) == ("3", "4")
     with out.open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert tuple(rows[0]) == EVENT_CSV_FIELDS
@@ -381,6 +386,52 @@ def test_export_of_the_day_writes_the_kiosk_export_file(site: Site, tmp_path: Pa
     panel.export_button.click()
     settle(site, page)
     assert (stick / out.name).read_bytes() == out.read_bytes()
+
+
+def test_export_of_a_range_of_days(site: Site) -> None:
+    busy_day(site)
+    page = unlocked_page(site)
+    panel = page.reports_panel
+    before = DAY - dt.timedelta(days=1)
+    assert (panel.export_from.text(), panel.export_to.text()) == (DAY.isoformat(),) * 2
+    panel.export_from.setText(before.strftime("%d/%m/%Y"))  # typed the Vietnamese way
+    panel.export_button.click()
+    settle(site, page)
+    name = f"kiosk-demo-checkpoint-{before.isoformat()}_{DAY.isoformat()}.csv"
+    out = site.data_dir / "exports" / name
+    # The evening before adds A's entry at 21:00.
+    assert panel.message.text() == (
+        f"8 records exported: 4 entries, 4 exits, 0 referred, 0 refused. File: {out}"
+    )
+    with out.open(encoding="utf-8-sig") as handle:
+        assert len(list(csv.DictReader(handle))) == 8
+
+    panel.export_to.setText(before.isoformat())
+    panel.export_from.setText(DAY.isoformat())
+    panel.export_button.click()  # backwards: refused, said, nothing written
+    assert panel.message.text() == "The end of the period is before its start"
+    assert panel.export_to.property("invalid") == "true"
+    panel.day.previous.click()  # another day shown: the export follows it
+    assert panel.export_from.text() == panel.export_to.text() == before.isoformat()
+
+
+def test_find_usb_says_what_it_found(site: Site, tmp_path: Path) -> None:
+    media = tmp_path / "media"
+    (media / "kiosk").mkdir(parents=True)
+    page = unlocked_page(site, media_patterns=[f"{media}/*/*"])
+    folder = page.reports_panel.folder
+    assert not folder.found.isVisible()
+    folder.refresh_button.click()  # nothing plugged in: said, not silence
+    assert folder.found.isVisible()
+    assert folder.found.text() == (
+        "No USB stick found. Plug one in, wait a few seconds, tap Find USB again"
+    )
+    with tmpfs(media / "kiosk" / "KINGSTON", "1m") as stick:
+        folder.refresh_button.click()
+        assert folder.found.text() == "USB found: KINGSTON. The export goes there"
+        assert folder.folder() == stick  # chosen for the export
+    folder.refresh_button.click()
+    assert folder.found.text().startswith("No USB stick found")
 
 
 # -- contact tracing --------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 
 from kiosk.events import Verdict
 from kiosk.scanner.render import render_empty, render_frame
@@ -78,7 +79,9 @@ class TestCamera:
 
 
 def camera_text(kiosk: Any) -> str:
-    return str(kiosk.window.scan_page.camera_state.text())
+    """The status line's words about the camera ("" while it works)."""
+    page = kiosk.window.scan_page
+    return str(page.camera_state.text()) if page.camera != "ok" else "Camera OK"
 
 
 @pytest.mark.parametrize(
@@ -98,10 +101,25 @@ def test_a_camera_that_fails_and_comes_back(
     qtbot.waitUntil(lambda: camera_text(kiosk) == "Camera OK", timeout=WAIT_MS)
     assert page.preview._image is not None  # the live picture is shown
 
+    assert not page.camera_state.isVisible()  # nothing said while it works
+    assert not page.camera_problem.isVisible()
+
     camera.fail(error)
     qtbot.waitUntil(lambda: camera_text(kiosk) == "Camera disconnected", timeout=WAIT_MS)
     assert RED in page.camera_state.styleSheet()
+    assert not page.camera_state.isVisible()  # said in the centre, big, not twice
     assert page.preview._image is None  # no stale picture shown as if it were live
+    # The full-width state: what happened, and the ways in meanwhile.
+    problem = page.camera_problem
+    assert problem.isVisible() and not page.preview.isVisible()
+    assert problem.width() == page.width()
+    assert problem.title.text() == "Camera disconnected"
+    assert "hand scanner (USB)" in problem.scanner.text()
+    assert "Manual entry" in problem.manual.text()
+    assert page.instruction.text() == (
+        "The camera is not working: use the hand scanner or Manual entry"
+    )
+    assert not page.arrow.isVisible()  # nothing to aim at
     opens = camera.opens
     qtbot.waitUntil(lambda: camera.opens >= opens + 2, timeout=WAIT_MS)  # it keeps trying
     assert camera_text(kiosk) == "Camera disconnected"
@@ -110,11 +128,11 @@ def test_a_camera_that_fails_and_comes_back(
     camera.show(CODE)  # plugged back in, someone holds a code up
     camera.mend()
     qtbot.waitUntil(lambda: camera_text(kiosk) == "Camera OK", timeout=WAIT_MS)
-    assert RED not in page.camera_state.styleSheet()
+    assert not page.camera_problem.isVisible() and page.preview.isVisible()
     (done,) = kiosk.wait_verdicts(1)
     assert done.request.source == "camera"
     assert done.outcome.decision.verdict is Verdict.ADMIT
-    assert kiosk.verdict.title.text() == "Welcome in"
+    assert kiosk.verdict.word.text() == "COME IN"
     assert len(kiosk.events()) == 1
 
 
@@ -128,6 +146,8 @@ def test_a_camera_that_sends_black_frames(kiosk_factory: Any, qtbot: Any) -> Non
     covered = "Camera shows nothing (covered?)"
     qtbot.waitUntil(lambda: camera_text(kiosk) == covered, timeout=WAIT_MS)
     assert RED in page.camera_state.styleSheet()
+    assert page.camera_problem.isVisible()
+    assert page.camera_problem.title.text() == "The camera shows nothing"
     # It stays said while the black frames' previews keep reaching the window (its slot runs
     # before this counter's, being connected first).
     previews: list[object] = []
@@ -139,4 +159,26 @@ def test_a_camera_that_sends_black_frames(kiosk_factory: Any, qtbot: Any) -> Non
     qtbot.waitUntil(lambda: camera_text(kiosk) == "Camera OK", timeout=WAIT_MS)
     (done,) = kiosk.wait_verdicts(1)
     assert done.outcome.decision.verdict is Verdict.ADMIT
-    assert kiosk.verdict.title.text() == "Welcome in"
+    assert kiosk.verdict.word.text() == "COME IN"
+
+
+def test_with_the_camera_lost_the_hand_scanner_and_manual_entry_still_record(
+    kiosk_factory: Any, qtbot: Any
+) -> None:
+    camera = TestCamera(EMPTY)
+    camera.fail(SourceError("/dev/video0: no such device (unplugged?)"))
+    kiosk = kiosk_factory(source=camera)
+    page = kiosk.window.scan_page
+    qtbot.waitUntil(lambda: page.camera_problem.isVisible(), timeout=WAIT_MS)
+
+    # A USB scanner in keyboard mode: recorded, the verdict beside the camera state.
+    qtbot.keyClicks(kiosk.window, PERSONAL)
+    qtbot.keyClick(kiosk.window, Qt.Key.Key_Return)
+    (done,) = kiosk.wait_verdicts(1)
+    assert done.request.source == "keyboard"
+    assert kiosk.showing_verdict() and page.camera_problem.isVisible()
+    assert kiosk.verdict.word.text() == "COME IN"
+
+    # The state's own button opens manual entry.
+    qtbot.mouseClick(page.camera_problem.manual_button, Qt.MouseButton.LeftButton)
+    assert kiosk.window.pages.currentWidget() is kiosk.parts.manual

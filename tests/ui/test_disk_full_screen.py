@@ -18,7 +18,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from kiosk.events import Verdict
-from kiosk.ui.texts import AMBER, RED
+from kiosk.ui.texts import AMBER, RED, STYLES, Family
 from tests.reliability.driver import payload
 from tests.reliability.tmpfs import fill, tmpfs
 from tests.ui.conftest import WAIT_MS, Kiosk
@@ -77,7 +77,7 @@ def test_the_screen_warns_refuses_when_full_and_recovers(
     type_on_scanner(kiosk, qtbot, next(codes))
     (done,) = kiosk.wait_verdicts(1)
     assert done.outcome.decision.verdict is Verdict.ADMIT
-    assert kiosk.verdict.title.text() == "Welcome in"
+    assert kiosk.verdict.word.text() == "COME IN"
     assert label.text() == "Storage almost full: call the site manager"
 
     # Full: scan until the disk refuses (the WAL's free pages may take a few more first).
@@ -93,11 +93,22 @@ def test_the_screen_warns_refuses_when_full_and_recovers(
     (refused,) = kiosk.not_recorded
     assert refused.storage_full
     assert kiosk.showing_verdict()
-    assert kiosk.verdict.title.text() == "NOT RECORDED"
-    assert kiosk.verdict.reason.text() == "Storage is full. Please call the site manager"
-    assert kiosk.painted_colour() == RED
+    assert kiosk.verdict.word.text().replace("\n", " ") == "NOT RECORDED"
+    assert kiosk.verdict.view.family is Family.FAULT
+    assert kiosk.verdict.icon.kind == "warning"
+    assert kiosk.verdict.reason.text() == (
+        "The kiosk's storage is full: scans are not being recorded"
+    )
+    assert kiosk.verdict.action.text() == (
+        "Guard: write each visitor's name and phone on paper, call the site manager"
+    )
+    assert kiosk.painted_colour() in (STYLES[Family.FAULT].background, STYLES[Family.FAULT].stripe)
     qtbot.waitUntil(lambda: RED in label.styleSheet(), timeout=WAIT_MS)
-    assert label.text() == "Storage full: scans are NOT recorded. Call the site manager"
+    assert label.text() == "Storage full: NOT recording. Call the site manager"
+    # One line across the screen, under the hint: never wrapped, the layout never moves.
+    assert not label.wordWrap()
+    assert label.height() < 2 * label.fontMetrics().height()
+    assert label.fontMetrics().horizontalAdvance(label.text()) < label.width()
     # 0 false "recorded": every scan the screen showed as decided is in the database.
     stored = {e.event_id for e in kiosk.events()}
     assert {d.outcome.event_id for d in kiosk.done} == stored
@@ -108,7 +119,7 @@ def test_the_screen_warns_refuses_when_full_and_recovers(
         (data / filler).unlink()
     type_on_scanner(kiosk, qtbot, next(codes))
     kiosk.wait_verdicts(scans)
-    assert kiosk.verdict.title.text() == "Welcome in"
+    assert kiosk.verdict.word.text() == "COME IN"
     qtbot.waitUntil(lambda: not label.isVisible(), timeout=WAIT_MS)
     assert len(kiosk.events()) == scans
     assert kiosk.window.pages.currentWidget() is page  # never the out-of-service panel

@@ -8,11 +8,8 @@ A string added to kiosk/ui without a translation fails here with its text: run
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -25,20 +22,9 @@ from kiosk.ui.manual import ManualEntryPage
 from kiosk.ui.resources import asset
 from kiosk.ui.scan_page import ScanPage
 from kiosk.ui.texts import direction_name, reason_text
+from tests.conftest import load_script
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _load_tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("kiosk_i18n_tool", ROOT / "scripts" / "i18n.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-i18n = _load_tool()
+i18n = load_script("i18n")
 
 
 # -- the committed files ----------------------------------------------------------------------
@@ -81,7 +67,7 @@ def test_the_app_finds_the_vietnamese_translations(qapp: QApplication) -> None:
     assert translator.load(str(asset("translations/kiosk_vi.qm")))
     for key in i18n.extract():
         assert translator.translate(key[0], key[1]), f"{key[1]!r} is not in kiosk_vi.qm"
-    assert translator.translate("Kiosk", "Welcome in") == "Mời vào"
+    assert translator.translate("Kiosk", "COME IN") == "MỜI VÀO"
 
 
 # -- switching at run time --------------------------------------------------------------------
@@ -100,7 +86,7 @@ def test_switching_language_changes_the_scan_page(translator: Translator, qtbot:
     english = {
         "manual": "Manual entry",
         "admin": "Administration",
-        "instruction": "Put the QR code in the frame",
+        "instruction": "Hold your QR code up to the camera above the screen",
         "demo": "DEMO MODE",
         "modes": ["IN", "OUT", "AUTO"],
         "language": "Tiếng Việt",  # the button names the other language, in that language
@@ -108,7 +94,7 @@ def test_switching_language_changes_the_scan_page(translator: Translator, qtbot:
     vietnamese = {
         "manual": "Nhập thủ công",
         "admin": "Quản trị",
-        "instruction": "Đưa mã QR vào khung",
+        "instruction": "Đưa mã QR vào khung, hướng về camera phía trên màn hình",
         "demo": "CHẾ ĐỘ THỬ",
         "modes": ["VÀO", "RA", "TỰ ĐỘNG"],
         "language": "English",
@@ -141,17 +127,18 @@ def test_switching_language_changes_the_manual_entry_page(
     page = ManualEntryPage()
     qtbot.addWidget(page)
     page.submit()  # empty: the problems are shown, and must follow the language too
+    assert page.problems.text().splitlines()[0] == "Choose IN or OUT"
     translator.set_language("vi")
     page.retranslate()
     assert page.title.text() == "Nhập thủ công"
     assert page.confirm_button.text() == "Xác nhận"
     assert page.questions["fever"].label.text() == "Sốt"
     assert page.questions["fever"].yes.text() == "Có"
-    assert page.problems.text().splitlines()[0] == "Vui lòng nhập họ và tên"
+    assert page.problems.text().splitlines()[:2] == ["Chọn VÀO hoặc RA", "Vui lòng nhập họ và tên"]
     translator.set_language("en")
     page.retranslate()
     assert page.title.text() == "Manual entry"
-    assert page.problems.text().splitlines()[0] == "Enter the visitor's full name"
+    assert page.problems.text().splitlines()[1] == "Enter the visitor's full name"
 
 
 # -- the tool ---------------------------------------------------------------------------------

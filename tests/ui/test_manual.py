@@ -1,6 +1,7 @@
 """Manual entry and the proxy health declaration, with real widgets: the form as the guard uses
-it, and what a submitted entry becomes through the real GateRunner and Gate (SQLite in
-tmp_path, a FakeClock). The on-screen keyboard helper's decisions, from files it is handed.
+it (in or out; nothing preselected in the declaration), and what a submitted entry becomes
+through the real GateRunner and Gate (SQLite in tmp_path, a FakeClock). The on-screen keyboard
+is tests/ui/test_virtual_keyboard.py.
 
 Text is typed the way an input method (the on-screen keyboard) does it, one committed letter
 at a time: QTest's key clicks only know ASCII, and names are Vietnamese.
@@ -9,26 +10,23 @@ at a time: QTest's key clicks only know ASCII, and names are Vietnamese.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.clock import FakeClock
 from kiosk.config import Settings
 from kiosk.credentials import Kind
-from kiosk.events import Declaration, Reason, Verdict
+from kiosk.events import Declaration, Direction, Reason, Verdict
 from kiosk.gate import Gate
-from kiosk.ui import keyboard
-from kiosk.ui.manual import ManualEntryPage
+from kiosk.ui.manual import QUESTIONS, ManualEntryPage
+from kiosk.ui.resources import app_font, load_fonts
 from kiosk.ui.runner import GateRunner, ManualEntry, ScanDone
 from tests.conftest import START, personal_of
 
@@ -53,10 +51,18 @@ def click(qtbot: Any, widget: QWidget) -> None:
 def page(qtbot: Any) -> ManualEntryPage:
     page = ManualEntryPage(today=lambda: TODAY)
     qtbot.addWidget(page)
+    page.prepare("in")  # as the window does for a gate set to IN
     page.resize(1280, 800)
     page.show()
     qtbot.waitExposed(page)
     return page
+
+
+def answer(qtbot: Any, page: ManualEntryPage, **yes: bool) -> None:
+    """Answer every question: Có for those named, Không for the rest."""
+    for field in QUESTIONS:
+        question = page.questions[field]
+        click(qtbot, question.yes if yes.get(field) else question.no)
 
 
 def submit(qtbot: Any, page: ManualEntryPage) -> ManualEntry:
@@ -70,7 +76,8 @@ def submit(qtbot: Any, page: ManualEntryPage) -> ManualEntry:
 def assert_cleared(page: ManualEntryPage) -> None:
     assert [field.text() for field in page.fields] == ["", "", "", ""]
     assert not page.declaration_taken.isChecked()
-    assert not any(question.value for question in page.questions.values())
+    assert all(question.value is None for question in page.questions.values())
+    assert page.direction() is None  # the window sets it again from the gate's mode
     assert not page.problems.isVisible()
 
 
@@ -99,7 +106,12 @@ def test_name_and_phone_give_the_exact_values(page: ManualEntryPage, qtbot: Any)
     qtbot.keyClicks(page.phone, "0912345678")
     entry = submit(qtbot, page)
     assert entry == ManualEntry(
-        full_name=NAME, id_number=None, phone="0912345678", birth_year=None, declaration=None
+        full_name=NAME,
+        id_number=None,
+        phone="0912345678",
+        birth_year=None,
+        declaration=None,
+        direction=Direction.IN,
     )
     assert_cleared(page)
 
@@ -154,12 +166,29 @@ def test_fields_take_only_what_fits(page: ManualEntryPage, qtbot: Any) -> None:
     assert page.birth_year.text() == "1999"
 
 
-def test_a_declaration_with_one_yes_is_carried(page: ManualEntryPage, qtbot: Any) -> None:
+def test_nothing_is_preselected_in_the_declaration(page: ManualEntryPage) -> None:
+    for question in page.questions.values():
+        assert question.value is None
+        assert not question.yes.isChecked() and not question.no.isChecked()
+    assert not page.declaration_taken.isChecked()
+    assert page.declaration_taken.text() == "Not declared"
+
+
+def test_a_declaration_with_one_yes_must_be_answered_in_full(
+    page: ManualEntryPage, qtbot: Any
+) -> None:
     type_text(page.name, NAME)
     qtbot.keyClicks(page.phone, "0912345678")
-    assert not page.declaration_taken.isChecked()
     click(qtbot, page.questions["short_of_breath"].yes)
     assert page.declaration_taken.isChecked()  # answering is taking a declaration
+    with qtbot.assertNotEmitted(page.submitted):
+        click(qtbot, page.confirm_button)  # five questions still open: never taken as "no"
+    assert page.problems.text() == "Health declaration: 5 questions not answered"
+    marked = [f for f, q in page.questions.items() if q.label.property("missing")]
+    assert marked == [f for f in QUESTIONS if f != "short_of_breath"]
+
+    answer(qtbot, page, short_of_breath=True)
+    assert not page.problems.isVisible()
     entry = submit(qtbot, page)
     assert entry.declaration == Declaration(short_of_breath=True)
     assert_cleared(page)
@@ -171,14 +200,45 @@ def test_a_declaration_of_all_no_is_carried_only_when_taken(
     type_text(page.name, NAME)
     qtbot.keyClicks(page.phone, "0912345678")
     click(qtbot, page.declaration_taken)
+    with qtbot.assertNotEmitted(page.submitted):
+        click(qtbot, page.confirm_button)
+    assert page.problems.text() == "Health declaration: 6 questions not answered"
+    answer(qtbot, page)
     assert submit(qtbot, page).declaration == Declaration()  # asked: all "no"
 
+    page.prepare("in")
     type_text(page.name, NAME)
     qtbot.keyClicks(page.phone, "0912345678")
     click(qtbot, page.questions["fever"].yes)
     click(qtbot, page.declaration_taken)  # the guard takes it back: answers reset
-    assert not page.questions["fever"].value
+    assert page.questions["fever"].value is None
     assert submit(qtbot, page).declaration is None  # not asked
+
+
+def test_in_or_out_follows_the_gate_and_is_asked_on_an_auto_gate(
+    page: ManualEntryPage, qtbot: Any
+) -> None:
+    page.prepare("out")
+    assert page.direction() is Direction.OUT
+    assert not page.declaration_box.isVisible()  # an exit takes no declaration
+    page.prepare("auto")
+    assert page.direction() is None
+    assert page.declaration_box.isVisible()
+    type_text(page.name, NAME)
+    qtbot.keyClicks(page.phone, "0912345678")
+    with qtbot.assertNotEmitted(page.submitted):
+        click(qtbot, page.confirm_button)
+    assert page.problems.text() == "Choose IN or OUT"
+    click(qtbot, page.direction_buttons[Direction.OUT])
+    entry = submit(qtbot, page)
+    assert (entry.direction, entry.declaration) == (Direction.OUT, None)
+
+
+def test_choosing_out_drops_a_declaration_begun(page: ManualEntryPage, qtbot: Any) -> None:
+    click(qtbot, page.questions["cough"].yes)
+    click(qtbot, page.direction_buttons[Direction.OUT])
+    assert not page.declaration_taken.isChecked()
+    assert page.questions["cough"].value is None
 
 
 def test_cancel_clears_the_form(page: ManualEntryPage, qtbot: Any) -> None:
@@ -189,10 +249,26 @@ def test_cancel_clears_the_form(page: ManualEntryPage, qtbot: Any) -> None:
     assert_cleared(page)
 
 
-def test_touch_targets_are_at_least_44_px(page: ManualEntryPage) -> None:
-    page.resize(800, 480)  # the smallest screen, the Raspberry Pi touch display
-    QApplication.processEvents()
+def test_touch_targets_are_at_least_44_px(qtbot: Any) -> None:
+    # With the kiosk's own font, as `kiosk run` sets it (kiosk.ui.app.build_app).
+    before = QApplication.font()
+    QApplication.setFont(app_font(load_fonts(), 14))
+    try:
+        page = ManualEntryPage(today=lambda: TODAY)
+        qtbot.addWidget(page)
+        page.prepare("auto")
+        page.resize(800, 480)  # the smallest screen, the Raspberry Pi touch display
+        page.show()
+        qtbot.waitExposed(page)
+        QApplication.processEvents()
+        _assert_fits_with_big_targets(page)
+    finally:
+        QApplication.setFont(before)
+
+
+def _assert_fits_with_big_targets(page: ManualEntryPage) -> None:
     targets = [page.confirm_button, page.cancel_button, page.declaration_taken, *page.fields]
+    targets += list(page.direction_buttons.values())
     for question in page.questions.values():
         targets += [question.yes, question.no]
     assert min(target.height() for target in targets) >= 44
@@ -236,7 +312,7 @@ def test_a_manual_entry_with_a_yes_is_referred_and_stored_with_its_declaration(
     page.submitted.connect(runner.record_manual)
     type_text(page.name, NAME)
     qtbot.keyClicks(page.phone, "0912345678")
-    click(qtbot, page.questions["contact_with_case_14d"].yes)
+    answer(qtbot, page, contact_with_case_14d=True)
 
     done, (kind, verdict, reason, declaration, display_name) = record(qtbot, page, runner)
 
@@ -254,7 +330,7 @@ def test_a_manual_entry_without_a_yes_is_admitted(
     page.submitted.connect(runner.record_manual)
     type_text(page.name, NAME)
     qtbot.keyClicks(page.id_number, "079199012345")
-    click(qtbot, page.declaration_taken)  # declared, every answer "no"
+    answer(qtbot, page)  # declared, every answer "no"
 
     done, (kind, verdict, reason, declaration, _) = record(qtbot, page, runner)
 
@@ -263,129 +339,17 @@ def test_a_manual_entry_without_a_yes_is_admitted(
     assert declaration == Declaration().to_json()
 
 
-# -- the on-screen keyboard helper ------------------------------------------------------------
-
-TOUCHSCREEN = """\
-I: Bus=0018 Vendor=0000 Product=0000 Version=0000
-N: Name="raspberrypi-ts"
-H: Handlers=mouse0 event0
-B: PROP=2
-B: EV=b
-B: KEY=400 0 0 0 0 0 0 0 0 0 0
-B: ABS=2608000 3
-
-"""
-TOUCHPAD = """\
-I: Bus=0018 Vendor=06cb Product=7e7e Version=0100
-N: Name="SYNA7DB5:01 06CB:7E7E Touchpad"
-B: PROP=5
-B: EV=1b
-B: ABS=2e0800000000003
-
-"""
-
-
-@pytest.fixture(autouse=True)
-def _default_locale_restored() -> Iterator[None]:
-    # The helper sets Qt's default locale (the keyboard's layout): not for the other tests.
-    before = QLocale()
-    yield
-    QLocale.setDefault(before)
-
-
-@pytest.fixture
-def plugins(tmp_path: Path) -> Path:
-    folder = tmp_path / "plugins" / "platforminputcontexts"
-    folder.mkdir(parents=True)
-    (folder / "libqtvirtualkeyboardplugin.so").touch()
-    return tmp_path / "plugins"
-
-
-def devices(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "devices"
-    path.write_text(text)
-    return path
-
-
-def test_the_keyboard_is_used_on_an_x11_touch_screen(tmp_path: Path, plugins: Path) -> None:
-    env = {"DISPLAY": ":0"}
-    enabled = keyboard.enable_virtual_keyboard_if_available(
-        environ=env, plugins_dir=plugins, devices_file=devices(tmp_path, TOUCHPAD + TOUCHSCREEN)
-    )
-    assert enabled
-    assert env["QT_IM_MODULE"] == "qtvirtualkeyboard"
-    assert QLocale().name() == "vi_VN"  # the keyboard opens on its Vietnamese layout
-
-
-@pytest.mark.parametrize(
-    ("env", "device_text", "plugin"),
-    [
-        ({"DISPLAY": ":0"}, TOUCHPAD, True),  # a laptop's touchpad is no touch screen
-        ({"DISPLAY": ":0"}, TOUCHSCREEN, False),  # the plugin is not installed
-        ({"WAYLAND_DISPLAY": "wayland-0"}, TOUCHSCREEN, True),  # the desktop's keyboard
-        ({"DISPLAY": ":0", "KIOSK_VIRTUAL_KEYBOARD": "0"}, TOUCHSCREEN, True),
-        ({"DISPLAY": ":0", "QT_IM_MODULE": "ibus"}, TOUCHSCREEN, True),
-    ],
-)
-def test_the_keyboard_is_not_used(
-    tmp_path: Path, plugins: Path, env: dict[str, str], device_text: str, plugin: bool
+def test_a_manual_exit_is_recorded_out_whatever_the_gate(
+    page: ManualEntryPage, runner: GateRunner, qtbot: Any
 ) -> None:
-    before = dict(env)
-    enabled = keyboard.enable_virtual_keyboard_if_available(
-        environ=env,
-        plugins_dir=plugins if plugin else tmp_path / "none",
-        devices_file=devices(tmp_path, device_text),
-    )
-    assert not enabled
-    assert env == before
+    """A visitor without a phone leaving: typed in with OUT, on a gate set to IN."""
+    page.submitted.connect(runner.record_manual)
+    runner.set_gate_mode("in")
+    type_text(page.name, NAME)
+    qtbot.keyClicks(page.id_number, "079199012345")
+    click(qtbot, page.direction_buttons[Direction.OUT])
 
+    done, (kind, verdict, reason, declaration, _) = record(qtbot, page, runner)
 
-def test_the_keyboard_can_be_forced_on(tmp_path: Path, plugins: Path) -> None:
-    env = {"KIOSK_VIRTUAL_KEYBOARD": "1", "QT_QPA_PLATFORM": "eglfs"}
-    assert keyboard.enable_virtual_keyboard_if_available(
-        environ=env, plugins_dir=plugins, devices_file=tmp_path / "missing"
-    )
-    assert env["QT_IM_MODULE"] == "qtvirtualkeyboard"
-
-
-PROBE = """
-import sys
-from kiosk.ui.keyboard import enable_virtual_keyboard_if_available
-assert enable_virtual_keyboard_if_available(), "not enabled"
-from PySide6.QtCore import QDir, QTimer
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QLineEdit
-app = QApplication([])
-field = QLineEdit()
-field.show()
-field.setFocus()
-def report():
-    layouts = QDir(":/qt-project.org/imports/QtQuick/VirtualKeyboard/Layouts").entryList()
-    print(QGuiApplication.inputMethod().locale().name(), "vi_VN" in layouts)
-    app.quit()
-QTimer.singleShot(1500, report)
-app.exec()
-"""
-
-
-def test_the_installed_keyboard_opens_on_its_vietnamese_layout(tmp_path: Path) -> None:
-    # In a process of its own: Qt reads QT_IM_MODULE once, when the QApplication is made.
-    # The keyboard's QML loads when a text field gets the focus; its layouts are resources.
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "KIOSK_VIRTUAL_KEYBOARD": "1",
-        "QT_QUICK_BACKEND": "software",
-    }
-    env.pop("QT_IM_MODULE", None)
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        cwd=tmp_path,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.split() == ["vi_VN", "True"], result.stderr[-2000:]
+    assert done.outcome.decision.direction is Direction.OUT
+    assert (kind, verdict, reason, declaration) == ("manual", "admit", "exit", None)

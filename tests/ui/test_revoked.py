@@ -55,7 +55,8 @@ def test_a_revoked_kiosk_says_so_keeps_recording_and_delivers_after_re_enrollmen
         parts.scheduler.start(delay_s=0)
         parts.sync_started = True
         label = parts.window.scan_page.sync_state
-        qtbot.waitUntil(lambda: label.text() == "Needs re-enrollment", timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: label.text().startswith("Needs re-enrollment"), timeout=WAIT_MS)
+        assert "1 waiting to send" in label.text()
         # Stopped: the next attempt is the long back-off, not the usual interval.
         assert parts.scheduler.next_delay(AuthError("revoked")) == parts.scheduler.backoff_cap_s
         status = parts.service.status()

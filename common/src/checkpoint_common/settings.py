@@ -24,6 +24,7 @@ GATE_MODES = ("in", "out", "auto")
 RED_ACTIONS = ("deny", "refer")
 DCC_UNVERIFIED_ACTIONS = ("admit", "refer")
 PERSON_KINDS = tuple(k.value for k in Kind if k.names_a_person)
+CAMERA_POSITIONS = ("above", "below", "left", "right")
 
 
 class ConfigError(ValueError):
@@ -86,6 +87,12 @@ class Settings:
     sounds: bool = True
     # The administration PIN as a slow hash (kiosk.ui.pin); "" until one is set.
     admin_pin_hash: str = ""
+    # Where the camera is, seen by a visitor facing the screen: the screen's hint points there.
+    camera_position: str = "above"
+    # Who runs the checkpoint and how to reach them, for the privacy notice (Decree
+    # 13/2023/NĐ-CP): "" means the checkpoint's name stands for the operator / no contact.
+    operator_name: str = ""
+    operator_contact: str = ""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -230,6 +237,9 @@ _CHECKS: dict[str, Callable[[Any], str | None]] = {
     "source": _source,
     "sounds": _bool,
     "admin_pin_hash": _text(400, allow_empty=True),
+    "camera_position": _one_of(CAMERA_POSITIONS),
+    "operator_name": _text(200, allow_empty=True),
+    "operator_contact": _text(200, allow_empty=True),
 }
 
 KEYS = tuple(f.name for f in dataclasses.fields(Settings))
@@ -263,6 +273,7 @@ def settings_with(settings: Settings, **changes: Any) -> Settings:
 
 
 __all__ = [
+    "CAMERA_POSITIONS",
     "DCC_UNVERIFIED_ACTIONS",
     "GATE_MODES",
     "KEYS",
