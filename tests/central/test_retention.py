@@ -15,36 +15,21 @@ import psycopg
 import pytest
 from sqlalchemy import func, select, text
 
-from central import partitions, tokens
+from central import partitions
 from central.schema import event_ids
 from central.serving import Housekeeping, retention_cutoff
 from central.storage import Storage
-from checkpoint_common.protocol import EventPayload, UploadRequest
-from checkpoint_common.timefmt import to_iso
 from tests.central.test_cli import run
 from tests.central.test_live import db_option, start_server
 
-from .conftest import T0, S, make_event, new_code
+from .conftest import T0, make_event
+from .test_partitions import enroll, upload
 
 DAY = dt.timedelta(days=1)
 
 
-def enroll(storage: Storage, device_id: str = "dev-1") -> str:
-    code = new_code(storage, "Chợ Đồng Xuân", T0)
-    return storage.enroll(
-        tokens.code_digest(code),
-        device_id=device_id,
-        device_name="",
-        token_sha256=tokens.token_digest(device_id),
-        now=T0,
-    ).id
-
-
 def ingest(storage: Storage, events: list[dict[str, object]], at: dt.datetime) -> list[str]:
-    request = UploadRequest(
-        "dev-1", "boot-1", to_iso(at), 2000 * S, tuple(EventPayload.from_json(e) for e in events)
-    )
-    return [r.status for r in storage.ingest("dev-1", request, at)]
+    return [r.status for r in storage.ingest("dev-1", upload(events), at)]
 
 
 def stored_ids(storage: Storage) -> set[str]:

@@ -24,17 +24,22 @@ def tmpfs(path: Path, size: str = "4m") -> Iterator[Path]:
         pytest.skip("disk-full tests mount a tmpfs, which needs root (run them as root in CI)")
     if shutil.which("mount") is None:
         pytest.skip("no mount command on this machine")
+    with _mounted(["-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs"], path, "a tmpfs"):
+        yield path
+
+
+@contextlib.contextmanager
+def _mounted(options: list[str], path: Path, what: str) -> Iterator[None]:
+    """`mount OPTIONS PATH` (PATH created), unmounted on the way out; skips the test when the
+    mount is refused."""
     path.mkdir(parents=True, exist_ok=True)
     mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
+        ["mount", *options, str(path)], capture_output=True, text=True, check=False
     )
     if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs at {path}: {mounted.stderr.strip()}")
+        pytest.skip(f"cannot mount {what} at {path}: {mounted.stderr.strip()}")
     try:
-        yield path
+        yield
     finally:
         if subprocess.run(["umount", str(path)], capture_output=True, check=False).returncode:
             # Something still holds a file there (a failed test's open database): detach it.
@@ -71,20 +76,8 @@ def ext4_image(image: Path, mountpoint: Path, megabytes: int = 32) -> Iterator[P
     )
     if made.returncode != 0:
         pytest.skip(f"mkfs.ext4 failed: {made.stderr.strip()}")
-    mountpoint.mkdir(parents=True, exist_ok=True)
-    mounted = subprocess.run(
-        ["mount", "-o", "loop,errors=remount-ro", str(image), str(mountpoint)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot loop-mount an ext4 image here: {mounted.stderr.strip()}")
-    try:
+    with _mounted(["-o", "loop,errors=remount-ro", str(image)], mountpoint, "an ext4 image"):
         yield mountpoint
-    finally:
-        if subprocess.run(["umount", str(mountpoint)], capture_output=True, check=False).returncode:
-            subprocess.run(["umount", "-l", str(mountpoint)], capture_output=True, check=False)
 
 
 def remount(mountpoint: Path, image: Path) -> None:
