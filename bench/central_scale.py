@@ -3,7 +3,7 @@ of a busy city (issue #11).
 
     .venv/bin/python bench/central_scale.py [--events 10000000] [--checkpoints 3000]
         [--people 1700000] [--days 21] [--traces 200] [--pg-defaults]
-        [--database-url URL] [--keep]
+        [--database-url URL] [--keep] [--no-purge] [--backup]
 
 1. Load (unless --database-url names a database that holds events already): a throwaway
    PostgreSQL cluster (tests/postgres.py, durable: fsync and synchronous_commit on), the
@@ -32,8 +32,9 @@ of a busy city (issue #11).
    Each with the load average and the CPU use while it ran (bench/machine.py).
 
 The cluster runs with the settings docs/central.md recommends for a province, scaled to this
-machine (`--pg-defaults`: PostgreSQL's own). `--keep` leaves the cluster running and prints its
-URL, for another run with `--database-url`.
+machine (`--pg-defaults`: PostgreSQL's own). `--backup` times a pg_dump -Fc of the loaded
+database and its pg_restore into a new one (before the queries). `--keep` leaves the cluster
+running and prints its URL, for another run with `--database-url`.
 """
 
 from __future__ import annotations
@@ -290,6 +291,31 @@ def measure(url: str, args: argparse.Namespace, end: dt.datetime) -> None:
             )
 
 
+def backup(cluster: PostgresCluster, url: str) -> None:
+    """`--backup`: pg_dump -Fc of the database (time, size), then pg_restore into a new one
+    (time, with 2 jobs), as docs/central.md's backups say."""
+    import subprocess
+
+    work = Path(tempfile.mkdtemp(prefix="central-dump-"))
+    dump = work / "central.dump"
+    try:
+        load = LoadSampler()
+        began = time.perf_counter()
+        subprocess.run([str(cluster.bin_dir / "pg_dump"), "-Fc", "-f", str(dump), url], check=True)
+        dumped = time.perf_counter() - began
+        print(f"pg_dump -Fc: {dumped:.0f} s, {dump.stat().st_size / 1e9:.2f} GB [{load.stop()}]")
+        target = cluster.url(cluster.create_database(name="restored"))
+        load = LoadSampler()
+        began = time.perf_counter()
+        subprocess.run(
+            [str(cluster.bin_dir / "pg_restore"), "-j", "2", "-d", target, str(dump)], check=True
+        )
+        print(f"pg_restore -j 2: {time.perf_counter() - began:.0f} s [{load.stop()}]")
+        cluster.drop_database("restored")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=10_000_000)
@@ -301,6 +327,9 @@ def main() -> None:
     parser.add_argument("--pg-defaults", action="store_true", help="PostgreSQL's own settings")
     parser.add_argument("--keep", action="store_true", help="leave the cluster running")
     parser.add_argument("--no-purge", action="store_true", help="skip the purge (keeps the data)")
+    parser.add_argument(
+        "--backup", action="store_true", help="also time pg_dump -Fc and pg_restore (own cluster)"
+    )
     args = parser.parse_args()
     print(machine())
     today = dt.datetime.now(ZONE).date()
@@ -320,6 +349,8 @@ def main() -> None:
             sampler = LoadSampler()
             load(url, args, end)
             print(f"loaded in {time.perf_counter() - began:.0f} s [{sampler.stop()}]")
+        if args.backup and cluster is not None:
+            backup(cluster, url)
         measure(url, args, end)
         if cluster is not None and args.keep:
             print(f"\nkept: --database-url {url}  (stop: pg_ctl -D {cluster.data_dir} stop)")
