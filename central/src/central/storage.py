@@ -25,7 +25,9 @@ the anchor with the smallest R − M is kept: R − M overestimates the true off
 time, so the smallest is the best estimate. An event of an anchored boot gets
 `corrected_time = R − (M − mono_ns)`; `clock_flag` is `corrected` when that differs from the device
 time by more than CLOCK_FLAG_THRESHOLD_S, else `ok`. An event of a boot without an anchor keeps
-its device time, flagged `unverified` unless its clock was synchronised (`ok`). When an anchor
+its device time, flagged `unverified` unless its clock was synchronised (`ok`). No event is
+dated after its receipt (+2 s): an anchor that would do so is not used, a device time that does
+is replaced by the receive time (`unverified`); queries by corrected time rely on it. When an anchor
 for a boot arrives after `unverified` events of that boot were stored (a boot's own upload
 processed after another boot's upload carried its events, e.g. a delayed or reordered request),
 those events are corrected in the same transaction.
