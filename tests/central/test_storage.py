@@ -620,6 +620,18 @@ def test_today_counts_use_the_checkpoints_time_zone(storage: Storage) -> None:
     assert today.last_contact is not None
 
 
+def test_today_counts_each_checkpoint_in_its_own_time_zone(storage: Storage) -> None:
+    hanoi = enrolled(storage, "Gate A", "dev-a")
+    london = enrolled(storage, "Gate L", "dev-l")
+    storage.update_checkpoint_settings(london, {"timezone": "Europe/London"})
+    # 23:30 UTC the day before T0: 06:30 today in Hà Nội, 23:30 yesterday in London.
+    visit(storage, "dev-a", hanoi, "a", -3 * 60 - 30, None)
+    visit(storage, "dev-l", london, "b", -3 * 60 - 30, None)
+    visit(storage, "dev-l", london, "c", 60, None)  # 04:00 UTC: today in both
+    counts = {t.checkpoint_id: t.entries for t in storage.today(T0 + dt.timedelta(hours=2))}
+    assert counts == {hanoi: 1, london: 1}
+
+
 # -- status list and trust list ----------------------------------------------------------------
 
 
