@@ -48,8 +48,9 @@ translations: setup ## the screen's strings into assets/translations/*.ts, then 
 	.venv/bin/python scripts/i18n.py update
 	.venv/bin/python scripts/i18n.py compile
 
-screenshots: setup ## a PNG of every screen and state, vi and en, into docs/screenshots/
+screenshots: setup ## a PNG of every screen and state, and every web console page, vi and en, into docs/screenshots/
 	QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py
+	.venv/bin/python scripts/console_screenshots.py
 
 clean:           ## remove the virtual environment and caches
 	rm -rf .venv .mypy_cache .ruff_cache .pytest_cache

@@ -5,7 +5,8 @@ Exit codes (the same for every command):
   2  bad usage or bad input (argparse, unknown setting, bad date, unreadable file)
   3  the data directory cannot be used (database from a newer version, not a database,
      bad trust list, bad settings file)
-  4  the scan was NOT recorded (the database refused the commit, or the disk is full)
+  4  the scan was NOT recorded (the database refused the commit, or the disk is full);
+     `kiosk trace`: no record of this person on this kiosk
   5  refused for safety (purge on a clock that jumped forward)
   6  sync did not complete: not enrolled, enrollment refused, server unreachable, records
      still waiting (`kiosk sync --once`)
@@ -40,10 +41,12 @@ from kiosk.config import (
     settings_with,
 )
 from kiosk.credentials import PersonKeyer
+from kiosk.datadir import DataDir
 from kiosk.export import write_events_csv
 from kiosk.formats import parse
-from kiosk.gate import Gate, load_person_secret, load_trust_list
-from kiosk.store import PurgeRefused, RecordError, StoreError, is_storage_full
+from kiosk.gate import Gate, load_trust_list
+from kiosk.reports import trace_target
+from kiosk.store import PurgeRefused, RecordError, Store, StoreError, is_storage_full
 from kiosk.sync.client import SyncError
 from kiosk.sync.service import SyncService, enroll
 
@@ -51,6 +54,7 @@ EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_DATA = 3
 EXIT_NOT_RECORDED = 4
+EXIT_NO_RECORD = 4  # `kiosk trace`: no record of this person (as `kiosk-central trace`)
 EXIT_REFUSED = 5
 EXIT_SYNC = 6
 EXIT_DOCTOR = 7
@@ -107,7 +111,7 @@ def _open_gate(args: argparse.Namespace, settings: Settings) -> Gate:
 
 
 def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
-    keyer = PersonKeyer(load_person_secret(_data_dir(args)))
+    keyer = PersonKeyer(DataDir(_data_dir(args)).person_secret())
     credential = parse(
         _read_text_arg(args.text), keyer=keyer, trust=load_trust_list(settings, _data_dir(args))
     )
@@ -118,7 +122,7 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_scan(args: argparse.Namespace, settings: Settings) -> int:
     gate = _open_gate(args, settings)
     try:
-        outcome = gate.scan(_read_text_arg(args.text), gate_mode=args.gate)
+        outcome = gate.scan(_read_text_arg(args.text), mode=args.gate)
     finally:
         gate.close()
     _print_json(outcome.to_json())
@@ -173,17 +177,16 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-_KEY_PREFIXES = ("id:", "qid:", "bhyt:", "dcc:", "manual:", "raw:")
-
-
 def cmd_trace(args: argparse.Namespace, settings: Settings) -> int:
     gate = _open_gate(args, settings)
     try:
-        target = args.code_or_key.strip()
-        if target.startswith(_KEY_PREFIXES) and len(target.split(":", 1)[1]) == 24:
-            person_key = target
-        else:
-            person_key = gate.person_key(parse(target, keyer=gate.keyer, trust=gate.trust))
+        # A person key, a personal code, or a bare ID/BHYT/phone number typed by hand: the
+        # admin screen's resolution (kiosk.reports.trace_target).
+        person_key = trace_target(gate, args.code_or_key)
+        if person_key is None or gate.store.last_event(person_key) is None:
+            # Never "0 contacts": that reads as an all-clear for someone never recorded here.
+            print("kiosk: no record of this person on this kiosk", file=sys.stderr)
+            return EXIT_NO_RECORD
         now = gate.clock.now().utc
         overlaps = gate.store.co_presence(
             person_key,
@@ -218,11 +221,7 @@ def cmd_trace(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     gate = _open_gate(args, settings)
     try:
-        result = gate.store.purge(
-            gate.clock.now(),
-            retention_days=settings.retention_days,
-            hard_days=settings.retention_hard_days,
-        )
+        result = gate.purge()
     finally:
         gate.close()
     _print_json(
@@ -304,7 +303,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from kiosk.console import run_console
     from kiosk.scanner.types import SpecError
 
-    data_dir = _data_dir(args) / "demo"
+    data_dir = DataDir(_data_dir(args)).demo().root
     gate = Gate.open(data_dir, settings, SystemClock())
     print(f"DEMO MODE ({args.source}): gate log in {data_dir} (Ctrl+C to stop)")
     try:
@@ -440,9 +439,7 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     """A consistent copy of the database (SQLite's backup API), safe while the kiosk runs.
     DEST is a new file, or a folder (the copy is named kiosk-YYYYmmdd-HHMMSS.db in it)."""
-    from kiosk.store import DB_FILE_NAME, Store
-
-    source = _data_dir(args) / DB_FILE_NAME
+    source = DataDir(_data_dir(args)).db
     if not source.exists():
         raise CliError(f"no database at {source}", EXIT_DATA)
     dest = Path(args.dest)
@@ -529,7 +526,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "trace", parents=[common], help="who was inside at the same time as a person"
     )
-    p.add_argument("code_or_key", help="the person's scanned code, or their person key")
+    p.add_argument(
+        "code_or_key",
+        help="the person's scanned code, their person key, or their ID, BHYT or phone number",
+    )
     p.add_argument("--margin", type=int, default=15, help="minutes before and after (15)")
     p.add_argument("--from", dest="date_from", help="only the person's visits from this day")
     p.add_argument("--to", dest="date_to", help="... up to this day (included)")

@@ -3,7 +3,7 @@
 Every setting is a field of the frozen `Settings` dataclass with its default and its check, in
 one file shared with the central server (checkpoint_common.settings). Code receives a
 `Settings` value (constructor argument); nothing reads a global.
-A change is a new value (`dataclasses.replace`) saved with `save_settings`.
+A change is a new, validated value (`settings_with`) saved with `save_settings`.
 
 The file is `kiosk.toml` in the platform's config directory (`--config` overrides); it may be
 absent (all defaults) and may hold any subset of the keys. Errors name the key and the allowed
@@ -13,12 +13,13 @@ values (`ConfigError`).
 from __future__ import annotations
 
 import os
-import tempfile
 import tomllib
 from pathlib import Path
 from typing import Any
 
 import platformdirs
+
+from checkpoint_common.privatefile import write_private
 
 # The settings themselves (fields, defaults, checks) are shared with the central server.
 from checkpoint_common.settings import (
@@ -85,29 +86,16 @@ def dumps(settings: Settings) -> str:
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> Path:
-    """Write all settings atomically (temp file, fsync, rename, fsync dir). Returns the path.
+    """Write all settings atomically and privately (checkpoint_common.privatefile: temp file,
+    fsync, rename, fsync of the folder, mode 0600). Returns the path.
 
-    A power cut leaves either the old file or the new one, never half of one.
+    A power cut leaves either the old file or the new one, never half of one. Raises
+    ConfigError for a bad value (nothing is written), OSError.
     """
     path = path or default_config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     validate({k: getattr(settings, k) for k in KEYS})
-    fd, tmp_name = tempfile.mkstemp(prefix=".kiosk-", suffix=".toml", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(dumps(settings))
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(tmp_name).replace(path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-    return path
+    return write_private(path, dumps(settings).encode("utf-8"))
 
 
 def default_data_dir() -> Path:

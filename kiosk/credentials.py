@@ -8,14 +8,13 @@ crosses threads (scanner -> gate -> screen) without copying or locking.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import hmac
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 # Kind is declared with the wire format; the kiosk's modules take it from here.
 from checkpoint_common.kinds import Kind as Kind
+from checkpoint_common.personkey import derive_person_key
 
 
 class Signature(StrEnum):
@@ -130,6 +129,6 @@ class PersonKeyer:
         self._secret = secret
 
     def key(self, identity: Identity) -> str:
-        message = f"{identity.scheme}:{identity.value}".encode()
-        digest = hmac.new(self._secret, message, hashlib.sha256).hexdigest()
-        return f"{identity.scheme}:{digest[:24]}"
+        # One derivation for the kiosk and the server (which derives the same key from what a
+        # health officer types): checkpoint_common.personkey.
+        return derive_person_key(self._secret, identity.scheme, identity.value)

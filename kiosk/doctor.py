@@ -12,8 +12,13 @@ Status of a check:
 Qt-free (like every core module): the screen is checked by starting Qt's platform plugins in a
 child process (`check_screen`), which names the system libraries they cannot load. Run it as
 the kiosk's user with the kiosk stopped when testing the camera: a camera the kiosk holds is
-"busy" to everyone else. Nothing here writes to the database; opening it may replay its WAL,
-as any reader does.
+"busy" to everyone else.
+
+What it writes: nothing that stays. The database is opened read-only (`Store.open_read_only`:
+no migration, no device id, no sealing; like any reader of a WAL database it may create the
+`-wal`/`-shm` files beside it). The disk check writes a 64 KB probe file in the data directory
+and deletes it at once (free space can be reported but not writable). Nothing else is created:
+a data directory that does not exist yet is reported, not made.
 """
 
 from __future__ import annotations
@@ -42,14 +47,17 @@ from typing import Any
 from checkpoint_common.seal import PublicKey, SealError
 from kiosk.clock import SystemClock, from_iso
 from kiosk.config import Settings
-from kiosk.store import DB_FILE_NAME, Store, StoreError
+from kiosk.datadir import DataDir
+from kiosk.gate import LOW_SPACE_BYTES
+from kiosk.scanner.choose import choose_source, picamera2_importable
+from kiosk.store import Store, StoreError
 
 SERVICE = "checkpoint-kiosk"
 
-# Free space below FAIL_FREE_BYTES stops the kiosk recording soon (a busy day's WAL, the
-# backups before a migration); below WARN_FREE_BYTES it is time to clean up.
-FAIL_FREE_BYTES = 50 * 1024 * 1024
-WARN_FREE_BYTES = 500 * 1024 * 1024
+# Free space below the gate's own warning threshold (kiosk.gate.LOW_SPACE_BYTES: the screen
+# asks for the site manager then) is a warning here too; a disk that refuses a write is a
+# failure.
+WARN_FREE_BYTES = LOW_SPACE_BYTES
 CLOCK_WARN_OFFSET_S = 60.0
 # Filesystems whose contents do not survive a reboot (an overlay root, RAM).
 VOLATILE_FS = frozenset({"tmpfs", "ramfs", "overlay", "overlayfs", "aufs", "squashfs"})
@@ -141,28 +149,13 @@ def video_devices(dev: Path = Path("/dev")) -> list[VideoDevice]:
     return found
 
 
-def _picamera2_installed() -> bool:
-    return importlib.util.find_spec("picamera2") is not None
-
-
-def resolve_source(requested: str, devices: list[VideoDevice]) -> str:
-    """What "auto" means on this machine, as `kiosk run` decides it (kiosk.ui.app
-    choose_source): the first of /dev/video0-3, else a Pi camera module, else the demo."""
-    if requested != "auto":
-        return requested
-    for i in range(4):
-        if any(d.path == f"/dev/video{i}" for d in devices):
-            return f"camera:{i}"
-    return "picamera" if _picamera2_installed() else "demo"
-
-
 def check_camera(requested: str, *, frames: int = 3) -> Check:
     devices = video_devices()
     webcams = [d for d in devices if d.capture and not d.pi_internal]
     seen = ", ".join(f"{d.path} ({d.card})" for d in webcams) or "no USB camera"
-    if _picamera2_installed():
+    if picamera2_importable():
         seen += "; Picamera2 installed"
-    spec = resolve_source(requested, devices)
+    spec = choose_source(requested).spec
     kind = spec.split(":", 1)[0]
     if kind not in ("camera", "picamera"):
         if requested == "auto":
@@ -579,18 +572,19 @@ def check_disk(data_dir: Path) -> Check:
         finally:
             with contextlib.suppress(OSError):
                 probe.unlink()
-    if usage.free < FAIL_FREE_BYTES:
-        return Check(
-            "disk", Status.FAIL, f"only {free_mb:.0f} MB free: the disk is almost full", clean
-        )
     if usage.free < WARN_FREE_BYTES:
-        return Check("disk", Status.WARN, f"{free_mb:.0f} MB free: getting low", clean)
+        return Check(
+            "disk",
+            Status.WARN,
+            f"only {free_mb:.0f} MB free: the kiosk's screen warns of low storage",
+            clean,
+        )
     return Check("disk", Status.OK, f"{usage.free / 1024**3:.1f} GB free")
 
 
 def check_database(data_dir: Path) -> tuple[Check, dict[str, str | None]]:
     """The database's integrity, and what the sync left in `meta` (for the clock check)."""
-    path = data_dir / DB_FILE_NAME
+    path = DataDir(data_dir).db
     meta: dict[str, str | None] = {}
     if not path.exists():
         return (
@@ -602,7 +596,7 @@ def check_database(data_dir: Path) -> tuple[Check, dict[str, str | None]]:
         "Backups) and call the support line."
     )
     try:
-        store = Store.open(path)
+        store = Store.open_read_only(path)
     except (StoreError, sqlite3.Error, OSError) as exc:
         return Check("database", Status.FAIL, f"{path} cannot be opened: {exc}", restore), meta
     try:
@@ -613,18 +607,17 @@ def check_database(data_dir: Path) -> tuple[Check, dict[str, str | None]]:
             meta[key] = store.get_meta(f"sync.{key}") or None
         meta["held"] = str(store.held_count())
         total = store.db.execute("SELECT count(*) FROM events").fetchone()[0]
+        pending = store.pending_migrations
     except sqlite3.Error as exc:
         return Check("database", Status.FAIL, f"{path} cannot be read: {exc}", restore), meta
     finally:
         store.close()
     last = meta.get("last_success")
     sent = f"last sent {last[:16].replace('T', ' ')} UTC" if last else "never sent"
-    return (
-        Check(
-            "database", Status.OK, f"intact; {total} records, {waiting} waiting to send ({sent})"
-        ),
-        meta,
-    )
+    detail = f"intact; {total} records, {waiting} waiting to send ({sent})"
+    if pending:
+        detail += f"; upgraded (after a copy in backups/) at the next start: {', '.join(pending)}"
+    return Check("database", Status.OK, detail), meta
 
 
 def check_personal_data(settings: Settings, held: int) -> Check:
@@ -664,7 +657,6 @@ def check_server(
     settings: Settings, data_dir: Path, *, timeout: tuple[float, float] = (3.0, 10.0)
 ) -> ServerResult:
     from kiosk.sync.client import AuthError, SyncClient, SyncError
-    from kiosk.sync.service import read_token
 
     enroll = (
         "Enroll the kiosk: Administration → Device, or `kiosk enroll URL CODE` with a code "
@@ -674,7 +666,7 @@ def check_server(
         detail = "not enrolled: records stay on this kiosk (it works offline)"
         return ServerResult([Check("server", Status.WARN, detail, enroll)], None)
     url = settings.server_url
-    token = read_token(data_dir)
+    token = DataDir(data_dir).read_token()
     if not token:
         return ServerResult(
             [

@@ -20,6 +20,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from checkpoint_common.csvfile import EVENT_CSV_FIELDS, csv_safe, write_csv
+from kiosk.datadir import DataDir
 from kiosk.events import StoredEvent
 from kiosk.store import Overlap
 
@@ -36,7 +37,6 @@ OVERLAP_CSV_FIELDS = (
     "minutes_together",
 )
 
-EXPORTS_DIR_NAME = "exports"
 # Where desktop Linux (udisks: Raspberry Pi OS, Ubuntu) and Fedora-like systems mount USB sticks.
 MEDIA_PATTERNS = ("/media/*/*", "/run/media/*/*")
 
@@ -93,7 +93,7 @@ def export_folders(
     Only mount points count (`mounted_only`): a folder left under /media after a stick was
     pulled out is on the SD card, and an export there would silently never leave the kiosk.
     """
-    found = [ExportFolder(data_dir / EXPORTS_DIR_NAME, removable=False)]
+    found = [ExportFolder(DataDir(data_dir).exports, removable=False)]
     for pattern in patterns:
         anchor = Path(Path(pattern).anchor or ".")
         for path in sorted(anchor.glob(str(Path(pattern).relative_to(anchor)))):
@@ -104,7 +104,6 @@ def export_folders(
 
 __all__ = [
     "EVENT_CSV_FIELDS",
-    "EXPORTS_DIR_NAME",
     "MEDIA_PATTERNS",
     "OVERLAP_CSV_FIELDS",
     "ExportFolder",

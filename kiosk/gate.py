@@ -1,9 +1,13 @@
 """The gate loop's core step: read -> parse -> decide -> record. Delivery happens elsewhere.
 
-`Gate.scan` is the one path every scan takes (camera, hardware scanner, `kiosk scan`, manual
-entry). It returns only after the event is committed, so whatever shows the verdict may say
-"recorded". Thread contract: a Gate and its Store are used by one thread at a time (the UI runs
-them on a single-worker executor); `scan` blocks for one SQLite commit (a few ms).
+`Gate.scan` (a scanned code: camera, hardware scanner, `kiosk scan`, tests; optionally with a
+health declaration the guard took), `Gate.record_manual` (a visitor without a code) and
+`Gate.check_out` (an exit tapped on the guard's list of people inside) are the only ways a record
+is made. Each runs the nightly housekeeping first, decides with the same rules and returns only
+after the event is committed, so whatever shows the verdict may say "recorded".
+
+Thread contract: a Gate and its Store are used by one thread at a time (the UI runs them on a
+single-worker executor); `scan` blocks for one SQLite commit (a few ms).
 """
 
 from __future__ import annotations
@@ -12,8 +16,6 @@ import contextlib
 import dataclasses
 import datetime as dt
 import logging
-import os
-import secrets
 import shutil
 import sqlite3
 import time
@@ -26,13 +28,15 @@ from checkpoint_common.seal import PersonalData, PublicKey
 from kiosk.clock import Clock, Instant, from_iso, to_iso
 from kiosk.config import Settings
 from kiosk.credentials import Credential, Identity, PersonKeyer
-from kiosk.events import Declaration, NewEvent
-from kiosk.formats import TrustList, parse
+from kiosk.datadir import DataDir
+from kiosk.events import Declaration, Direction, NewEvent
+from kiosk.formats import ManualEntryError, TrustList, manual_credential, parse
+from kiosk.inside import InsidePerson, checkout_credential
 from kiosk.names import consistent_name
 from kiosk.policy import Decision, GateState, auto_checkout_due, decide
 from kiosk.store import (
-    DB_FILE_NAME,
     PurgeRefused,
+    PurgeResult,
     RecordError,
     StorageFull,
     Store,
@@ -44,13 +48,12 @@ log = logging.getLogger(__name__)
 
 # Scanned payloads above this size are not stored (the event is, with problem "too_long").
 MAX_PAYLOAD_BYTES = 16 * 1024
-SECRET_FILE_NAME = "person_key.secret"
-TRUST_LIST_FILE_NAME = "trust_list.json"
 _META_AUTO_CHECKOUT = "auto_checkout_last_run"
 _DAY_NS = 86_400 * 10**9
 # Below this much free space in the data directory the screen warns (call the site manager)
 # while scans are still recorded: the WAL alone may take ~12 MB between checkpoints, and a day
-# of a busy gate a few MB more, so this leaves days, not minutes, to free space.
+# of a busy gate a few MB more, so this leaves days, not minutes, to free space. `kiosk doctor`
+# warns below the same figure.
 LOW_SPACE_BYTES = 100 * 1024 * 1024
 STORAGE_CHECK_EVERY_S = 10.0  # statvfs is cheap, but idle runs every 2 s: no need that often
 
@@ -105,25 +108,6 @@ class ScanOutcome:
         }
 
 
-def load_person_secret(data_dir: Path) -> bytes:
-    """The deployment's person-key secret: read it, or create it once (mode 0600, O_EXCL)."""
-    path = data_dir / SECRET_FILE_NAME
-    try:
-        secret = path.read_bytes()
-    except FileNotFoundError:
-        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        secret = secrets.token_bytes(32)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first: use theirs
-            return path.read_bytes()
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(secret)
-            handle.flush()
-            os.fsync(handle.fileno())
-    return secret
-
-
 def load_trust_list(settings: Settings, data_dir: Path) -> TrustList | None:
     """The EU DCC trust list named by the settings, else `trust_list.json` in the data dir.
 
@@ -132,13 +116,36 @@ def load_trust_list(settings: Settings, data_dir: Path) -> TrustList | None:
     """
     path = Path(settings.trust_list_file) if settings.trust_list_file else None
     if path is None:
-        path = data_dir / TRUST_LIST_FILE_NAME
+        path = DataDir(data_dir).trust_list
         if not path.exists():
             return None
     return TrustList.from_file(path)
 
 
+# The problem code on events recorded from the demo source (the server refuses them too).
+DEMO_PROBLEM = "demo"
+
+
+@dataclass(frozen=True, slots=True)
+class ManualEntry:
+    """What the guard typed for a visitor without a code. An ID number or a phone is needed.
+    `direction`: in or out as the guard chose on the form (None: the gate's mode decides)."""
+
+    full_name: str
+    id_number: str | None = None
+    phone: str | None = None
+    birth_year: int | None = None
+    declaration: Declaration | None = None
+    direction: Direction | None = None
+
+
 class Gate:
+    """Parse -> decide -> record, for one scan at a time, on the thread that owns the store.
+
+    `mode` (scan, record_manual): the guard's gate switch, "in", "out" or "auto"; None means the
+    `gate_mode` setting.
+    """
+
     def __init__(
         self,
         store: Store,
@@ -146,8 +153,11 @@ class Gate:
         clock: Clock,
         keyer: PersonKeyer,
         trust: TrustList | None = None,
+        data: DataDir | None = None,
     ) -> None:
         self.store = store
+        # The folder around the database (the purge removes its old backups and exports).
+        self.data = data or DataDir(store.path.parent)
         self.settings = settings
         self.clock = clock
         self.keyer = keyer
@@ -163,6 +173,9 @@ class Gate:
         self.free_space: Callable[[Path], int] = free_bytes
         self.storage = StorageStatus(free_bytes=None, low=False, full=False)
         self._storage_checked_at: float | None = None
+        # True while the frames come from the built-in demo source (kiosk.ui.app): its events
+        # are made-up people, marked "demo" and never sent to a server (kiosk.sync.service).
+        self.demo = False
         self.refresh_status_list_info()
         self._apply_authority_key(settings)
 
@@ -170,14 +183,15 @@ class Gate:
     def open(cls, data_dir: Path, settings: Settings, clock: Clock) -> Gate:
         """Open the data directory's database, secret and trust list (raises the store's and
         the trust list's named errors)."""
-        store = Store.open(data_dir / DB_FILE_NAME)
+        data = DataDir(data_dir)
+        store = Store.open(data.db)
         try:
-            keyer = PersonKeyer(load_person_secret(data_dir))
+            keyer = PersonKeyer(data.person_secret())
             trust = load_trust_list(settings, data_dir)
         except BaseException:
             store.close()
             raise
-        return cls(store, settings, clock, keyer, trust)
+        return cls(store, settings, clock, keyer, trust, data)
 
     def close(self) -> None:
         self.store.close()
@@ -242,11 +256,7 @@ class Gate:
             if self._last_purge_mono is None or instant.mono_ns - self._last_purge_mono > _DAY_NS:
                 self._last_purge_mono = instant.mono_ns
                 try:
-                    self.store.purge(
-                        instant,
-                        retention_days=self.settings.retention_days,
-                        hard_days=self.settings.retention_hard_days,
-                    )
+                    self.purge(instant)
                 except PurgeRefused as refused:
                     log.warning("retention purge skipped: %s", refused)
             self.store.checkpoint()
@@ -254,6 +264,19 @@ class Gate:
             if not is_storage_full(exc):
                 raise
             self._storage_refused(exc)
+
+    def purge(self, instant: Instant | None = None) -> PurgeResult:
+        """The retention purge (the settings' periods): the store's old rows, then the data
+        folder's old copies and exports. Raises PurgeRefused on a forward clock jump (nothing is
+        deleted then) and the store's errors."""
+        instant = instant or self.clock.now()
+        result = self.store.purge(
+            instant,
+            retention_days=self.settings.retention_days,
+            hard_days=self.settings.retention_hard_days,
+        )
+        self.data.purge_old_files(result.cutoff)
+        return result
 
     def check_storage(self, *, force: bool = False) -> StorageStatus:
         """Measure the data directory's free space, at most every `storage_check_every_s`
@@ -302,29 +325,63 @@ class Gate:
             log.info("storage: a scan was recorded again after the disk was full")
             self.storage = StorageStatus(self.storage.free_bytes, self.storage.low, full=False)
 
-    def scan(self, payload: str | bytes, *, gate_mode: str | None = None) -> ScanOutcome:
-        """Parse, decide and (unless a duplicate) record one scan; returns after the commit.
+    def scan(
+        self,
+        payload: str | bytes,
+        *,
+        mode: str | None = None,
+        declaration: Declaration | None = None,
+    ) -> ScanOutcome:
+        """Parse, decide and (unless a duplicate) record one scanned code; returns after the
+        commit. `declaration`: a health declaration the guard took for the visitor (a yes
+        refers them to the medical staff; it is sealed with the event).
 
-        Raises RecordError when the event could not be committed even after one retry with the
-        same event_id: the caller must show "not recorded", never the verdict. StorageFull (a
-        RecordError) when the disk is full; `storage` then says so until space returns.
+        Runs the nightly housekeeping first (`housekeeping`). Raises RecordError when the event
+        could not be committed even after one retry with the same event_id: the caller must
+        show "not recorded", never the verdict. StorageFull (a RecordError) when the disk is
+        full; `storage` then says so until space returns.
         """
         instant = self.clock.now()
         self.housekeeping(instant)
         credential = parse(payload, keyer=self.keyer, trust=self.trust, now=instant.utc)
-        return self.decide_and_record(credential, payload, instant, gate_mode=gate_mode)
+        return self._decide_and_record(credential, payload, instant, mode, declaration)
 
-    def decide_and_record(
+    def record_manual(self, entry: ManualEntry, *, mode: str | None = None) -> ScanOutcome:
+        """Decide and record a visitor without a code from what the guard typed (their ID
+        number, else their phone, keys them). The direction chosen on the form
+        (`entry.direction`) wins over `mode`. Same contract as `scan`; raises ManualEntryError
+        when the entry has neither an ID number nor a phone (nothing is recorded)."""
+        if entry.direction is not None:
+            mode = entry.direction.value
+        instant = self.clock.now()
+        credential = manual_credential(
+            keyer=self.keyer,
+            full_name=entry.full_name,
+            id_number=entry.id_number,
+            phone=entry.phone,
+            birth_year=entry.birth_year,
+        )
+        self.housekeeping(instant)
+        return self._decide_and_record(credential, None, instant, mode, entry.declaration)
+
+    def check_out(self, person: InsidePerson) -> ScanOutcome:
+        """Record the exit of someone on the guard's "people inside" list (kiosk.inside): an
+        exit under the key their entry was recorded with, so it closes that stay and no other.
+        Same contract as `scan`."""
+        instant = self.clock.now()
+        self.housekeeping(instant)
+        return self._decide_and_record(
+            checkout_credential(person), None, instant, Direction.OUT.value, None
+        )
+
+    def _decide_and_record(
         self,
         credential: Credential,
         payload: str | bytes | None,
         instant: Instant,
-        *,
-        gate_mode: str | None = None,
-        declaration: Declaration | None = None,
+        mode: str | None,
+        declaration: Declaration | None,
     ) -> ScanOutcome:
-        """The decide-and-record half of `scan`, for credentials not parsed from a scan
-        (manual entry, a scan with a proxy health declaration). Same contract as `scan`."""
         key = self.person_key(credential)
         credential = self._consistent_name(credential, key)
         status = self.store.status_of(key, instant.utc) if credential.kind.names_a_person else None
@@ -338,7 +395,7 @@ class Gate:
             else None,
         )
         decision = decide(
-            credential, state, self.settings, instant, gate_mode=gate_mode, declaration=declaration
+            credential, state, self.settings, instant, gate_mode=mode, declaration=declaration
         )
         if not decision.records:
             log.info("scan duplicate kind=%s key=%s", credential.kind.value, key[:12])
@@ -391,7 +448,7 @@ class Gate:
         instant: Instant,
         declaration: Declaration | None,
     ) -> NewEvent:
-        problems = credential.problems
+        problems = (*credential.problems, DEMO_PROBLEM) if self.demo else credential.problems
         raw: bytes | None
         if payload is None:
             raw = None
@@ -425,3 +482,17 @@ class Gate:
             personal=personal,
             problems=problems,
         )
+
+
+__all__ = [
+    "LOW_SPACE_BYTES",
+    "MAX_PAYLOAD_BYTES",
+    "STORAGE_CHECK_EVERY_S",
+    "Gate",
+    "ManualEntry",
+    "ManualEntryError",
+    "ScanOutcome",
+    "StorageStatus",
+    "free_bytes",
+    "load_trust_list",
+]

@@ -46,14 +46,13 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from kiosk.clock import FakeClock, to_iso
 from kiosk.config import Settings, settings_with
 from kiosk.credentials import Identity
+from kiosk.datadir import DataDir
 from kiosk.demo import EXAMPLES
 from kiosk.events import Direction
 from kiosk.gate import StorageStatus
 from kiosk.scanner.render import render_empty, render_frame, render_with_corners
 from kiosk.scanner.sources import open_source
 from kiosk.scanner.types import CodeScanned
-from kiosk.store import DB_FILE_NAME
-from kiosk.sync.service import TOKEN_FILE_NAME, write_private
 from kiosk.ui import admin as admin_module
 from kiosk.ui.app import AppParts, build_app
 from kiosk.ui.keyboard import enable_virtual_keyboard_if_available
@@ -255,13 +254,12 @@ class Shooter:
     def person_key(self, label: str) -> str:
         """The person key the gate gives the demo code `label` (computed on the gate thread,
         with the deployment's secret)."""
-        from kiosk.formats import parse
+        from kiosk.reports import trace_target
 
         payload = CODES[label]
 
         def key(gate: Any) -> str:
-            credential = parse(payload, keyer=gate.keyer, trust=gate.trust, now=START)
-            return str(gate.person_key(credential))
+            return str(trace_target(gate, payload))  # the admin screen's resolver
 
         return self.parts.runner.call(key).result(timeout=WAIT_MS / 1000)
 
@@ -473,7 +471,7 @@ class Shooter:
 
     @contextlib.contextmanager
     def write_lock(self) -> Iterator[None]:
-        other = sqlite3.connect(self.data_dir / DB_FILE_NAME, isolation_level=None)
+        other = sqlite3.connect(DataDir(self.data_dir).db, isolation_level=None)
         try:
             other.execute("BEGIN IMMEDIATE")
             yield
@@ -494,7 +492,7 @@ class Shooter:
     def sync_offline(self) -> None:
         """Enrolled, synced 47 minutes ago, and now the server cannot be reached: the real sync
         job runs a round against a closed port and the status area shows the result."""
-        write_private(self.data_dir / TOKEN_FILE_NAME, b"screenshot-device-token")
+        DataDir(self.data_dir).write_token("screenshot-device-token")
         synced = self.clock.now().utc - dt.timedelta(minutes=47)
         self.parts.runner.call(
             lambda g: g.store.set_meta("sync.last_success", to_iso(synced))

@@ -64,15 +64,18 @@ def clock() -> FakeClock:
     return FakeClock(START)
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "kiosk.db")
-    yield s
-    s.close()
-
-
 # The health authority of the tests: kiosks seal personal data to its public key.
 AUTHORITY = PrivateKey.generate()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """A store that knows the authority's key, as an enrolled kiosk's does: its events reach
+    the outbox (held ones wait for the key, in tests as in production)."""
+    s = Store.open(tmp_path / "kiosk.db")
+    s.use_authority_key(AUTHORITY.public)
+    yield s
+    s.close()
 
 
 @pytest.fixture

@@ -143,6 +143,12 @@ def test_scan_log_export_trace(kiosk: Kiosk, tmp_path: Path) -> None:
         "trace", CCCD, "--json", "--from", "2020-01-01", "--to", "2020-01-31"
     )
     assert long_ago == []
+    # Typed as on the admin screen: the ID number alone names the same person (one resolver).
+    typed = kiosk.json_lines("trace", "079 199 012 345", "--json")
+    assert [t["person_key"] for t in typed] == [events[1]["person_key"]]
+    # A venue's poster names nobody: "no record" (exit 4), never traced as nobody's visits.
+    refused = kiosk("trace", "https://tokhaiyte.vn/?groupid=0123456789abcdef01234567", code=4)
+    assert "no record of this person" in refused.stderr
 
 
 def test_purge_reports_what_it_did(kiosk: Kiosk) -> None:

@@ -8,17 +8,19 @@ import json
 import os
 import re
 import socket
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlite_utils import Database
 
 from kiosk.cli import EXIT_DOCTOR, EXIT_OK, main
 from kiosk.config import Settings, save_settings, settings_with
+from kiosk.datadir import TOKEN_FILE_NAME
 from kiosk.doctor import VOLATILE_FS, filesystem_type
-from kiosk.store import Store
-from kiosk.sync.service import TOKEN_FILE_NAME
+from kiosk.store import Store, migrations
 from tests.central.test_live import Server, run_cli, start_server
 from tests.reliability.tmpfs import fill, tmpfs
 
@@ -199,6 +201,24 @@ def test_a_refused_token_is_blocking(site: Site, server: tuple[Server, Path], ca
     assert rows["device token"]["status"] == "fail"
     assert "refused" in rows["device token"]["detail"]
     assert "enroll again" in rows["device token"]["action"]
+
+
+def test_the_doctor_changes_nothing_in_the_data_directory(site: Site, capsys: Any) -> None:
+    """It says it writes nothing, and it does not: the database is opened read-only (no
+    migration, no copy before one, no device id, no sealing) and its disk probe is removed."""
+    site.data.mkdir(parents=True, mode=0o700)
+    path = site.data / "kiosk.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrations.apply(Database(conn, execute_plugins=False), stop_before="0005_sealed_personal_data")
+    conn.close()
+    before = path.read_bytes()
+    _, rows = site.doctor(capsys)
+    assert rows["database"]["status"] == "ok", rows["database"]
+    assert "upgraded" in rows["database"]["detail"]
+    assert "0005_sealed_personal_data" in rows["database"]["detail"]
+    assert path.read_bytes() == before
+    # Nothing new but what any reader of a WAL database may leave (its -wal and -shm files).
+    assert {p.name for p in site.data.iterdir()} <= {"kiosk.db", "kiosk.db-wal", "kiosk.db-shm"}
 
 
 def test_damaged_database_is_blocking(site: Site, capsys: Any) -> None:

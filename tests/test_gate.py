@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
@@ -14,9 +15,8 @@ from hypothesis import strategies as st
 from kiosk.clock import FakeClock
 from kiosk.config import Settings
 from kiosk.credentials import Kind, PersonKeyer
-from kiosk.events import Direction, Reason, Verdict
-from kiosk.formats import manual_credential
-from kiosk.gate import Gate
+from kiosk.events import Declaration, Direction, Reason, Verdict
+from kiosk.gate import Gate, ManualEntry, ManualEntryError
 from kiosk.store import Store
 from tests.conftest import personal_of
 
@@ -151,14 +151,41 @@ def test_auto_checkout_is_remembered_across_restarts(
 
 
 def test_manual_entry_goes_through_the_same_rules(gate: Gate, clock: FakeClock) -> None:
-    visitor = manual_credential(
-        keyer=gate.keyer, full_name="Lê Văn Tám", phone="0912 345 678", birth_year=1950
-    )
-    outcome = gate.decide_and_record(visitor, None, clock.now())
+    visitor = ManualEntry(full_name="Lê Văn Tám", phone="0912 345 678", birth_year=1950)
+    outcome = gate.record_manual(visitor)
     assert outcome.decision.verdict is Verdict.ADMIT and outcome.credential.kind is Kind.MANUAL
     assert outcome.credential.display_name == "L. V. Tám"
     stored = next(iter(gate.store.events()))
     assert (stored.kind, stored.birth_year) == ("manual", 1950)
+
+
+def test_manual_entry_takes_the_guards_direction_and_the_nightly_work_first(
+    store: Store, clock: FakeClock, keyer: PersonKeyer
+) -> None:
+    gate = Gate(store, Settings(gate_mode="auto", auto_checkout_time="03:00"), clock, keyer)
+    visitor = ManualEntry(full_name="Lê Văn Tám", id_number="079199099999")
+    assert gate.record_manual(visitor).decision.direction is Direction.IN
+    gate.scan(CCCD)
+    assert gate.store.occupancy() == 2
+    clock.advance(20 * 3600)  # past 03:00: both stays are still open until the nightly work
+    # "out" chosen for this entry (the gate itself is on auto): the auto-checkout ran first,
+    # so the exit closes nothing and occupancy was already 0.
+    outcome = gate.record_manual(visitor, mode="out")
+    assert outcome.decision.direction is Direction.OUT
+    assert outcome.occupancy == 0
+    with pytest.raises(ManualEntryError):
+        gate.record_manual(ManualEntry(full_name="Nobody"))  # neither ID nor phone
+
+
+def test_a_scanned_code_can_carry_the_declaration_the_guard_took(gate: Gate) -> None:
+    outcome = gate.scan(CCCD, declaration=Declaration(fever=True))
+    assert (outcome.decision.verdict, outcome.decision.reason) == (
+        Verdict.REFER,
+        Reason.DECLARATION,
+    )
+    data = personal_of(gate.store, outcome.event_id or "")
+    assert data is not None and data.payload == CCCD.encode()
+    assert data.declaration is not None and data.declaration["fever"] is True
 
 
 def test_settings_change_applies_to_the_next_scan(gate: Gate, clock: FakeClock) -> None:
@@ -244,12 +271,12 @@ def test_idle_work_purges_delivered_events_past_retention_once_a_day(
 
 
 def test_proxy_declaration_is_stored_with_the_event(gate: Gate, clock: FakeClock) -> None:
-    from kiosk.events import Declaration
-
-    visitor = manual_credential(keyer=gate.keyer, full_name="Bà Nguyễn Thị Lan", phone="0987654321")
-    outcome = gate.decide_and_record(
-        visitor, None, clock.now(), declaration=Declaration(cough=True, from_epidemic_zone=True)
+    visitor = ManualEntry(
+        full_name="Bà Nguyễn Thị Lan",
+        phone="0987654321",
+        declaration=Declaration(cough=True, from_epidemic_zone=True),
     )
+    outcome = gate.record_manual(visitor)
     assert (outcome.decision.verdict, outcome.decision.reason) == (
         Verdict.REFER,
         Reason.DECLARATION,

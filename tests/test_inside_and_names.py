@@ -11,7 +11,7 @@ import pytest
 from kiosk.clock import FakeClock
 from kiosk.events import Direction, Reason, Verdict
 from kiosk.gate import Gate
-from kiosk.inside import InsidePerson, checkout_credential, find, matches
+from kiosk.inside import InsidePerson, find, matches
 from kiosk.names import consistent_name, fold, has_diacritics
 from kiosk.reports import count_events, days_between
 from tests.test_gate import CCCD, OTHER, PERSONAL
@@ -121,8 +121,7 @@ def test_checking_out_from_the_list_closes_that_stay(gate: Gate, clock: FakeCloc
     assert (kind, at) == ("cccd", clock.now().utc - dt.timedelta(seconds=60))
     leaving = InsidePerson(key, kind, name, year, at)
     clock.advance(600)
-    credential = checkout_credential(leaving)
-    outcome = gate.decide_and_record(credential, None, clock.now(), gate_mode="out")
+    outcome = gate.check_out(leaving)
     assert (outcome.decision.verdict, outcome.decision.direction, outcome.decision.reason) == (
         Verdict.ADMIT,
         Direction.OUT,
@@ -144,7 +143,7 @@ def test_count_events_in_the_reports_words(gate: Gate, clock: FakeClock) -> None
     clock.advance(600)
     gate.scan(CCCD)  # an exit
     clock.advance(60)
-    gate.scan(OTHER, gate_mode="out")  # an exit of someone never seen in
+    gate.scan(OTHER, mode="out")  # an exit of someone never seen in
     counts = count_events(gate.store.events())
     assert (counts.total, counts.entries, counts.exits, counts.referred, counts.refused) == (
         4,

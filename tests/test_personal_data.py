@@ -29,8 +29,7 @@ from checkpoint_common.seal import (
 from kiosk.clock import FakeClock
 from kiosk.config import Settings
 from kiosk.events import Declaration
-from kiosk.formats import manual_credential
-from kiosk.gate import Gate
+from kiosk.gate import Gate, ManualEntry
 from kiosk.store import META_HOLDING_KEY
 from tests.central.test_live import run_cli, start_server
 from tests.conftest import AUTHORITY, START, personal_of
@@ -83,12 +82,13 @@ def scan_the_markers(gate: Gate, clock: FakeClock) -> list[str]:
         assert outcome.event_id
         ids.append(outcome.event_id)
         clock.advance(60)
-    visitor = manual_credential(
-        keyer=gate.keyer, full_name=MANUAL_NAME, id_number=MANUAL_ID, phone=MANUAL_PHONE
+    visitor = ManualEntry(
+        full_name=MANUAL_NAME,
+        id_number=MANUAL_ID,
+        phone=MANUAL_PHONE,
+        declaration=Declaration(fever=True),
     )
-    outcome = gate.decide_and_record(
-        visitor, None, clock.now(), declaration=Declaration(fever=True)
-    )
+    outcome = gate.record_manual(visitor)
     assert outcome.event_id
     ids.append(outcome.event_id)
     return ids

@@ -17,7 +17,7 @@ from checkpoint_common.seal import PersonalData
 from kiosk.clock import Instant
 from kiosk.events import Direction, NewEvent, Reason, Verdict
 from kiosk.store import PurgeRefused, Store, StoreVersionError, migrations
-from tests.conftest import personal_of
+from tests.conftest import AUTHORITY, personal_of
 
 T0 = dt.datetime(2026, 11, 25, 3, 0, tzinfo=dt.UTC)
 
@@ -115,6 +115,21 @@ def test_outbox_in_order_and_delivery_marks(store: Store) -> None:
     assert store.outbox_count() == 4
     delivered = {e.event_id for e in store.events() if e.delivered_at}
     assert delivered == set(ids[:3])
+
+
+def test_held_events_wait_outside_the_outbox_on_every_path(tmp_path: Path) -> None:
+    """Before the authority's key is known, personal data is sealed to the kiosk's holding key:
+    such events are not sent (the server could not open them). `outbox` (tests, benchmarks)
+    and `outbox_rows` (the sync) are one path and agree; the key's arrival releases them."""
+    with Store.open(tmp_path / "kiosk.db") as store:
+        held = store.record(event("id:held")).event_id
+        plain = store.record(event("id:none", payload=None)).event_id  # nothing personal
+        assert store.held_count() == 1 and store.outbox_count() == 2
+        assert [e.event_id for e in store.outbox()] == [plain]
+        assert [r[0] for r in store.outbox_rows()] == [plain]
+        store.use_authority_key(AUTHORITY.public)
+        assert [e.event_id for e in store.outbox()] == [held, plain]
+        assert [r[0] for r in store.outbox_rows()] == [held, plain]
 
 
 def test_co_presence_with_margin(store: Store) -> None:

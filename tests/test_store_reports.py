@@ -60,7 +60,7 @@ class Site:
         self.clock.advance((target - self.clock.utc).total_seconds())
 
     def scan(self, payload: str, mode: str) -> None:
-        outcome = self.gate.scan(payload, gate_mode=mode)
+        outcome = self.gate.scan(payload, mode=mode)
         assert outcome.event_id is not None
 
 
@@ -183,7 +183,7 @@ def test_hourly_in_a_half_hour_zone_and_on_a_dst_day() -> None:
 
 
 def test_trace_target_from_codes_numbers_and_keys(site: Site) -> None:
-    cccd_key = site.gate.person_key(site.gate.scan(B, gate_mode="in").credential)
+    cccd_key = site.gate.person_key(site.gate.scan(B, mode="in").credential)
     assert trace_target(site.gate, B) == cccd_key
     assert trace_target(site.gate, " 079 199 012 345 ") == cccd_key  # the ID number typed
     assert trace_target(site.gate, cccd_key) == cccd_key

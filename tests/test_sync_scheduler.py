@@ -129,3 +129,37 @@ def test_network_coming_back_triggers_a_round_without_waiting_for_the_backoff() 
     finally:
         s.shutdown(final_attempt=False)
         listener.close()
+
+
+class BlockingService:
+    """A round that goes on until the test lets it finish."""
+
+    def __init__(self) -> None:
+        self.started = threading.Event()
+        self.finish = threading.Event()
+        self.calls = 0
+
+    def run_once(self) -> SyncReport:
+        self.calls += 1
+        self.started.set()
+        self.finish.wait(10)
+        return SyncReport()
+
+
+def test_shutdown_during_a_round_waits_for_it_and_never_hangs() -> None:
+    """The kiosk quits while a round is under way: shutdown waits for that round, which then
+    schedules nothing more; quitting must not hang (it used to wait for the round while
+    holding the lock the round needs to finish)."""
+    service = BlockingService()
+    s = scheduler(service)
+    s.start(delay_s=0)
+    assert service.started.wait(10)
+    stopped = threading.Event()
+    stopper = threading.Thread(
+        target=lambda: (s.shutdown(final_attempt=False), stopped.set()), daemon=True
+    )
+    stopper.start()
+    assert not stopped.wait(0.2)  # waits for the round in progress
+    service.finish.set()
+    assert stopped.wait(10), "shutdown hung behind the round in progress"
+    assert service.calls == 1

@@ -18,7 +18,7 @@ from kiosk.formats.common import MAX_PARSE_CHARS, Parsed, collapse_spaces, mask_
 from kiosk.formats.dcc import TrustList, parse_dcc
 from kiosk.formats.personal_qr import parse_personal_qr
 
-__all__ = ["TrustList", "decode_payload", "manual_credential", "parse"]
+__all__ = ["ManualEntryError", "TrustList", "decode_payload", "manual_credential", "parse"]
 
 _URL = re.compile(r"^[a-z][a-z0-9+.-]{1,15}://\S+$", re.IGNORECASE)
 _TOKHAIYTE = re.compile(r"^https?://(www\.)?tokhaiyte\.vn/\S*groupid=([0-9a-f]{24})", re.IGNORECASE)
@@ -107,6 +107,10 @@ def _credential(text: str, parsed: Parsed, keyer: PersonKeyer) -> Credential:
     )
 
 
+class ManualEntryError(ValueError):
+    """A manual entry that cannot key a person: it has neither an ID number nor a phone."""
+
+
 def manual_credential(
     *,
     keyer: PersonKeyer,
@@ -117,8 +121,8 @@ def manual_credential(
 ) -> Credential:
     """A credential for a visitor without a code, from what the guard typed.
 
-    The identifier is the ID number when given, else the phone number; raises ValueError when
-    neither is given (the screen must ask for one).
+    The identifier is the ID number when given, else the phone number; raises ManualEntryError
+    (a ValueError) when neither is given (the screen must ask for one).
     """
     ident = "".join((id_number or "").split()).upper()
     tel = "".join(ch for ch in (phone or "") if ch.isdigit())
@@ -127,7 +131,7 @@ def manual_credential(
     elif tel:
         identity = Identity("manual", f"tel:{tel}")
     else:
-        raise ValueError("an ID number or a phone number is needed")
+        raise ManualEntryError("an ID number or a phone number is needed")
     name = collapse_spaces(normalize(full_name))
     fields = Fields(
         id_number=ident or None,

@@ -19,7 +19,9 @@ import requests
 
 from checkpoint_common.protocol import (
     API_PREFIX,
+    DEVICE_STATUS_HEADER,
     ConfigResponse,
+    DeviceStatus,
     EnrollRequest,
     EnrollResponse,
     EventPayload,
@@ -121,6 +123,8 @@ class SyncClient:
         self.verify_tls = verify_tls
         self.session = session or requests.Session()
         self.timeout = timeout
+        # Sent with every authenticated request when set (the sync service sets it each round).
+        self.device_status: DeviceStatus | None = None
 
     def close(self) -> None:
         self.session.close()
@@ -142,6 +146,8 @@ class SyncClient:
             if not self.token:
                 raise AuthError("not enrolled: no device token")
             all_headers["Authorization"] = f"Bearer {self.token}"
+            if self.device_status is not None:
+                all_headers[DEVICE_STATUS_HEADER] = self.device_status.to_header()
         url = f"{self.base_url}{API_PREFIX}{path}"
         try:
             response = self.session.request(

@@ -69,7 +69,10 @@ class SyncScheduler:
         self._on_round = on_round
         self._rng = rng or random.Random()
         self._failures = 0
+        # Guards scheduling; `_stopping` (set under it) stops a round in progress from
+        # scheduling the next one while shutdown waits for it.
         self._lock = threading.Lock()
+        self._stopping = False
         self._scheduler = BackgroundScheduler(timezone=dt.UTC)
 
     @property
@@ -119,7 +122,7 @@ class SyncScheduler:
             outcome = SyncError(f"internal error: {type(exc).__name__}")
         delay = self.next_delay(outcome)
         with self._lock:
-            if self._scheduler.running:
+            if self._scheduler.running and not self._stopping:
                 self._schedule(delay)
                 self._set_probe(isinstance(outcome, SyncError) and delay > self.probe_interval_s)
         if self._on_round:
@@ -146,17 +149,23 @@ class SyncScheduler:
 
     def trigger_now(self) -> None:
         with self._lock:
-            if self._scheduler.running:
+            if self._scheduler.running and not self._stopping:
                 if self._scheduler.get_job(_PROBE):
                     self._scheduler.remove_job(_PROBE)
                 self._schedule(0)
 
     def shutdown(self, *, final_attempt: bool = True) -> SyncReport | SyncError | None:
         """Stop scheduling; with final_attempt, run one last round on the calling thread (its
-        network timeouts bound it) so that records made just before closing are sent."""
+        network timeouts bound it) so that records made just before closing are sent.
+
+        A round in progress finishes first (without scheduling another). The lock is not held
+        while waiting for it: the round takes the lock to reschedule, and waiting for it with
+        the lock held would never end (the kiosk would hang on quit)."""
         with self._lock:
-            if self._scheduler.running:
-                self._scheduler.shutdown(wait=True)
+            self._stopping = True
+            running = self._scheduler.running
+        if running:
+            self._scheduler.shutdown(wait=True)
         if not final_attempt:
             return None
         try:

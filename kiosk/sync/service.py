@@ -7,17 +7,19 @@ single worker in the app; a direct call in the CLI). So a slow server never hold
 transaction, and a scan never waits for the network.
 
 State kept in the store's `meta` table (keys `sync.*`): last success/attempt, last error kind
-and message, the measured clock offset, ETags and list versions. The device token is a file
-(`device_token`, mode 0600) in the data directory, never logged.
+and message, the measured clock offset, ETags and list versions. The device token, the
+person-key secret and the trust list are files of the data folder (kiosk.datadir), never
+logged.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
+import importlib.metadata
 import json
 import logging
-import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,14 +31,16 @@ from checkpoint_common.protocol import (
     DEPLOYMENT_SETTINGS,
     SERVER_SETTINGS,
     STATUS_DUPLICATE,
+    DeviceStatus,
     EventPayload,
 )
 from checkpoint_common.seal import PublicKey
 from kiosk.clock import Clock, from_iso, to_iso
-from kiosk.config import Settings, validate
+from kiosk.config import Settings, settings_with
+from kiosk.datadir import TRUST_LIST_FILE_NAME, DataDir
 from kiosk.formats import TrustList
 from kiosk.formats.dcc import TrustListError
-from kiosk.gate import SECRET_FILE_NAME, TRUST_LIST_FILE_NAME
+from kiosk.gate import DEMO_PROBLEM
 from kiosk.store import Store
 from kiosk.sync.client import AuthError, SyncClient, SyncError, TooLarge, TransientError
 
@@ -45,7 +49,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 StoreRunner = Callable[[Callable[[Store], T]], T]
 
-TOKEN_FILE_NAME = "device_token"
 DEFAULT_BATCH = 500
 
 
@@ -101,26 +104,11 @@ class SyncStatus:
         }
 
 
-def write_private(path: Path, data: bytes) -> None:
-    """Write a secret file atomically with mode 0600 (temp file in the same dir, fsync, rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+@functools.cache
+def _app_version() -> str | None:
     try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def read_token(data_dir: Path) -> str | None:
-    try:
-        return (data_dir / TOKEN_FILE_NAME).read_text().strip() or None
-    except FileNotFoundError:
+        return importlib.metadata.version("kiosk")
+    except importlib.metadata.PackageNotFoundError:
         return None
 
 
@@ -138,11 +126,8 @@ def payload_of(row: tuple[Any, ...]) -> EventPayload:
 def server_settings(current: Settings, received: dict[str, Any]) -> Settings:
     """`current` with the server-managed keys the server sent (others ignored). Raises
     ConfigError when the server sends a bad value: better keep the old settings than guess."""
-    values = {k: getattr(current, k) for k in current.__dataclass_fields__}
-    for key in (*SERVER_SETTINGS, *DEPLOYMENT_SETTINGS):
-        if key in received:
-            values[key] = received[key]
-    return validate(values)
+    keys = (*SERVER_SETTINGS, *DEPLOYMENT_SETTINGS)
+    return settings_with(current, **{k: received[k] for k in keys if k in received})
 
 
 class SyncService:
@@ -158,8 +143,10 @@ class SyncService:
         on_trust_list: Callable[[TrustList], None] | None = None,
         on_status_list: Callable[[], None] | None = None,
         batch_size: int = DEFAULT_BATCH,
+        is_demo: Callable[[], bool] | None = None,
     ) -> None:
         self.data_dir = data_dir
+        self.data = DataDir(data_dir)
         self._settings = settings
         self._run_store = run_store
         self._clock = clock
@@ -170,6 +157,7 @@ class SyncService:
         self._on_trust_list = on_trust_list
         self._on_status_list = on_status_list
         self.batch_size = batch_size
+        self._is_demo = is_demo
 
     # -- meta helpers (through the store's owner) -------------------------------------------
 
@@ -192,10 +180,11 @@ class SyncService:
         failure is kept (delivered events stay marked). Records the outcome in the status.
         """
         settings = self._settings()
-        token = read_token(self.data_dir)
+        token = self.data.read_token()
         if not settings.server_url or not token:
             raise AuthError("not enrolled (run `kiosk enroll URL CODE`)")
         client = self._client_factory(settings, token)
+        client.device_status = self._device_status()
         attempt_at = self._clock.now().utc
         if settings.authority_public_key:
             # Held personal data is re-sealed to the authority's key before anything is sent
@@ -237,6 +226,26 @@ class SyncService:
             trust_changed,
         )
 
+    def _device_status(self) -> DeviceStatus:
+        """What this kiosk tells its server about itself (for its site manager)."""
+
+        def read(store: Store) -> tuple[int, str | None]:
+            waiting = store.outbox_count() - store.quarantined_count()
+            return waiting, store.get_meta("sync.clock_offset_s")
+
+        waiting, offset = self._run_store(read)
+        try:
+            offset_ms = round(float(offset) * 1000) if offset else None
+        except ValueError:
+            offset_ms = None
+        return DeviceStatus(
+            app_version=_app_version(),
+            waiting=waiting,
+            clock_synced=self._clock.now().synced,
+            clock_offset_ms=offset_ms,
+            demo=self._is_demo() if self._is_demo else None,
+        )
+
     def _deliver(self, client: SyncClient) -> tuple[int, int, int]:
         """Send the outbox in batches, up to what it held when the round began. Returns
         (delivered, replayed, quarantined). Raises the SyncError kinds; what was marked before
@@ -253,6 +262,19 @@ class SyncService:
             if not rows:
                 return delivered, replayed, quarantined
             events = [payload_of(row) for row in rows]
+            demo = [e.event_id for e in events if DEMO_PROBLEM in e.problems]
+            if demo:
+                # Made-up people from the demo source: kept here, never delivered.
+                def set_aside(store: Store, ids: list[str] = demo) -> None:
+                    for event_id in ids:
+                        store.quarantine(event_id, "demo: recorded by the demo source, not sent")
+
+                self._run_store(set_aside)
+                quarantined += len(demo)
+                budget -= len(demo)
+                events = [e for e in events if DEMO_PROBLEM not in e.problems]
+                if not events:
+                    continue
             before = self._clock.now()
             try:
                 answer = client.upload(
@@ -273,7 +295,7 @@ class SyncService:
                 quarantined += 1
                 budget -= 1
                 continue
-            budget -= len(rows)
+            budget -= len(events)
             after = self._clock.now()
             self._record_offset(answer.server_time, before.utc, after.utc, before.boot_id)
             ok = [r.event_id for r in answer.results if r.delivered]
@@ -322,9 +344,8 @@ class SyncService:
             return False
         if config.checkpoint.id != settings.checkpoint_id:
             log.info("checkpoint is now %s", config.checkpoint.id)
-        new = validate(
-            {k: getattr(new, k) for k in new.__dataclass_fields__}
-            | {"checkpoint_id": config.checkpoint.id, "checkpoint_name": config.checkpoint.name}
+        new = settings_with(
+            new, checkpoint_id=config.checkpoint.id, checkpoint_name=config.checkpoint.name
         )
         self._set_meta(config_etag=etag, config_version=config.version)
         if new != settings and self._on_settings:
@@ -363,7 +384,6 @@ class SyncService:
         if body is None:
             return False
         body = {k: v for k, v in body.items() if k != "server_time"}
-        path = self.data_dir / TRUST_LIST_FILE_NAME
         data = json.dumps(body, ensure_ascii=False).encode()
         # Validate before replacing: a bad list must not replace a good one.
         with tempfile.TemporaryDirectory(dir=self.data_dir) as tmp:
@@ -373,7 +393,7 @@ class SyncService:
                 trust = TrustList.from_file(candidate)
             except TrustListError as exc:
                 raise TransientError(f"the server's trust list is invalid: {exc}") from exc
-        write_private(path, data)
+        self.data.write_trust_list(data)
         self._set_meta(trust_list_etag=etag, trust_list_version=str(body.get("version")))
         if self._on_trust_list:
             self._on_trust_list(trust)
@@ -395,7 +415,7 @@ class SyncService:
             offset = meta("clock_offset_s")
             info = store.status_list_info()
             return SyncStatus(
-                enrolled=bool(settings.server_url and read_token(self.data_dir)),
+                enrolled=bool(settings.server_url and self.data.read_token()),
                 server_url=settings.server_url,
                 waiting=store.outbox_count(),
                 quarantined=store.quarantined_count(),
@@ -438,20 +458,16 @@ def enroll(
     secret = base64.b64decode(answer.person_key_secret)
     if len(secret) < 16:
         raise TransientError("the server's person-key secret is too short")
-    write_private(data_dir / TOKEN_FILE_NAME, answer.device_token.encode())
-    secret_path = data_dir / SECRET_FILE_NAME
-    if secret_path.exists() and secret_path.read_bytes() != secret:
+    data = DataDir(data_dir)
+    data.write_token(answer.device_token)
+    if data.replace_person_secret(secret):
         # Stays opened before enrollment were keyed with the kiosk's own secret: those people
         # will not be matched on their way out. Said in the log and docs/operations.
         log.warning("person-key secret replaced by the deployment's at enrollment")
-    write_private(secret_path, secret)
-    new = server_settings(settings, answer.settings)
-    new = validate(
-        {k: getattr(new, k) for k in new.__dataclass_fields__}
-        | {
-            "server_url": url.rstrip("/"),
-            "checkpoint_id": answer.checkpoint.id,
-            "checkpoint_name": answer.checkpoint.name,
-        }
+    new = settings_with(
+        server_settings(settings, answer.settings),
+        server_url=url.rstrip("/"),
+        checkpoint_id=answer.checkpoint.id,
+        checkpoint_name=answer.checkpoint.name,
     )
     return new, answer.checkpoint.name

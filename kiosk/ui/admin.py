@@ -10,7 +10,8 @@ answers every scan meanwhile: kiosk.ui.banner).
 No dialog boxes: every question and answer is on the page itself. Quitting takes a second tap.
 
 Thread contract: GUI thread. Database work goes through `runner.call` (the gate thread), slow
-work (hashing, files, network) through `Background`; results come back as queued calls.
+work (hashing, files, network) through `Tasks` (kiosk.ui.tasks): one outcome back on the GUI
+thread each.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.clock import Clock
 from kiosk.export import MEDIA_PATTERNS
-from kiosk.ui.admin_common import ADMIN_STYLE, Background, big_button
+from kiosk.ui.admin_common import ADMIN_STYLE, big_button
 from kiosk.ui.admin_device import DevicePanel
 from kiosk.ui.admin_reports import ReportsPanel
 from kiosk.ui.admin_settings import SettingsPanel
@@ -41,6 +42,7 @@ from kiosk.ui.idle import IdleTimer
 from kiosk.ui.pin import PinScreen
 from kiosk.ui.runner import GateRunner
 from kiosk.ui.state import SettingsHolder
+from kiosk.ui.tasks import Tasks
 from kiosk.ui.texts import RED, tr
 
 log = logging.getLogger(__name__)
@@ -73,7 +75,7 @@ class AdminPage(QWidget):
         self.on_enrolled = on_enrolled
         self.unlocked = False
         self.setStyleSheet(ADMIN_STYLE)
-        self.background = Background(self)
+        self.background = Tasks(self)
 
         self.pin_screen = PinScreen(
             runner=runner, settings=settings, clock=clock, background=self.background

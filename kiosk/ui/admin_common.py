@@ -1,5 +1,6 @@
-"""Shared parts of the admin screens: background work with one result back on the GUI thread, and
-touch-sized widgets (buttons, a number stepper, a choice row, the export folder picker).
+"""Shared parts of the admin screens: touch-sized widgets (buttons, a number stepper, a choice
+row, the export folder picker, a day picker, tables). Off-thread work goes through
+kiosk.ui.tasks.Tasks.
 
 Sizes: every control is at least TOUCH_PX high (a fingertip, more than the 44 px minimum), and
 text is ADMIN_FONT_PX: the guard reads it at arm's length, often standing.
@@ -9,13 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -39,8 +37,6 @@ from kiosk.ui.labels import PlainLabel
 from kiosk.ui.texts import BLUE, GREEN, RED, tr
 
 log = logging.getLogger(__name__)
-
-T = TypeVar("T")
 
 TOUCH_PX = 56
 ADMIN_FONT_PX = 20
@@ -73,96 +69,6 @@ QHeaderView::section {{
     font-size: {ADMIN_FONT_PX - 2}px; font-weight: bold; padding: 6px; background: #eceff1;
 }}
 """
-
-
-class Background(QObject):
-    """Runs work off the GUI thread and delivers exactly one outcome, on the GUI thread.
-
-    `run` uses a small pool of its own (slow hashing, writing a file to a USB stick); `thread`
-    a daemon thread (network calls: a hung server must never keep the app from quitting);
-    `watch` any Future, e.g. `GateRunner.call`'s. The work itself must not touch widgets.
-
-    Outcomes are collected by a GUI-thread timer polling the futures (every POLL_MS, only while
-    some are pending), not by a signal emitted from the worker: nothing crosses threads but the
-    Future, and callbacks always run after the call that scheduled them returned (at most
-    POLL_MS after the work finished: nothing a guard notices).
-    """
-
-    POLL_MS = 20
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="admin")
-        self._waiting: list[tuple[Future[Any], Callable[[Any], None], Callable[[Any], None]]] = []
-        self._timer = QTimer(self)
-        self._timer.setInterval(self.POLL_MS)
-        self._timer.timeout.connect(self._poll)
-
-    @property
-    def pending(self) -> int:
-        """Outcomes not delivered yet."""
-        return len(self._waiting)
-
-    def run(
-        self,
-        fn: Callable[[], T],
-        on_ok: Callable[[T], None],
-        on_error: Callable[[BaseException], None],
-    ) -> None:
-        self.watch(self._pool.submit(fn), on_ok, on_error)
-
-    def thread(
-        self,
-        fn: Callable[[], T],
-        on_ok: Callable[[T], None],
-        on_error: Callable[[BaseException], None],
-        *,
-        name: str,
-    ) -> None:
-        future: Future[T] = Future()
-
-        def work() -> None:
-            if not future.set_running_or_notify_cancel():
-                return
-            try:
-                future.set_result(fn())
-            except BaseException as exc:  # noqa: BLE001 - not swallowed: on_error gets it
-                future.set_exception(exc)
-
-        self.watch(future, on_ok, on_error)
-        threading.Thread(target=work, name=name, daemon=True).start()
-
-    def watch(
-        self,
-        future: Future[Any],
-        on_ok: Callable[[Any], None],
-        on_error: Callable[[BaseException], None],
-    ) -> None:
-        self._waiting.append((future, on_ok, on_error))
-        if not self._timer.isActive():
-            self._timer.start()
-
-    def _poll(self) -> None:
-        done: list[tuple[Future[Any], Callable[[Any], None], Callable[[Any], None]]] = []
-        still: list[tuple[Future[Any], Callable[[Any], None], Callable[[Any], None]]] = []
-        for entry in self._waiting:  # each future asked once: one finishing now waits a tick
-            (done if entry[0].done() else still).append(entry)
-        if not done:
-            return
-        # Before the callbacks run: they may schedule more work (watch appends to the new list).
-        self._waiting = still
-        if not still:
-            self._timer.stop()
-        for future, on_ok, on_error in done:
-            error = future.exception()
-            if error is not None:
-                on_error(error)
-            else:
-                on_ok(future.result())
-
-    def shutdown(self) -> None:
-        self._timer.stop()
-        self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 def big_button(

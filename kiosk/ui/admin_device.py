@@ -4,7 +4,7 @@ privacy notice poster to print (kiosk.ui.poster), saved as a PDF to a USB stick 
 exports folder.
 
 Thread contract: GUI thread. The counts come from the gate thread (`runner.call`). Enrollment
-is network I/O: it runs on a thread of its own (Background.thread), never on the gate thread
+is network I/O: it runs on a thread of its own (Tasks.run_in_thread), never on the gate thread
 (a slow server would hold up scans) nor the GUI thread; the settings it returns are applied
 back on the GUI thread with SettingsHolder, and the gate's person keyer is reloaded (the
 deployment's secret replaced the kiosk's own) before `on_enrolled` asks for a sync round.
@@ -31,12 +31,12 @@ from PySide6.QtWidgets import (
 
 from kiosk.config import KEYS, ConfigError, Settings, settings_with
 from kiosk.credentials import PersonKeyer
-from kiosk.export import EXPORTS_DIR_NAME, MEDIA_PATTERNS, safe_file_part
-from kiosk.gate import Gate, load_person_secret
+from kiosk.datadir import DataDir
+from kiosk.export import MEDIA_PATTERNS, safe_file_part
+from kiosk.gate import Gate
 from kiosk.sync.client import EnrollmentRefused, SyncError, TransientError
-from kiosk.sync.service import enroll, read_token
+from kiosk.sync.service import enroll
 from kiosk.ui.admin_common import (
-    Background,
     FolderPicker,
     Message,
     big_button,
@@ -50,6 +50,7 @@ from kiosk.ui.labels import PlainLabel
 from kiosk.ui.poster import write_poster_pdf
 from kiosk.ui.runner import GateRunner
 from kiosk.ui.state import SettingsHolder
+from kiosk.ui.tasks import Tasks
 from kiosk.ui.texts import BLUE, GREEN, tr
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ class DevicePanel(QWidget):
         *,
         runner: GateRunner,
         settings: SettingsHolder,
-        background: Background,
+        background: Tasks,
         data_dir: Path,
         on_enrolled: Callable[[], None],
         media_patterns: Sequence[str] = MEDIA_PATTERNS,
@@ -114,7 +115,7 @@ class DevicePanel(QWidget):
         buttons.addStretch(1)
         # The privacy notice: an A4 poster to print (Vietnamese and English pages).
         self._today = today
-        self._exports_dir = data_dir / EXPORTS_DIR_NAME
+        self._exports_dir = DataDir(data_dir).exports
         self.poster_title = title_label()
         self.poster_text = PlainLabel()
         self.poster_text.setWordWrap(True)
@@ -142,8 +143,8 @@ class DevicePanel(QWidget):
         column.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.scroll = scrolling(content)
-        layout.addWidget(self.scroll)
+        self.scroll_area = scrolling(content)
+        layout.addWidget(self.scroll_area)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -194,7 +195,7 @@ class DevicePanel(QWidget):
     def _show_facts(self) -> None:
         settings = self._holder.current()
         self.values["checkpoint"].setText(f"{settings.checkpoint_name} ({settings.checkpoint_id})")
-        enrolled = bool(settings.server_url and read_token(self._data_dir))
+        enrolled = bool(settings.server_url and DataDir(self._data_dir).read_token())
         self.values["server"].setText(
             settings.server_url if enrolled else tr("Not enrolled: the kiosk works offline")
         )
@@ -232,13 +233,13 @@ class DevicePanel(QWidget):
         self.poster_button.setEnabled(True)
         log.info("privacy notice poster saved")
         self.poster_message.ok(tr("Poster saved to {path}: print it on A4").format(path=path))
-        QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(self.poster_message))
+        QTimer.singleShot(0, lambda: self.scroll_area.ensureWidgetVisible(self.poster_message))
 
     def _poster_failed(self, error: BaseException) -> None:
         self.poster_button.setEnabled(True)
         log.error("privacy notice poster not saved: %s", error_text(error))
         self.poster_message.error(tr("Not saved: {reason}").format(reason=error_text(error)))
-        QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(self.poster_message))
+        QTimer.singleShot(0, lambda: self.scroll_area.ensureWidgetVisible(self.poster_message))
 
     # -- enrollment -----------------------------------------------------------------------------
 
@@ -267,7 +268,7 @@ class DevicePanel(QWidget):
 
         def with_device_id(device_id: str) -> None:
             # The network part: its own thread; nothing here touches widgets or the store.
-            self._background.thread(
+            self._background.run_in_thread(
                 lambda: enroll(
                     data_dir=data_dir, settings=before, url=url, code=code, device_id=device_id
                 ),
@@ -305,7 +306,7 @@ class DevicePanel(QWidget):
         def reload_keyer(gate: Gate) -> None:
             # Enrollment wrote the deployment's person-key secret: scans from now on must be
             # keyed with it, like every other kiosk of the deployment.
-            gate.keyer = PersonKeyer(load_person_secret(data_dir))
+            gate.keyer = PersonKeyer(DataDir(data_dir).person_secret())
 
         self._background.watch(
             self._runner.call(reload_keyer),

@@ -4,7 +4,7 @@ what it wrote in the page's words (entries, exits, referred, refused), so that i
 be checked against the page.
 
 Thread contract: GUI thread. The report is computed on the gate thread (`runner.call`); the
-CSV file is written on the Background pool (a USB stick can be slow; the gate must not wait
+CSV file is written on the Tasks pool (a USB stick can be slow; the gate must not wait
 for it). Results of a request overtaken by a newer one (the guard tapped → twice) are dropped.
 """
 
@@ -28,12 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.clock import Clock
+from kiosk.datadir import DataDir
 from kiosk.events import StoredEvent
-from kiosk.export import EXPORTS_DIR_NAME, MEDIA_PATTERNS, safe_file_part, write_events_csv
+from kiosk.export import MEDIA_PATTERNS, safe_file_part, write_events_csv
 from kiosk.gate import Gate
 from kiosk.reports import DayReport, EventCounts, count_events, day_report, days_between, local_day
 from kiosk.ui.admin_common import (
-    Background,
     DayPicker,
     FolderPicker,
     Message,
@@ -52,6 +52,7 @@ from kiosk.ui.chart import HourlyChart
 from kiosk.ui.labels import PlainLabel
 from kiosk.ui.runner import GateRunner
 from kiosk.ui.state import SettingsHolder
+from kiosk.ui.tasks import Tasks
 from kiosk.ui.texts import BLUE, tr
 
 log = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ class ReportsPanel(QWidget):
         runner: GateRunner,
         settings: SettingsHolder,
         clock: Clock,
-        background: Background,
+        background: Tasks,
         data_dir: Path,
         media_patterns: Sequence[str] = MEDIA_PATTERNS,
         parent: QWidget | None = None,
@@ -77,7 +78,7 @@ class ReportsPanel(QWidget):
         self._holder = settings
         self._clock = clock
         self._background = background
-        self._exports_dir = data_dir / EXPORTS_DIR_NAME
+        self._exports_dir = DataDir(data_dir).exports
         self._request = 0
         self.report: DayReport | None = None
 
@@ -144,8 +145,8 @@ class ReportsPanel(QWidget):
         # Scrolls only on a screen too small for it all (a 7" 800x480 panel).
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.scroll = scrolling(content)
-        layout.addWidget(self.scroll)
+        self.scroll_area = scrolling(content)
+        layout.addWidget(self.scroll_area)
         self.retranslate()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -311,10 +312,10 @@ class ReportsPanel(QWidget):
                 refused=counts.refused,
             )
         )
-        QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(self.message))
+        QTimer.singleShot(0, lambda: self.scroll_area.ensureWidgetVisible(self.message))
 
     def _export_failed(self, error: BaseException) -> None:
         self.export_button.setEnabled(True)
         log.error("export failed: %s", error)
         self.message.error(tr("Not exported: {reason}").format(reason=error_text(error)))
-        QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(self.message))
+        QTimer.singleShot(0, lambda: self.scroll_area.ensureWidgetVisible(self.message))

@@ -165,8 +165,8 @@ class SettingsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
-        self.scroll = scrolling(form_box)
-        layout.addWidget(self.scroll, 1)
+        self.scroll_area = scrolling(form_box)
+        layout.addWidget(self.scroll_area, 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         self.retranslate()
@@ -279,7 +279,7 @@ class SettingsPanel(QWidget):
             self.message.error(tr("Not saved: {reason}").format(reason=reason))
             field = self._fields.get(key)
             if field is not None:
-                self.scroll.ensureWidgetVisible(field)
+                self.scroll_area.ensureWidgetVisible(field)
             log.info("settings refused: %s", key)
             return False
         except OSError as exc:

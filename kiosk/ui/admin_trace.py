@@ -5,7 +5,7 @@ at an overlapping time, widened by a margin, optionally within a period; the lis
 What a health officer asks an offline site for: it works from the local log alone.
 
 Thread contract: GUI thread. Parsing the code and the query run on the gate thread
-(`runner.call`: the keyer and the store are the gate's); the CSV is written on the Background
+(`runner.call`: the keyer and the store are the gate's); the CSV is written on the Tasks
 pool. The code typed is cleared once resolved: the screen keeps the person key, not the ID.
 """
 
@@ -22,13 +22,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.clock import Clock
-from kiosk.export import EXPORTS_DIR_NAME, MEDIA_PATTERNS, write_overlaps_csv
+from kiosk.datadir import DataDir
+from kiosk.export import MEDIA_PATTERNS, write_overlaps_csv
 from kiosk.gate import Gate
 from kiosk.names import consistent_name
 from kiosk.reports import day_bounds, trace_target
 from kiosk.store import Overlap
 from kiosk.ui.admin_common import (
-    Background,
     FolderPicker,
     Message,
     Stepper,
@@ -45,6 +45,7 @@ from kiosk.ui.admin_common import (
 from kiosk.ui.labels import PlainLabel
 from kiosk.ui.runner import GateRunner
 from kiosk.ui.state import SettingsHolder
+from kiosk.ui.tasks import Tasks
 from kiosk.ui.texts import BLUE, GREEN, kind_name, tr
 
 log = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ class TracePanel(QWidget):
         runner: GateRunner,
         settings: SettingsHolder,
         clock: Clock,
-        background: Background,
+        background: Tasks,
         data_dir: Path,
         media_patterns: Sequence[str] = MEDIA_PATTERNS,
         parent: QWidget | None = None,
@@ -77,7 +78,7 @@ class TracePanel(QWidget):
         self._holder = settings
         self._clock = clock
         self._background = background
-        self._exports_dir = data_dir / EXPORTS_DIR_NAME
+        self._exports_dir = DataDir(data_dir).exports
         self._request = 0
         self.result: TraceResult | None = None
         self._target: str | None = (

@@ -14,6 +14,7 @@ import threading
 import types
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,14 +28,18 @@ from kiosk.config import (
     load_settings,
     settings_with,
 )
+from kiosk.datadir import DataDir
+from kiosk.formats import TrustList
 from kiosk.gate import Gate
+from kiosk.scanner.choose import choose_source
 from kiosk.scanner.sources import open_source
 from kiosk.scanner.types import FrameSource, SpecError
 from kiosk.sync.client import SyncError
 from kiosk.sync.scheduler import SyncScheduler
-from kiosk.sync.service import SyncReport, SyncService, SyncStatus, read_token
+from kiosk.sync.service import SyncReport, SyncService
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCursor
     from PySide6.QtWidgets import QApplication
 
     from kiosk.ui.admin import AdminPage
@@ -51,28 +56,12 @@ if TYPE_CHECKING:
 log = logging.getLogger("kiosk")
 
 
-def choose_source(requested: str) -> tuple[str, bool]:
-    """(source string, demo?) for a requested source. "auto" takes the first camera the system
-    has (V4L2 device, else a Pi camera module), else the built-in demo source."""
-    if requested != "auto":
-        return requested, requested == "demo"
-    if any(Path(f"/dev/video{i}").exists() for i in range(4)):
-        for i in range(4):
-            if Path(f"/dev/video{i}").exists():
-                return f"camera:{i}", False
-    try:
-        import picamera2  # noqa: F401  (only probing: it comes from the OS packages)
-    except ImportError:
-        return "demo", True
-    return "picamera", False
-
-
 def setup_logging(data_dir: Path, verbose: bool) -> None:
     """Logging configured once: a rotating file in the data directory (mode 0600 under the
     umask `main` sets), and stderr. Log lines never hold a full ID number, a name or a raw
     payload (the code logs keys and reasons; tracebacks leave exception messages out)."""
-    logs = data_dir / "logs"
-    logs.mkdir(parents=True, exist_ok=True, mode=0o700)
+    data = DataDir(data_dir)
+    logs = data.create(data.logs)
     file_handler = logging.handlers.RotatingFileHandler(
         logs / "kiosk.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"
     )
@@ -83,9 +72,10 @@ def setup_logging(data_dir: Path, verbose: bool) -> None:
     stream.setFormatter(formatter)
     root = logging.getLogger()
     root.handlers[:] = [file_handler, stream]
-    root.setLevel(logging.INFO if verbose else logging.WARNING)
-    file_handler.setLevel(logging.INFO)
+    # The root passes INFO to every handler: the file keeps decisions, stderr only what
+    # `--verbose` asks for.
     root.setLevel(logging.INFO)
+    file_handler.setLevel(logging.INFO)
     stream.setLevel(logging.INFO if verbose else logging.WARNING)
 
 
@@ -159,7 +149,7 @@ class AppParts:
             # One last delivery attempt, bounded by the client's timeouts, if there is a server.
             current = self.holder.current()
             self.scheduler.shutdown(
-                final_attempt=bool(current.server_url and read_token(self.data_dir))
+                final_attempt=bool(current.server_url and DataDir(self.data_dir).read_token())
             )
         self.runner.shutdown()
         gc.unfreeze()  # what start() froze may be collected again (on exit: released cleanly)
@@ -218,24 +208,37 @@ def build_app(
             scanner, spec, demo = ScannerBridge.from_spec("demo"), "demo", True
     else:
         scanner, spec, demo = ScannerBridge(source), source.name, False
+    # The gate thread is not started yet: the flag can be set directly. Demo events are
+    # marked and never sent (kiosk.gate.DEMO_PROBLEM).
+    gate.demo = demo
     sounds = Sounds(enabled=settings.sounds)
 
     # Sync: the job runs on the scheduler's thread; its store access goes through the gate
-    # thread (runner.run_store); what it learns reaches the GUI through Qt signals.
+    # thread (runner.run_store); what it learns reaches the GUI through Qt signals (SyncBridge):
+    # the settings the server sent, and the status after each round.
     sync_bridge = SyncBridge()
-    status_box: dict[str, SyncStatus | None] = {"status": None}
+
+    def use_trust_list(trust: TrustList) -> None:
+        runner.call(lambda gate: setattr(gate, "trust", trust))  # the gate thread's, not waited for
+
+    def status_list_replaced() -> None:
+        runner.call(Gate.refresh_status_list_info)
+
     service = SyncService(
         data_dir=data_dir,
         settings=holder.current,
         run_store=runner.run_store,
         clock=clock,
         on_settings=sync_bridge.settings_received.emit,
-        on_trust_list=lambda trust: runner.call(lambda g: setattr(g, "trust", trust)),
-        on_status_list=lambda: runner.call(lambda g: g.refresh_status_list_info()),
+        on_trust_list=use_trust_list,
+        on_status_list=status_list_replaced,
+        is_demo=lambda: gate.demo,
     )
 
     def after_round(outcome: SyncReport | SyncError) -> None:
-        status_box["status"] = service.status()
+        # On the scheduler's thread: the status is read there (through the gate thread) and
+        # travels to the screen as a signal.
+        sync_bridge.status_changed.emit(service.status())
 
     scheduler = SyncScheduler(
         service,
@@ -244,7 +247,6 @@ def build_app(
         server_url=lambda: holder.current().server_url,
         on_round=after_round,
     )
-    status_box["status"] = service.status()
 
     manual = ManualEntryPage()
     admin = AdminPage(
@@ -261,12 +263,13 @@ def build_app(
         clock=clock,
         sounds=sounds,
         demo=demo,
-        sync_status=lambda: status_box["status"],
         manual_page=manual,
         admin_page=admin,
         inside_page=inside,
         keyboard=create_panel(),
     )
+    sync_bridge.status_changed.connect(window.set_sync_status)
+    window.set_sync_status(service.status())
     manual.submitted.connect(window.record_manual)
     manual.cancelled.connect(window.show_scan_page)
     inside.closed.connect(window.show_scan_page)
@@ -305,6 +308,7 @@ def build_app(
             scanner.source = fresh
             scanner.start()
             window.scan_page.set_demo(demo)
+            runner.call(partial(_set_demo, demo=demo))  # the gate's flag, on the gate thread
             log.info("frame source is now %s", spec)
 
     holder.changed.connect(apply_settings)
@@ -341,6 +345,10 @@ def build_app(
     )
 
 
+def _set_demo(gate: Gate, *, demo: bool) -> None:
+    gate.demo = demo
+
+
 def install_excepthook(parts: AppParts) -> None:
     """An exception nothing caught is logged with its traceback (the log file, never the
     screen). On the GUI thread (an exception in a slot reaches sys.excepthook) the kiosk then
@@ -356,7 +364,7 @@ def install_excepthook(parts: AppParts) -> None:
     threading.excepthook = lambda hook_args: log.critical(
         "unexpected error in thread %s",
         hook_args.thread.name if hook_args.thread else "?",
-        exc_info=(hook_args.exc_type, hook_args.exc_value, hook_args.exc_traceback),
+        exc_info=hook_args.exc_value,  # its traceback is the thread's
     )
 
 
@@ -399,7 +407,7 @@ def run(settings: Settings, config_path: Path, data_dir: Path, args: argparse.Na
     return int(code)
 
 
-def _blank_cursor() -> object:
+def _blank_cursor() -> QCursor:
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QCursor
 

@@ -7,7 +7,7 @@ back to the scan page by itself after a minute without a touch, like the admin s
 of people left open is nobody's business.
 
 Thread contract: GUI thread. The list is read on the gate thread (`runner.call`, delivered by
-admin_common.Background); an exit is recorded through the gate like any scan
+kiosk.ui.tasks.Tasks); an exit is recorded through the gate like any scan
 (`GateRunner.check_out`), and its verdict comes back as every verdict does (the window shows
 it across the top of this page, with the sound); the list is then read again.
 """
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
@@ -30,10 +31,11 @@ from PySide6.QtWidgets import (
 from kiosk.gate import Gate
 from kiosk.inside import InsidePerson, find
 from kiosk.names import consistent_name
-from kiosk.ui.admin_common import ADMIN_STYLE, Background, big_button, scrolling
+from kiosk.ui.admin_common import ADMIN_STYLE, big_button, scrolling
 from kiosk.ui.idle import IdleTimer
 from kiosk.ui.labels import PlainLabel
 from kiosk.ui.runner import GateRunner, ScanDone
+from kiosk.ui.tasks import Tasks
 from kiosk.ui.texts import BLUE, kind_name, tr
 
 log = logging.getLogger(__name__)
@@ -95,7 +97,7 @@ class InsidePage(QWidget):
         super().__init__(parent)
         self._runner = runner
         self._zone = zone
-        self._background = Background(self)
+        self._background = Tasks(self)
         self.people: list[InsidePerson] = []
         self.loaded = False
         self.rows: list[InsideRow] = []
@@ -182,7 +184,7 @@ class InsidePage(QWidget):
         zone = self._zone()
         for person in found[:SHOWN_AT_MOST]:
             at = person.in_time.astimezone(zone).strftime("%H:%M")
-            row = InsideRow(person, at, lambda p=person: self.check_out(p))
+            row = InsideRow(person, at, partial(self.check_out, person))
             self.rows.append(row)
             self.list_layout.insertWidget(self.list_layout.count() - 1, row)
         if not self.loaded:

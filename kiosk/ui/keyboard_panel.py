@@ -29,7 +29,8 @@ class KeyboardPanel(QQuickWidget):
         self.setVisible(False)  # the window shows it with the input method (MainWindow)
 
     @property
-    def locale(self) -> str:
+    def keyboard_locale(self) -> str:
+        """The keyboard's layout locale (e.g. vi_VN); not QWidget.locale(), which it shadowed."""
         root = self.rootObject()
         return str(root.property("locale")) if root is not None else ""
 

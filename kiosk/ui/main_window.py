@@ -72,7 +72,6 @@ class OutOfService(QWidget):
 
 class MainWindow(QMainWindow):
     language_requested = Signal(str)  # "vi" | "en"
-    quit_requested = Signal()
 
     def __init__(
         self,
@@ -82,7 +81,6 @@ class MainWindow(QMainWindow):
         clock: Clock,
         sounds: Sounds,
         demo: bool,
-        sync_status: Callable[[], SyncStatus | None] | None = None,
         manual_page: QWidget | None = None,
         admin_page: QWidget | None = None,
         inside_page: QWidget | None = None,
@@ -93,7 +91,7 @@ class MainWindow(QMainWindow):
         self._settings = settings
         self._clock = clock
         self.sounds = sounds
-        self._sync_status = sync_status
+        self._sync_status: SyncStatus | None = None  # the last one the sync job reported
         self.wedge = KeyboardWedge()
         self.setWindowTitle("Checkpoint kiosk")
 
@@ -314,12 +312,18 @@ class MainWindow(QMainWindow):
 
     # -- status -------------------------------------------------------------------------------
 
+    def set_sync_status(self, status: SyncStatus | None) -> None:
+        """The sync job's latest status (SyncBridge.status_changed); shown at once and kept
+        for the once-a-second refresh (the minutes since the last sync)."""
+        self._sync_status = status
+        self._tick()
+
     def _tick(self) -> None:
         instant = self._clock.now()
         self.scan_page.set_clock(
             clock_text(instant.utc, self._settings().zone), synced=instant.synced
         )
-        status = self._sync_status() if self._sync_status else None
+        status = self._sync_status
         waiting = self.scan_page.waiting
         text, tone = sync_text(status, instant.utc, waiting)
         short, _ = sync_text(status, instant.utc, waiting, compact=True)

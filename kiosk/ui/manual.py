@@ -164,12 +164,12 @@ class ManualEntryPage(QWidget):
 
         # The form scrolls, so that the field being typed in can be moved above an on-screen
         # keyboard (800x480 display) instead of being hidden under it.
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         # A tap on a button (IN/OUT, Có/Không) must leave the focus in the field being typed.
-        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         body = QWidget()
         body.setObjectName("body")
         body_layout = QVBoxLayout(body)
@@ -180,8 +180,8 @@ class ManualEntryPage(QWidget):
         self._keyboard_spacer = QWidget()
         self._keyboard_spacer.setFixedHeight(0)
         body_layout.addWidget(self._keyboard_spacer)
-        self.scroll.setWidget(body)
-        root.addWidget(self.scroll, 1)
+        self.scroll_area.setWidget(body)
+        root.addWidget(self.scroll_area, 1)
 
         # Left: who the visitor is.
         who = QGridLayout()
@@ -262,11 +262,11 @@ class ManualEntryPage(QWidget):
         header.addWidget(self.declaration_taken)
         declaration.addLayout(header)
         self.questions: dict[str, YesNo] = {}
-        for field in QUESTIONS:
+        for key in QUESTIONS:
             question = YesNo()
             question.answered.connect(self._answered)
             declaration.addWidget(question)
-            self.questions[field] = question
+            self.questions[key] = question
         self.declaration_hint = PlainLabel()
         self.declaration_hint.setObjectName("hint")
         self.declaration_hint.setWordWrap(True)
@@ -450,8 +450,8 @@ class ManualEntryPage(QWidget):
 
     def _show_problems(self, problems: list[tuple[tuple[QLineEdit, ...], str]]) -> None:
         missing = set(self.unanswered()) if problems else set()
-        for field, question in self.questions.items():
-            question.mark(field in missing)
+        for key, question in self.questions.items():
+            question.mark(key in missing)
         marked = {id(field) for fields, _ in problems for field in fields}
         for field in self.fields:
             field.setProperty("invalid", id(field) in marked)
@@ -550,7 +550,7 @@ class ManualEntryPage(QWidget):
             return
         method = QGuiApplication.inputMethod()
         rect = method.keyboardRectangle()  # window coordinates (QInputMethod's contract)
-        viewport = self.scroll.viewport()
+        viewport = self.scroll_area.viewport()
         covered = 0
         if method.isVisible() and not rect.isEmpty():
             bottom = viewport.mapTo(self.window(), QPoint(0, viewport.height())).y()
@@ -564,13 +564,13 @@ class ManualEntryPage(QWidget):
         # been handled; handle them now rather than scroll within the old range.
         QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         focus = QApplication.focusWidget()
-        body = self.scroll.widget()
-        if focus is None or not body.isAncestorOf(focus):
+        body = self.scroll_area.widget()
+        if focus is None or body is None or not body.isAncestorOf(focus):
             return
-        bar = self.scroll.verticalScrollBar()
+        bar = self.scroll_area.verticalScrollBar()
         top = focus.mapTo(body, QPoint(0, 0)).y() - 8
         bottom = top + focus.height() + 16
-        free = self.scroll.viewport().height() - covered
+        free = self.scroll_area.viewport().height() - covered
         if bottom > bar.value() + free:
             bar.setValue(bottom - free)
         if top < bar.value():

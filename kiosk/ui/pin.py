@@ -1,7 +1,7 @@
 """The PIN screen in front of the administration: a touch PIN pad (keyboard digits work too),
 setting a PIN on first use, and the lockout after repeated wrong PINs (kiosk.pin).
 
-Thread contract: GUI thread. The slow scrypt hash runs on the Background pool; the lockout
+Thread contract: GUI thread. The slow scrypt hash runs on the Tasks pool; the lockout
 state is read and saved in the store's meta table through the gate thread (`runner.call`), so
 a restart does not reset it. While a PIN is being checked further entries are ignored: nobody
 gets more tries than the lockout allows by typing fast.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
@@ -34,10 +35,11 @@ from kiosk.pin import (
     is_valid_pin,
     verify_pin,
 )
-from kiosk.ui.admin_common import Background, Message, big_button, title_label
+from kiosk.ui.admin_common import Message, big_button, title_label
 from kiosk.ui.labels import PlainLabel
 from kiosk.ui.runner import GateRunner
 from kiosk.ui.state import SettingsHolder
+from kiosk.ui.tasks import Tasks
 from kiosk.ui.texts import GREEN, tr
 
 log = logging.getLogger(__name__)
@@ -69,7 +71,7 @@ class PinPad(QWidget):
         grid.setSpacing(10)
         self.keys: dict[str, object] = {}
         for index, digit in enumerate("123456789"):
-            self._add_key(grid, digit, index // 3, index % 3, lambda d=digit: self.press(d))
+            self._add_key(grid, digit, index // 3, index % 3, partial(self.press, digit))
         self.back_key = self._add_key(grid, "⌫", 3, 0, self.backspace)
         self._add_key(grid, "0", 3, 1, lambda: self.press("0"))
         self.ok_key = self._add_key(grid, "OK", 3, 2, self.submit, colour=GREEN)
@@ -167,7 +169,7 @@ class PinScreen(QWidget):
         runner: GateRunner,
         settings: SettingsHolder,
         clock: Clock,
-        background: Background,
+        background: Tasks,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)

@@ -24,11 +24,9 @@ from typing import TypeVar
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk.config import Settings
-from kiosk.credentials import Credential
 from kiosk.events import Declaration, Direction
-from kiosk.formats import manual_credential, parse
-from kiosk.gate import Gate, ScanOutcome, StorageStatus
-from kiosk.inside import InsidePerson, checkout_credential
+from kiosk.gate import Gate, ManualEntry, ManualEntryError, ScanOutcome, StorageStatus
+from kiosk.inside import InsidePerson
 from kiosk.store import RecordError, StorageFull, Store
 
 log = logging.getLogger(__name__)
@@ -54,19 +52,6 @@ class ScanRequest:
     payload: bytes
     source: str  # "camera" | "keyboard" | "manual" | "list" (the people inside)
     received_ns: int  # when the frame or the Enter key was captured (monotonic)
-
-
-@dataclass(frozen=True, slots=True)
-class ManualEntry:
-    """What the guard typed for a visitor without a code. An ID number or a phone is needed.
-    `direction`: in or out as the guard chose (None: the gate's mode decides)."""
-
-    full_name: str
-    id_number: str | None = None
-    phone: str | None = None
-    birth_year: int | None = None
-    declaration: Declaration | None = None
-    direction: Direction | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,71 +129,46 @@ class GateRunner(QObject):
         self._executor.submit(self._gate.update_settings, settings)
         self.refresh_counters()
 
-    def scan(self, request: ScanRequest) -> None:
-        self._executor.submit(self._scan, request, None, None)
+    def scan(self, request: ScanRequest, *, declaration: Declaration | None = None) -> None:
+        """Record a scanned code (`Gate.scan`, with the guard's gate mode), optionally with a
+        health declaration the guard took for the visitor. The outcome comes back as `scanned`
+        or `not_recorded`."""
+        mode = self._gate_mode
+        self._executor.submit(
+            self._record,
+            request,
+            lambda gate: gate.scan(request.payload, mode=mode, declaration=declaration),
+        )
 
     def record_manual(self, entry: ManualEntry) -> None:
-        """A visitor without a code: the guard typed who they are (and maybe a declaration)."""
+        """A visitor without a code: the guard typed who they are (maybe a declaration, and in
+        or out: `entry.direction`, else the guard's gate mode). The outcome comes back as
+        `scanned` or `not_recorded`, like a scan's."""
         request = ScanRequest(b"", "manual", time.monotonic_ns())
-        self._executor.submit(self._manual, request, entry)
+        mode = self._gate_mode
+        self._executor.submit(
+            self._record, request, lambda gate: gate.record_manual(entry, mode=mode)
+        )
 
     def check_out(self, person: InsidePerson) -> None:
-        """The guard tapped a person in the list of people inside: record their exit (a scan
-        of nothing, under the key their entry has; `scanned` or `not_recorded` follows)."""
+        """The guard tapped a person in the list of people inside: record their exit
+        (`Gate.check_out`; `scanned` or `not_recorded` follows)."""
         request = ScanRequest(b"", "list", time.monotonic_ns())
-        self._executor.submit(self._scan, request, checkout_credential(person), None, "out")
-
-    def scan_with_declaration(self, request: ScanRequest, declaration: Declaration) -> None:
-        """A scanned code plus a health declaration the guard took for the visitor."""
-        self._executor.submit(self._scan, request, None, declaration)
+        self._executor.submit(self._record, request, lambda gate: gate.check_out(person))
 
     def refresh_counters(self) -> None:
         self._executor.submit(self._emit_counters)
 
     # -- on the gate thread -------------------------------------------------------------------
 
-    def _manual(self, request: ScanRequest, entry: ManualEntry) -> None:
+    def _record(self, request: ScanRequest, record: Callable[[Gate], ScanOutcome]) -> None:
+        """Run one of the gate's record paths (`record(gate)`: Gate.scan, Gate.record_manual or
+        Gate.check_out) and emit its outcome."""
         try:
-            credential = manual_credential(
-                keyer=self._gate.keyer,
-                full_name=entry.full_name,
-                id_number=entry.id_number,
-                phone=entry.phone,
-                birth_year=entry.birth_year,
-            )
-        except ValueError as exc:  # neither ID nor phone: the page checks, this is a backstop
+            outcome = record(self._gate)
+        except ManualEntryError as exc:  # neither ID nor phone: the page checks, this is a backstop
             self.not_recorded.emit(ScanNotRecorded(request, str(exc)))
             return
-        mode = entry.direction.value if entry.direction else None
-        self._scan(request, credential, entry.declaration, mode)
-
-    def _scan(
-        self,
-        request: ScanRequest,
-        credential: Credential | None,
-        declaration: Declaration | None,
-        mode: str | None = None,
-    ) -> None:
-        """`mode`: "in"/"out" chosen for this one record (manual entry, the inside list),
-        else the guard's gate switch."""
-        gate = self._gate
-        gate_mode = mode or self._gate_mode
-        try:
-            if credential is None and declaration is None:
-                outcome = gate.scan(request.payload, gate_mode=gate_mode)
-            else:
-                instant = gate.clock.now()
-                if credential is None:
-                    credential = parse(
-                        request.payload, keyer=gate.keyer, trust=gate.trust, now=instant.utc
-                    )
-                outcome = gate.decide_and_record(
-                    credential,
-                    request.payload or None,
-                    instant,
-                    gate_mode=gate_mode,
-                    declaration=declaration,
-                )
         except RecordError as exc:
             log.error("scan not recorded: %s", exc)
             full = isinstance(exc, StorageFull)
@@ -278,3 +238,15 @@ class GateRunner(QObject):
         finally:
             self._idle_pending = False
             self._emit_storage()
+
+
+__all__ = [
+    "IDLE_EVERY_MS",
+    "Counters",
+    "GateRunner",
+    "ManualEntry",
+    "ScanDone",
+    "ScanNotRecorded",
+    "ScanRequest",
+    "today_bounds",
+]

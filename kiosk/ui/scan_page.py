@@ -273,6 +273,8 @@ class VerdictPanel(QWidget):
     def _needed(self, width: int) -> int:
         """The height the panel's contents take at `width` (word-wrapped labels included)."""
         layout = self.layout()
+        if layout is None:
+            return self.minimumHeight()
         if layout.hasHeightForWidth():
             return int(layout.totalHeightForWidth(width))
         return int(layout.totalMinimumSize().height())

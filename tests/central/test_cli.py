@@ -372,8 +372,3 @@ def test_report_gives_the_days_figures_and_a_checkpoints_hours(
     assert code == EXIT_OK
     assert "Chợ Đồng Xuân" in out and "10:00  in     3  out     0  refused    0" in out
     assert run(capsys, "report", "--day", "25/11/2026", *db_option(db))[0] == EXIT_USAGE
-    # Tracing everything kept: the three entered together and never left.
-    code, out, err = run(capsys, "trace", "p0", "--days", "0", "--json", *db_option(db))
-    assert code == EXIT_OK and "2 contacts" in err and "everything kept" in err
-    assert sorted(json.loads(line)["person_key"] for line in out.splitlines()) == ["p1", "p2"]
-    assert run(capsys, "trace", "p0", "--days", "-1", *db_option(db))[0] == EXIT_USAGE

@@ -336,10 +336,11 @@ def test_events_and_trace_commands(server: Server, db: Path | str) -> None:
             )
         return made
 
+    case, contact, stranger = (f"id:{n:024x}" for n in (1, 2, 3))
     batch = [
-        *stay("case", 120, 60, "C***"),
-        *stay("contact", 90, 30, "\u202eevil\x1b[2J"),
-        *stay("stranger", 20, 10, "S***"),
+        *stay(case, 120, 60, "C***"),
+        *stay(contact, 90, 30, "\u202eevil\x1b[2J"),
+        *stay(stranger, 20, 10, "S***"),
     ]
     assert {s for s, _ in results(post(server, device, envelope(device, batch)))} == {"stored"}
     listed = run_cli(db, "events", "--json")
@@ -347,13 +348,16 @@ def test_events_and_trace_commands(server: Server, db: Path | str) -> None:
     rows = [json.loads(line) for line in listed.stdout.splitlines()]
     assert [r["event_id"] for r in rows] == [e["event_id"] for e in batch]
     assert {r["clock_flag"] for r in rows} == {"ok"}
-    traced = run_cli(db, "trace", "case", "--margin", "15", "--json")
+    traced = run_cli(db, "trace", case, "--margin", "15", "--json")
     assert traced.returncode == 0, traced.stderr
-    contacts = [json.loads(line) for line in traced.stdout.splitlines()]
-    assert [(c["person_key"], c["checkpoint_id"]) for c in contacts] == [("contact", cp)]
+    lines = [json.loads(line) for line in traced.stdout.splitlines()]
+    [visit] = [line for line in lines if "person_key" not in line]
+    assert (visit["checkpoint"], visit["closed"]) == ("Market", "exited")
+    contacts = [line for line in lines if "person_key" in line]
+    assert [(c["person_key"], c["checkpoint_id"]) for c in contacts] == [(contact, cp)]
     assert contacts[0]["overlap_s"] == 30 * 60
     assert contacts[0]["display_name"] == "\u202eevil\x1b[2J"
-    human = run_cli(db, "trace", "case")
+    human = run_cli(db, "trace", case)
     assert human.returncode == 0
     assert "\x1b" not in human.stdout and "\u202e" not in human.stdout
     assert "\\u202eevil\\u001b[2J" in human.stdout

@@ -35,6 +35,9 @@ from checkpoint_common.timefmt import to_iso
 
 from .conftest import LEGACY, NEXT, T0, S
 
+# This server's head, the "older" schema once a test installs the NEXT revision.
+HEAD = migrate.SCHEMA_HEAD
+
 
 def schema_differences(storage: Storage, against: MetaData = metadata) -> list[object]:
     """What Alembic's autogenerate finds between the database and `against` (types, defaults,

@@ -41,8 +41,9 @@ from checkpoint_common.protocol import EventPayload, UploadResponse
 from kiosk.clock import SystemClock
 from kiosk.config import Settings, load_settings, settings_with
 from kiosk.credentials import PersonKeyer
-from kiosk.gate import Gate, load_person_secret, load_trust_list
-from kiosk.store import DB_FILE_NAME, Store
+from kiosk.datadir import DataDir
+from kiosk.gate import Gate, load_trust_list
+from kiosk.store import Store
 from kiosk.sync.client import SyncClient, SyncError
 from kiosk.sync.service import SyncService
 
@@ -181,12 +182,12 @@ def main() -> int:
         return scan_loop(gate, rng, args, run=lambda fn, *a: fn(*a))
 
     # Gate.open's steps, with the tracing store class.
-    store = TracingStore.open(args.data / DB_FILE_NAME)
+    store = TracingStore.open(DataDir(args.data).db)
     gate = Gate(
         store,
         settings,
         clock,
-        PersonKeyer(load_person_secret(args.data)),
+        PersonKeyer(DataDir(args.data).person_secret()),
         load_trust_list(settings, args.data),
     )
     owner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gate")

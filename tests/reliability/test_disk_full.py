@@ -24,8 +24,9 @@ import pytest
 
 from kiosk.clock import FakeClock
 from kiosk.config import Settings
+from kiosk.datadir import DB_FILE_NAME
 from kiosk.gate import Gate
-from kiosk.store import DB_FILE_NAME, RecordError, StorageFull, Store
+from kiosk.store import RecordError, StorageFull, Store
 from tests.conftest import START
 from tests.reliability.driver import payload
 from tests.reliability.tmpfs import fill, tmpfs

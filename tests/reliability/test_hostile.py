@@ -42,8 +42,9 @@ from checkpoint_common.seal import open_personal
 from kiosk.clock import FakeClock, SystemClock
 from kiosk.config import Settings
 from kiosk.credentials import Credential, PersonKeyer
+from kiosk.datadir import DataDir
 from kiosk.formats import TrustList, parse
-from kiosk.gate import MAX_PAYLOAD_BYTES, Gate, load_person_secret
+from kiosk.gate import MAX_PAYLOAD_BYTES, Gate
 from kiosk.store import Store
 from kiosk.sync.service import SyncService, enroll, payload_of
 from tests.central.test_live import run_cli, start_server
@@ -420,7 +421,7 @@ def test_upload_stores_each_hostile_event_exactly_or_rejects_it_alone(
                 code=made.stdout.strip(),
                 device_id=store.device_id,
             )
-            keyer = PersonKeyer(load_person_secret(data_dir))
+            keyer = PersonKeyer(DataDir(data_dir).person_secret())
             gate = Gate(store, new_settings, clock, keyer, TRUST)
             scanned: dict[str, tuple[str, bytes]] = {}
             for name in NAMES:

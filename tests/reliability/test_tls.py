@@ -11,8 +11,8 @@ import pytest
 
 from kiosk.clock import FakeClock
 from kiosk.config import settings_with
+from kiosk.datadir import TOKEN_FILE_NAME, DataDir
 from kiosk.sync.client import AuthError, TransientError
-from kiosk.sync.service import TOKEN_FILE_NAME, read_token
 from tests.central.test_live import self_signed, start_server
 from tests.test_sync import Kiosk, central_events, drain
 
@@ -35,7 +35,7 @@ def test_only_a_trusted_server_gets_the_records_and_a_refusal_loses_none(
             # A certificate the kiosk does not trust: enrollment refused, no token kept.
             with pytest.raises(TransientError, match="TLS verification failed"):
                 kiosk.enroll(server, db)
-            assert read_token(kiosk.data) is None
+            assert DataDir(kiosk.data).read_token() is None
             # The site's CA bundle trusts it (how a private CA is installed: REQUESTS_CA_BUNDLE
             # or the system store): enrolled, and the records go through.
             monkeypatch.setenv("REQUESTS_CA_BUNDLE", cert)

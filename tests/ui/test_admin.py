@@ -23,9 +23,10 @@ from PySide6.QtCore import Qt
 from kiosk.clock import FakeClock
 from kiosk.config import Settings, load_settings
 from kiosk.credentials import Identity, PersonKeyer
+from kiosk.datadir import DataDir
 from kiosk.demo import EXAMPLES
 from kiosk.export import EVENT_CSV_FIELDS
-from kiosk.gate import Gate, load_person_secret
+from kiosk.gate import Gate
 from kiosk.pin import LOCKOUT_META_KEY, hash_pin, verify_pin
 from kiosk.ui.admin import AdminPage
 from kiosk.ui.main_window import MainWindow
@@ -96,7 +97,7 @@ class Site:
 
     def scan(self, payload: str, mode: str) -> None:
         """A scan recorded through the gate thread (as the camera's would be)."""
-        outcome = self.runner.call(lambda g: g.scan(payload, gate_mode=mode)).result(timeout=10)
+        outcome = self.runner.call(lambda g: g.scan(payload, mode=mode)).result(timeout=10)
         assert outcome.event_id is not None
 
     def on_gate(self, fn: Callable[[Gate], Any]) -> Any:
@@ -591,7 +592,7 @@ def test_enrollment_with_the_real_server(site: Site, tmp_path: Path) -> None:
     device_id = site.on_gate(lambda g: g.store.device_id)
     assert panel.values["device"].text() == device_id
     assert panel.values["server"].text() == "Not enrolled: the kiosk works offline"
-    old_secret = load_person_secret(site.data_dir)
+    old_secret = DataDir(site.data_dir).person_secret()
 
     db = tmp_path / "central.db"
     with start_server(db) as server:
@@ -614,7 +615,7 @@ def test_enrollment_with_the_real_server(site: Site, tmp_path: Path) -> None:
     assert load_settings(site.config) == now
     assert site.enrolled == [True]
     # The gate keys people with the deployment's secret from now on.
-    new_secret = load_person_secret(site.data_dir)
+    new_secret = DataDir(site.data_dir).person_secret()
     assert new_secret != old_secret
     probe = Identity("id", "079199012345")
     assert site.on_gate(lambda g: g.keyer.key(probe)) == PersonKeyer(new_secret).key(probe)

@@ -26,8 +26,9 @@ from kiosk.clock import FakeClock
 from kiosk.config import load_settings
 from kiosk.events import Direction, Reason, Verdict
 from kiosk.pin import hash_pin
+from kiosk.scanner.choose import choose_source
 from kiosk.scanner.wedge import KeyboardWedge
-from kiosk.ui.app import choose_source, install_excepthook
+from kiosk.ui.app import install_excepthook
 from kiosk.ui.resources import asset
 from kiosk.ui.texts import STYLES, Family, reason_text
 from tests.conftest import START

@@ -272,7 +272,7 @@ def _assert_fits_with_big_targets(page: ManualEntryPage) -> None:
     for question in page.questions.values():
         targets += [question.yes, question.no]
     assert min(target.height() for target in targets) >= 44
-    assert page.scroll.verticalScrollBar().maximum() == 0  # it all fits, nothing scrolls
+    assert page.scroll_area.verticalScrollBar().maximum() == 0  # it all fits, nothing scrolls
 
 
 # -- through the gate -------------------------------------------------------------------------

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import Settings
-from kiosk.store import DB_FILE_NAME, Store
+from kiosk.datadir import DataDir
+from kiosk.store import Store
 from kiosk.sync.client import AuthError
 from kiosk.sync.service import enroll
 from tests.central.test_live import run_cli, start_server
@@ -21,7 +22,7 @@ CODE = (
 def _enroll(data_dir: Path, db: Path, url: str, current: Settings) -> Settings:
     made = run_cli(db, "enrollment-code", "--checkpoint", "Chợ Bến Thành")
     assert made.returncode == 0, made.stderr
-    with Store.open(data_dir / DB_FILE_NAME) as store:
+    with Store.open(DataDir(data_dir).db) as store:
         device_id = store.device_id
     settings, _ = enroll(
         data_dir=data_dir, settings=current, url=url, code=made.stdout.strip(),

@@ -68,7 +68,7 @@ def test_every_state_fits_800x480_in_one_status_line(
         Counters(occupancy=123, capacity=500, today_in=1234, today_out=1111, waiting=1234)
     )
     window.on_camera_restored()  # frames arrive
-    window._sync_status = lambda: OFFLINE
+    window.set_sync_status(OFFLINE)  # as SyncBridge.status_changed delivers it
     window._tick()
     assert_fits(kiosk)
     # Offline, with its age and the records waiting, drawn whole (a shorter form if needed).

@@ -82,7 +82,7 @@ def main(data_dir: Path, picture_path: Path) -> int:
     if panel is not None:
         result["shown"] = wait_for(panel.isVisible)
         result["embedded"] = panel.window() is window
-        result["locale"] = panel.locale
+        result["locale"] = panel.keyboard_locale
         wait(300)
 
         def items() -> list[Any]:

@@ -51,6 +51,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from central import tokens
+from central.console.sites import note_device_status
 from central.storage import (
     CheckpointRecord,
     DeviceRecord,
@@ -63,11 +64,13 @@ from central.storage import (
 )
 from checkpoint_common.protocol import (
     API_PREFIX,
+    DEVICE_STATUS_HEADER,
     MAX_BATCH_EVENTS,
     MAX_BODY_BYTES,
     STATUS_REJECTED,
     Checkpoint,
     ConfigResponse,
+    DeviceStatus,
     EnrollRequest,
     EnrollResponse,
     EventPayload,
@@ -91,6 +94,7 @@ _MAX_TEXT = 200
 # A contact is written to the database at most this often per device (the overview page).
 _TOUCH_INTERVAL = dt.timedelta(seconds=60)
 _BUSY_RETRY_AFTER_S = 5
+_REPORT_INTERVAL = dt.timedelta(minutes=10)
 
 
 def _utc_now() -> dt.datetime:
@@ -378,6 +382,8 @@ def create_app(
     limiter = _RateLimiter(rate_limit, monotonic) if rate_limit else None
     bearer = HTTPBearer(auto_error=False, description="the device token from enrollment")
     authority_public = storage.authority_key().public
+    # device id -> (the last DEVICE_STATUS_HEADER written, when); per process.
+    reports: dict[str, tuple[str, dt.datetime]] = {}
 
     def kiosk_settings(checkpoint: CheckpointRecord) -> dict[str, Any]:
         """The checkpoint's settings plus the deployment's: the key kiosks seal personal data
@@ -430,6 +436,7 @@ def create_app(
     # -- authentication ---------------------------------------------------------------------
 
     def authenticated(
+        request: Request,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
     ) -> DeviceRecord:
         unauthorized = {"WWW-Authenticate": "Bearer"}
@@ -449,6 +456,16 @@ def create_app(
         now = clock()
         if device.last_contact is None or now - device.last_contact > _TOUCH_INTERVAL:
             storage.touch_device(device.device_id, now)
+        # What the kiosk says about itself, for its site manager: written when it changes, and
+        # at least every _REPORT_INTERVAL (one write per change, not one per request).
+        reported = request.headers.get(DEVICE_STATUS_HEADER)
+        if reported:
+            last = reports.get(device.device_id)
+            if last is None or last[0] != reported or now - last[1] > _REPORT_INTERVAL:
+                note_device_status(
+                    storage, device.device_id, DeviceStatus.from_header(reported), now
+                )
+                reports[device.device_id] = (reported, now)
         return device
 
     Device = Annotated[DeviceRecord, Depends(authenticated)]
@@ -645,6 +662,10 @@ def create_app(
         return schema
 
     app.openapi = custom_openapi  # type: ignore[method-assign]
+    # The web console (central/console): its own routes under /console, its own sessions.
+    from central.console.web import install_console
+
+    install_console(app, storage, clock)
     return app
 
 

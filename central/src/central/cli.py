@@ -57,7 +57,6 @@ DB_ENV = "KIOSK_CENTRAL_DB"
 DEFAULT_DB = "central.db"
 ENROLLMENT_CODE_HOURS = 24
 # Tracing looks back this many days by default: the incubation period health officers use.
-TRACE_DAYS = 14
 
 log = logging.getLogger("central")
 
@@ -357,37 +356,6 @@ def cmd_decrypt_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_trace(args: argparse.Namespace) -> int:
-    if args.margin < 0:
-        raise CliError("--margin must not be negative")
-    if args.days < 0:
-        raise CliError("--days must not be negative (0: everything kept)")
-    now = _now()
-    since = now - dt.timedelta(days=args.days) if args.days else None
-    with _storage(args, create=False) as storage:
-        contacts = storage.co_presence(
-            args.person_key, margin=dt.timedelta(minutes=args.margin), now=now, since=since
-        )
-    for contact in contacts:
-        if args.json:
-            _print_json(contact.to_json())
-            continue
-        out = to_iso(contact.out_time)[:16] + "Z" if contact.out_time else "still inside"
-        print(
-            printable(
-                f"{contact.checkpoint_id}  {to_iso(contact.in_time)[:16]}Z → {out}  "
-                f"together {contact.overlap_s // 60} min  {contact.kind:12} "
-                f"{contact.display_name or '-'}  {contact.person_key}"
-            )
-        )
-    window = f"the last {args.days} days" if args.days else "everything kept"
-    print(
-        f"{len(contacts)} contacts (margin {args.margin} min, all checkpoints, {window})",
-        file=sys.stderr,
-    )
-    return EXIT_OK
-
-
 def cmd_report(args: argparse.Namespace) -> int:
     """The deployment's figures for a day (the day in the kiosks' default time zone), or one
     checkpoint's day hour by hour (in its own time zone)."""
@@ -620,18 +588,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_authority_key)
 
-    p = sub.add_parser("trace", parents=[common], help="co-presence across all checkpoints")
-    p.add_argument("person_key")
-    p.add_argument("--margin", type=int, default=15, help="minutes before and after (15)")
-    p.add_argument(
-        "--days",
-        type=int,
-        default=TRACE_DAYS,
-        help=f"the person's stays of the last DAYS days ({TRACE_DAYS}; 0: everything kept)",
-    )
-    p.add_argument("--json", action="store_true", help="one JSON object per contact")
-    p.set_defaults(func=cmd_trace)
-
     p = sub.add_parser(
         "report",
         parents=[common],
@@ -678,6 +634,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     # The authority's offline signing keys: no database (central/authority.py).
     authority.register(sub)
+    # Console accounts and tracing from an identifier (central/commands.py).
+    from central import commands
+
+    commands.register(sub, common)
     return parser
 
 

@@ -64,7 +64,7 @@ log = logging.getLogger(__name__)
 # The newest revision in migrations/versions/. Kept here so that a command on an up-to-date
 # database never imports Alembic (a fifth of a second per command); a test checks it against
 # Alembic's own view, so a new migration cannot be forgotten here.
-SCHEMA_HEAD = "0002_reports"
+SCHEMA_HEAD = "0003_reports"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "alembic_version"
 LEGACY_TABLE = "_sqlite_migrations"
@@ -419,7 +419,7 @@ def _legacy_data_at_head(conn: Connection) -> None:
     the schema was created at head (they never saw those migrations). Add to it whenever a
     revision changes data, not only the schema:
 
-    - 0002_reports: `devices.events_stored` counted; no event dated more than 2 s after its
+    - 0003_reports: `devices.events_stored` counted; no event dated more than 2 s after its
       receipt (fixed-width ISO text: compared as text, the 2 s checked exactly below).
     """
     conn.exec_driver_sql(

@@ -149,7 +149,7 @@ devices = Table(
     Column("revoked_at", UtcTime),
     Column("last_contact", UtcTime),
     # Events of this device stored now: kept by the ingest that already updates this row, and
-    # by the purge. Their sum is `stats`' count without counting 10 M rows (0002_reports).
+    # by the purge. Their sum is `stats`' count without counting 10 M rows (0003_reports).
     Column("events_stored", BigInt, nullable=False, server_default=text("0")),
     Index("devices_checkpoint", "checkpoint_id"),
 )
@@ -221,7 +221,7 @@ events = Table(
     CheckConstraint("clock_flag IN ('ok', 'corrected', 'unverified')", name="clock_flag"),
     # A checkpoint's day and co-presence at one checkpoint. On PostgreSQL it carries what
     # tracing reads, so a checkpoint's stays come from the index alone (an index-only scan,
-    # no heap page per event); revision 0002_reports.
+    # no heap page per event); revision 0003_reports.
     Index(
         "events_checkpoint_time",
         "checkpoint_id",
@@ -281,6 +281,90 @@ trust_lists = Table(
     Column("loaded_at", UtcTime, nullable=False),
 )
 
+# -- the web console (central.console; migration 0002_console) ------------------------------
+
+# Accounts: a name, a role (central.console.accounts.ROLES), an Argon2id hash. Never deleted
+# (the audit log names them); disabled instead. failed_logins counts failures since the last
+# success; locked_until ends a lockout.
+console_users = Table(
+    "console_users",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("role", Text, nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("created_at", UtcTime, nullable=False),
+    Column("password_changed_at", UtcTime, nullable=False),
+    Column("disabled_at", UtcTime),
+    Column("failed_logins", BigInt, nullable=False, server_default=text("0")),
+    Column("locked_until", UtcTime),
+    Column("last_login_at", UtcTime),
+    CheckConstraint("role IN ('health-officer', 'site-manager', 'admin')", name="role"),
+)
+
+# The checkpoints a site manager manages.
+console_user_checkpoints = Table(
+    "console_user_checkpoints",
+    metadata,
+    Column("user_name", Text, ForeignKey("console_users.name"), nullable=False),
+    Column("checkpoint_id", Text, ForeignKey("checkpoints.id"), nullable=False),
+    PrimaryKeyConstraint("user_name", "checkpoint_id"),
+)
+
+# Signed-in sessions: the SHA-256 of the cookie's token, never the token; the form token (CSRF).
+console_sessions = Table(
+    "console_sessions",
+    metadata,
+    Column("token_sha256", Text, primary_key=True),
+    Column("user_name", Text, ForeignKey("console_users.name"), nullable=False),
+    Column("csrf_token", Text, nullable=False),
+    Column("created_at", UtcTime, nullable=False),
+    Column("last_seen_at", UtcTime, nullable=False),
+    Index("console_sessions_user", "user_name"),
+)
+
+# Append-only: who did what, when, to how many people. The console writes rows and reads them;
+# nothing in the server updates or deletes one.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigInt, Identity(), primary_key=True),
+    Column("at", UtcTime, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("role", Text, nullable=False),
+    Column("action", Text, nullable=False),
+    Column("subject", Text),  # a checkpoint, a device, an account, a person key's prefix
+    Column("people", BigInt, nullable=False, server_default=text("0")),
+    Column("detail", Text, nullable=False, server_default=text("'{}'")),  # JSON object
+    Index("audit_log_at", "at"),
+)
+
+# Where a checkpoint is (registered from the console); a checkpoint made by
+# `kiosk-central enrollment-code` has no row until a site manager fills it in.
+checkpoint_places = Table(
+    "checkpoint_places",
+    metadata,
+    Column("checkpoint_id", Text, ForeignKey("checkpoints.id"), primary_key=True),
+    Column("address", Text, nullable=False, server_default=text("''")),
+    Column("province", Text, nullable=False, server_default=text("''")),
+    Column("district", Text, nullable=False, server_default=text("''")),
+    Column("commune", Text, nullable=False, server_default=text("''")),
+    Column("registered_by", Text),
+    Column("registered_at", UtcTime, nullable=False),
+)
+
+# What each kiosk last said about itself (checkpoint_common.protocol.DeviceStatus).
+device_reports = Table(
+    "device_reports",
+    metadata,
+    Column("device_id", Text, primary_key=True),
+    Column("reported_at", UtcTime, nullable=False),
+    Column("app_version", Text),
+    Column("waiting", BigInt),
+    Column("clock_synced", Boolean),
+    Column("clock_offset_ms", BigInt),
+    Column("demo", Boolean),
+)
+
 COUNTER_NAMES = ("duplicates", "conflicts", "rejected")
 
 __all__ = [
@@ -289,10 +373,16 @@ __all__ = [
     "SQLITE",
     "BigInt",
     "UtcTime",
+    "audit_log",
     "boot_anchors",
+    "checkpoint_places",
     "checkpoints",
+    "console_sessions",
+    "console_user_checkpoints",
+    "console_users",
     "counters",
     "deployment",
+    "device_reports",
     "devices",
     "enrollment_codes",
     "event_ids",

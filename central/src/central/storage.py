@@ -50,7 +50,7 @@ import re
 import secrets
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -144,6 +144,8 @@ CLOCK_UNVERIFIED = "unverified"
 CONFLICT = "conflict"
 CHECKPOINT_MISMATCH = "checkpoint_mismatch"
 BEFORE_ENROLLMENT = "recorded_before_enrollment"
+# The problem code a kiosk puts on events its built-in demo source produced (refused here).
+DEMO = "demo"
 
 
 class EnrollmentRefused(StorageError):
@@ -425,6 +427,9 @@ def _check_event(event: EventPayload) -> tuple[str | None, dt.datetime | None]:
     for name in ("person_key", "kind", "boot_id", "checkpoint_id"):
         if not getattr(event, name):
             return f"{name}: empty", None
+    if DEMO in event.problems:
+        # Recorded by a kiosk's built-in demo source: made-up people, never counted.
+        return f"{DEMO}: recorded by the kiosk's demo source, not by a real scan", None
     try:
         device_time = from_iso(event.device_time)
     except (ValueError, OverflowError):
@@ -1601,13 +1606,59 @@ class Storage:
                 except (ValueError, OverflowError) as exc:
                     raise InvalidInput(f"valid_until {entry.valid_until!r}: not ISO 8601") from exc
             new[entry.person_key] = (entry.colour, valid_until)
+        return self._write_status_list(lambda current: new, now)
+
+    def change_status_list(
+        self, changes: Mapping[str, StatusEntry | None], now: dt.datetime
+    ) -> int:
+        """Set (an entry) or lift (None) some keys' colours, keeping the rest of the list; the
+        version now current is returned (a new one unless nothing changed). Same lock, change
+        log and checks as `load_status_list`; raises InvalidInput."""
+        checked: dict[str, tuple[str, str | None] | None] = {}
+        for key, entry in changes.items():
+            if not key or "\x00" in key or not _encodes(key):
+                raise InvalidInput("a person_key is empty, holds NUL or is not valid Unicode text")
+            if entry is None:
+                checked[key] = None
+                continue
+            if entry.colour not in ("red", "yellow", "green"):
+                raise InvalidInput(f"colour {entry.colour!r} is not red/yellow/green")
+            valid_until = None
+            if entry.valid_until is not None:
+                try:
+                    valid_until = to_iso(from_iso(entry.valid_until))
+                except (ValueError, OverflowError) as exc:
+                    raise InvalidInput(f"valid_until {entry.valid_until!r}: not ISO 8601") from exc
+            checked[key] = (entry.colour, valid_until)
+
+        def merged(
+            current: dict[str, tuple[str, str | None]],
+        ) -> dict[str, tuple[str, str | None]]:
+            out = dict(current)
+            for key, value in checked.items():
+                if value is None:
+                    out.pop(key, None)
+                else:
+                    out[key] = value
+            return out
+
+        return self._write_status_list(merged, now)
+
+    def _write_status_list(
+        self,
+        make: Callable[[dict[str, tuple[str, str | None]]], dict[str, tuple[str, str | None]]],
+        now: dt.datetime,
+    ) -> int:
+        """Under the "status list" lock: read the current list, make the new one with
+        `make(current)`, and store the difference as a new version (none if equal)."""
         s = status_list.c
         with self.db.write() as conn:
             self.db.lock(conn, "status list")
-            current = {
+            current: dict[str, tuple[str, str | None]] = {
                 str(r.person_key): (str(r.colour), r.valid_until)
                 for r in conn.execute(select(s.person_key, s.colour, s.valid_until))
             }
+            new: dict[str, tuple[str, str | None]] = make(current)
             version = self._status_version(conn)
             changed = [k for k, value in new.items() if current.get(k) != value]
             removed = [k for k in current if k not in new]
@@ -1784,6 +1835,7 @@ __all__ = [
     "CLOCK_OK",
     "CLOCK_UNVERIFIED",
     "CONFLICT",
+    "DEMO",
     "TRACE_LOOKBACK",
     "CheckpointDay",
     "CheckpointRecord",

@@ -2,20 +2,21 @@
 (`kiosk export`, the admin screen) and the central server's opened copy of it
 (`kiosk-central decrypt-export`) write them the same way.
 
-Files are written whole or not at all: a temp file beside the target, fsync, rename, fsync of
-the folder, so a USB stick pulled out too early holds the old file or the new one, never half
-of one. Cells that a spreadsheet would run as a formula are quoted (CSV injection).
+Files are written whole or not at all, readable by their owner only (the one writer,
+checkpoint_common.privatefile), so a USB stick pulled out too early holds the old file or the
+new one, never half of one. Cells that a spreadsheet would run as a formula are quoted (CSV
+injection).
 """
 
 from __future__ import annotations
 
 import csv
-import logging
-import os
+import io
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TextIO
 
-log = logging.getLogger(__name__)
+from checkpoint_common.privatefile import private_path
 
 # The columns of a kiosk's event export, read back by the central server.
 EVENT_CSV_FIELDS = (
@@ -49,42 +50,30 @@ def csv_safe(value: object) -> object:
 
 
 def write_csv(path: Path, fields: Sequence[str], rows: Iterable[Mapping[str, object]]) -> int:
-    """Write rows atomically (UTF-8 with BOM: Excel then reads Vietnamese right). Returns the
-    row count. Raises OSError; the target is then untouched and no temp file is left."""
-    tmp = path.with_name(f".{path.name}.tmp")
+    """Write rows atomically and privately (checkpoint_common.privatefile), UTF-8 with BOM: Excel
+    then reads Vietnamese right. Returns the row count. Raises OSError; the target is then
+    untouched and no temp file is left."""
+    with private_path(path) as tmp, tmp.open("w", newline="", encoding="utf-8-sig") as handle:
+        return _write_rows(handle, fields, rows)
+
+
+def _write_rows(handle: TextIO, fields: Sequence[str], rows: Iterable[Mapping[str, object]]) -> int:
+    """The header and the rows, formula-safe; returns the row count."""
+    writer = csv.DictWriter(handle, fieldnames=fields)
+    writer.writeheader()
     count = 0
-    try:
-        with tmp.open("w", newline="", encoding="utf-8-sig") as handle:
-            writer = csv.DictWriter(handle, fieldnames=fields)
-            writer.writeheader()
-            for row in rows:
-                writer.writerow({k: csv_safe(row[k]) for k in fields})
-                count += 1
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
+    for row in rows:
+        writer.writerow({k: csv_safe(row[k]) for k in fields})
+        count += 1
     return count
 
 
-def _fsync_dir(folder: Path) -> None:
-    # The rename is durable only once the folder is synced (matters on a stick pulled out soon).
-    # Some filesystems (FAT on some kernels, FUSE) refuse to open or fsync a folder; the file's
-    # own data is synced by then, so this is logged, not raised.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError as exc:
-        log.info("cannot open the export folder to sync it: %s", exc.strerror)
-        return
-    try:
-        os.fsync(fd)
-    except OSError as exc:
-        log.info("cannot sync the export folder: %s", exc.strerror)
-    finally:
-        os.close(fd)
+def csv_bytes(fields: Sequence[str], rows: Iterable[Mapping[str, object]]) -> bytes:
+    """A CSV file's bytes for a download (the central console's exports): the same format as
+    `write_csv` (UTF-8 with BOM, formula-safe cells)."""
+    buffer = io.StringIO(newline="")
+    _write_rows(buffer, fields, rows)
+    return buffer.getvalue().encode("utf-8-sig")
 
 
-__all__ = ["EVENT_CSV_FIELDS", "csv_safe", "write_csv"]
+__all__ = ["EVENT_CSV_FIELDS", "csv_bytes", "csv_safe", "write_csv"]

@@ -281,3 +281,58 @@ class ErrorBody:
     error: str
     detail: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+# What a kiosk says about itself on every request (optional; a server that does not know the
+# header ignores it, and a kiosk that does not send it is shown as "not reported").
+DEVICE_STATUS_HEADER = "X-Kiosk-Status"
+_STATUS_TEXT = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.+-_~")
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceStatus:
+    """A kiosk's own state, for its site manager: its app version, the events waiting in its
+    outbox, whether its clock is synchronised and its offset from the server's (measured at the
+    last sync), and whether it runs the built-in demo source.
+
+    On the wire: the DEVICE_STATUS_HEADER header, `key=value` pairs separated by `;`
+    (`v=0.1.0; waiting=12; clock=synced; offset_ms=-120; demo=0`). Unknown keys and bad values
+    are ignored: this is information, never a reason to refuse a request."""
+
+    app_version: str | None = None
+    waiting: int | None = None
+    clock_synced: bool | None = None
+    clock_offset_ms: int | None = None
+    demo: bool | None = None
+
+    def to_header(self) -> str:
+        parts = []
+        if self.app_version:
+            parts.append(f"v={''.join(c for c in self.app_version if c in _STATUS_TEXT)[:40]}")
+        if self.waiting is not None:
+            parts.append(f"waiting={self.waiting}")
+        if self.clock_synced is not None:
+            parts.append(f"clock={'synced' if self.clock_synced else 'unsynced'}")
+        if self.clock_offset_ms is not None:
+            parts.append(f"offset_ms={self.clock_offset_ms}")
+        if self.demo is not None:
+            parts.append(f"demo={int(self.demo)}")
+        return "; ".join(parts)
+
+    @classmethod
+    def from_header(cls, text: str) -> DeviceStatus:
+        values: dict[str, Any] = {}
+        for part in text[:500].split(";"):
+            key, _, value = part.strip().partition("=")
+            value = value.strip()
+            if key == "v" and value and all(c in _STATUS_TEXT for c in value):
+                values["app_version"] = value[:40]
+            elif key == "waiting" and value.isdigit() and len(value) <= 12:
+                values["waiting"] = int(value)
+            elif key == "clock" and value in ("synced", "unsynced"):
+                values["clock_synced"] = value == "synced"
+            elif key == "offset_ms" and value.lstrip("-").isdigit() and len(value) <= 15:
+                values["clock_offset_ms"] = int(value)
+            elif key == "demo" and value in ("0", "1"):
+                values["demo"] = value == "1"
+        return cls(**values)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import json
 import os
@@ -112,7 +113,14 @@ class PrivateKey:
 
     @property
     def public(self) -> PublicKey:
-        return PublicKey(_raw(X25519PrivateKey.from_private_bytes(self.raw).public_key()))
+        return PublicKey(_public_raw(self.raw))
+
+
+@functools.lru_cache(maxsize=8)
+def _public_raw(private_raw: bytes) -> bytes:
+    """The public half of a private key (an X25519 scalar multiplication: remembered for the few
+    keys in use, since opening each box and checking its key id both need it)."""
+    return _raw(X25519PrivateKey.from_private_bytes(private_raw).public_key())
 
 
 def _box_key(shared: bytes, ephemeral: bytes, recipient: bytes) -> bytes:

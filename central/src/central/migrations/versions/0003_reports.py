@@ -1,8 +1,8 @@
 """Indexes for the province's reports and for tracing at scale; no event dated after its
 receipt (issue #11, milestone B).
 
-Revision ID: 0002_reports
-Revises: 0001_initial
+Revision ID: 0003_reports
+Revises: 0002_console
 
 - `events_checkpoint_time` (checkpoint_id, corrected_time) becomes covering on PostgreSQL:
   INCLUDE (received_at, id, verdict, direction, person_key, kind, display_name), what tracing
@@ -31,8 +31,8 @@ import datetime as dt
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_reports"
-down_revision = "0001_initial"
+revision = "0003_reports"
+down_revision = "0002_console"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,456 @@
+"""Contact tracing from what a health officer has: an ID number, a phone number, a BHYT card
+number, a personal-QR QID, or the full text of a scanned code (the console's /console/trace
+and `kiosk-central trace`).
+
+1. **Who**: the text becomes candidate identities (checkpoint_common.personkey
+   .candidate_identities), each a person key under the deployment's secret (`person_keys`, the
+   one place the server derives keys). The case's admitted events in the period are those of
+   any of these keys. Their sealed personal data is then opened to find the other identifiers
+   the same person showed (the CMND on a CCCD card, the ID number inside a personal QR, a phone
+   typed at manual entry), and those keys' events are added: one person, several codes. The
+   opened data is used for that only; nothing is shown unless the caller asks to reveal.
+2. **Visits**: the case's stays in the period (an admitted entry paired with the next admitted
+   exit at the same checkpoint, across devices, by corrected time). A stay without an exit is
+   "still inside" until now, or until the checkpoint's nightly auto-checkout if that time has
+   passed (the kiosk closes it then, even if its exit record has not arrived yet); a stay ended
+   by the kiosk's auto-checkout says so.
+3. **Contacts per visit**: everyone else whose stay at that checkpoint overlapped the visit
+   widened by the margin; their overlap in seconds (people still inside count until now or the
+   auto-checkout, so never 0 while they were there together); at least `min_overlap`.
+4. **Reveal** (on request, for a role that may see it; the caller audits it): the sealed
+   personal data of each contact's entry record and of the case's visits (name, ID number,
+   phone, address).
+
+Cost: one index range per key (events_person_time), then one range of each visited
+checkpoint's events around each visit (events_checkpoint_time), `LOOKBACK` before it (to find
+who was already inside) and `LOOKAHEAD` after (to find when they left). Contacts' sealed boxes
+are read only when revealing. One snapshot per step.
+
+Thread contract: functions of a Storage, safe from any thread; no network.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import Row, select
+
+from central.reveal import OPENED, Revealed, reveal
+from central.schema import events
+from central.storage import CheckpointRecord, Storage
+from checkpoint_common.personkey import (
+    Identity,
+    candidate_identities,
+    derive_person_key,
+    identities_in_fields,
+)
+from checkpoint_common.settings import Settings
+
+# Who was inside before a visit is found among the events this long before it; when they left,
+# among the events this long after. Kiosks close every stay nightly (auto-checkout), so a day
+# each way covers a stay unless a site turned auto-checkout off and someone stayed longer.
+LOOKBACK = dt.timedelta(hours=24)
+LOOKAHEAD = dt.timedelta(hours=24)
+DEFAULT_PERIOD = dt.timedelta(days=14)
+DEFAULT_MARGIN = dt.timedelta(minutes=15)
+# Opening the case's own records to find their other identifiers: at most this many.
+_EXPAND_RECORDS = 500
+_PERSON_KEY = re.compile(r"^[a-z]+:[0-9a-f]{24}$")
+
+STILL_INSIDE = "still_inside"
+EXITED = "exited"
+AUTO_CHECKOUT = "auto_checkout"
+
+_AUTO_CHECKOUT_REASON = "auto_checkout"
+
+
+@dataclass(frozen=True, slots=True)
+class Stay:
+    """One stay: admitted entry (or a lone exit) to admitted exit at one checkpoint.
+
+    `end` is when it ended or is counted to (now, or the checkpoint's auto-checkout);
+    `closed` says how: EXITED, AUTO_CHECKOUT (the kiosk's nightly close, recorded or due),
+    STILL_INSIDE. `record` is the (id, received_at) of the entry event (or of the lone exit),
+    whose sealed data says who this was."""
+
+    checkpoint_id: str
+    person_key: str
+    kind: str
+    display_name: str | None
+    in_time: dt.datetime
+    out_time: dt.datetime | None
+    end: dt.datetime
+    closed: str
+    record: tuple[int, dt.datetime]
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """Someone at the same checkpoint as the case during one visit (within the margin)."""
+
+    visit: int  # index into TraceResult.visits
+    stay: Stay
+    overlap_s: int  # seconds actually together; 0 when only within the margin
+    personal: Revealed | None = None
+
+    @property
+    def overlap_minutes(self) -> int:
+        """Whole minutes together, rounded up: ten seconds together is not "0 min"."""
+        return math.ceil(self.overlap_s / 60)
+
+
+@dataclass(frozen=True, slots=True)
+class TraceResult:
+    """What a trace found. `found` is False when no record of the person is in the period:
+    say so plainly, never as an empty contact list."""
+
+    understood_as: tuple[str, ...]  # checkpoint_common.personkey AS_* values
+    keys: tuple[str, ...]  # the case's person keys that have records in the period
+    start: dt.datetime
+    end: dt.datetime
+    margin: dt.timedelta
+    min_overlap: dt.timedelta
+    visits: tuple[Stay, ...]
+    visit_personal: tuple[Revealed | None, ...]  # per visit, when revealed
+    contacts: tuple[Contact, ...]
+    checkpoints: dict[str, CheckpointRecord]
+    revealed: bool
+
+    @property
+    def found(self) -> bool:
+        return bool(self.visits)
+
+    def people(self) -> int:
+        """Distinct contacts (person keys) listed."""
+        return len({c.stay.person_key for c in self.contacts})
+
+    def checkpoint_name(self, checkpoint_id: str) -> str:
+        found = self.checkpoints.get(checkpoint_id)
+        return found.name if found is not None else checkpoint_id
+
+
+class TraceInputError(ValueError):
+    """The trace's parameters are not usable (the message says which, in English)."""
+
+
+def person_keys(storage: Storage, identities: Iterable[Identity]) -> list[str]:
+    """The deployment's person keys for these identities (the same as kiosks derive)."""
+    secret = base64.b64decode(storage.person_key_secret())
+    keys: list[str] = []
+    for identity in identities:
+        key = derive_person_key(secret, identity.scheme, identity.value)
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
+def checkpoint_zone(checkpoint: CheckpointRecord | None) -> ZoneInfo:
+    """The checkpoint's time zone (its `timezone` setting, else Asia/Ho_Chi_Minh)."""
+    name = str((checkpoint.settings if checkpoint else {}).get("timezone") or Settings().timezone)
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(Settings().timezone)
+
+
+def _auto_checkout_after(
+    checkpoint: CheckpointRecord | None, moment: dt.datetime
+) -> dt.datetime | None:
+    """The first nightly auto-checkout after `moment` at this checkpoint (None: turned off)."""
+    settings = checkpoint.settings if checkpoint else {}
+    text = settings.get("auto_checkout_time", Settings().auto_checkout_time)
+    if not text:
+        return None
+    try:
+        hours, minutes = (int(x) for x in str(text).split(":"))
+        at = dt.time(hours, minutes)
+    except ValueError:
+        return None
+    zone = checkpoint_zone(checkpoint)
+    local = moment.astimezone(zone)
+    candidate = dt.datetime.combine(local.date(), at, tzinfo=zone)
+    if candidate <= local:
+        candidate = dt.datetime.combine(local.date() + dt.timedelta(days=1), at, tzinfo=zone)
+    return candidate.astimezone(dt.UTC)
+
+
+STAY_COLUMNS = (
+    # What `pair` reads from an event row.
+    events.c.id,
+    events.c.received_at,
+    events.c.checkpoint_id,
+    events.c.person_key,
+    events.c.kind,
+    events.c.display_name,
+    events.c.direction,
+    events.c.reason,
+    events.c.corrected_time,
+)
+
+
+def pair(
+    rows: Iterable[Any],
+    now: dt.datetime,
+    checkpoints: dict[str, CheckpointRecord],
+    same_person: Sequence[str] = (),
+) -> list[Stay]:
+    """Stays from admitted events in time order (the kiosk's rules, as central.storage
+    .pair_stays: an entry while inside keeps the first entry; an exit without entry is a stay of
+    no length; no exit is open). Open stays end at now or at the auto-checkout due before now.
+    The keys in `same_person` are one person (the case, who may enter with a CCCD and leave with
+    a personal QR): their stays are paired together, under the first of them."""
+    stays: list[Stay] = []
+    open_stays: dict[tuple[str, str], Row[Any]] = {}
+    case = set(same_person)
+    for row in rows:
+        person = str(row.person_key)
+        key = (str(row.checkpoint_id), same_person[0] if person in case else person)
+        if row.direction == "in":
+            open_stays.setdefault(key, row)
+            continue
+        entry = open_stays.pop(key, None)
+        closed = AUTO_CHECKOUT if row.reason == _AUTO_CHECKOUT_REASON else EXITED
+        first = entry if entry is not None else row
+        stays.append(
+            Stay(
+                key[0],
+                key[1],
+                str(first.kind),
+                first.display_name,
+                first.corrected_time,
+                row.corrected_time,
+                row.corrected_time,
+                closed,
+                (int(first.id), first.received_at),
+            )
+        )
+    for key, entry in open_stays.items():
+        due = _auto_checkout_after(checkpoints.get(key[0]), entry.corrected_time)
+        if due is not None and due <= now:
+            end, closed = due, AUTO_CHECKOUT
+        else:
+            end, closed = max(now, entry.corrected_time), STILL_INSIDE
+        stays.append(
+            Stay(
+                key[0],
+                key[1],
+                str(entry.kind),
+                entry.display_name,
+                entry.corrected_time,
+                None,
+                end,
+                closed,
+                (int(entry.id), entry.received_at),
+            )
+        )
+    stays.sort(key=lambda s: (s.in_time, s.person_key))
+    return stays
+
+
+def _case_rows(storage: Storage, keys: Sequence[str], start: dt.datetime, end: dt.datetime) -> Any:
+    e = events.c
+    with storage.db.query() as conn:
+        return conn.execute(
+            select(*STAY_COLUMNS, e.event_id, e.seal_key, e.sealed)
+            .where(
+                storage.db.among(e.person_key, keys),
+                e.verdict == "admit",
+                e.corrected_time >= start - LOOKBACK,
+                e.corrected_time <= end,
+            )
+            .order_by(e.corrected_time, e.id)
+        ).all()
+
+
+def _open_rows(storage: Storage, rows: Iterable[Row[Any]]) -> list[tuple[Row[Any], Revealed]]:
+    key = storage.authority_key()
+    return [
+        (row, reveal(key, str(row.event_id), row.seal_key, row.sealed))
+        for row in rows
+        if row.sealed is not None
+    ]
+
+
+def trace(
+    storage: Storage,
+    text: str,
+    *,
+    now: dt.datetime,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    margin: dt.timedelta = DEFAULT_MARGIN,
+    min_overlap: dt.timedelta = dt.timedelta(0),
+    reveal_personal: bool = False,
+) -> TraceResult:
+    """Trace the person `text` identifies (module docstring) over [start, end] (default: the
+    last 14 days up to now). `reveal_personal`: open the contacts' and the case's sealed data
+    (the caller has checked the role and audits the reveal). Raises TraceInputError for a bad
+    period or margin; StorageBusy/StorageUnavailable as Storage does."""
+    end = end or now
+    start = start or end - DEFAULT_PERIOD
+    if start >= end:
+        raise TraceInputError("the period's start must be before its end")
+    if margin < dt.timedelta(0) or min_overlap < dt.timedelta(0):
+        raise TraceInputError("the margin and the minimum overlap must not be negative")
+    text = text.strip()
+    understood: tuple[str, ...]
+    if _PERSON_KEY.match(text):
+        # A person key itself (as `kiosk-central events` prints them): no resolution needed.
+        keys, understood = [text], ("person_key",)
+    else:
+        resolution = candidate_identities(text)
+        keys, understood = person_keys(storage, resolution.identities), resolution.understood_as
+    checkpoints = {c.id: c for c in storage.checkpoints()}
+    rows = list(_case_rows(storage, keys, start, end)) if keys else []
+    if rows:
+        # The same person under their other identifiers (module docstring, step 1).
+        found: list[Identity] = []
+        for _, opened in _open_rows(storage, rows[-_EXPAND_RECORDS:]):
+            if opened.opened == OPENED:
+                found.extend(identities_in_fields(opened.fields, opened.scanned_text))
+        more = [k for k in person_keys(storage, found) if k not in keys]
+        if more:
+            keys = [*keys, *more]
+            rows = list(_case_rows(storage, keys, start, end))
+    case_keys = set(keys)
+    visits = [s for s in pair(rows, now, checkpoints, keys) if s.in_time <= end and s.end >= start]
+    contacts: list[Contact] = []
+    for index, visit in enumerate(visits):
+        contacts.extend(
+            _contacts(storage, index, visit, case_keys, margin, min_overlap, now, checkpoints)
+        )
+    visit_personal: tuple[Revealed | None, ...] = tuple(None for _ in visits)
+    if reveal_personal:
+        by_record = {(int(r.id), r.received_at): r for r in rows}
+        key = storage.authority_key()
+        visit_personal = tuple(_reveal_row(key, by_record.get(v.record)) for v in visits)
+        contacts = _reveal_contacts(storage, contacts)
+    return TraceResult(
+        understood_as=tuple(understood),
+        keys=tuple(keys) if visits else (),
+        start=start,
+        end=end,
+        margin=margin,
+        min_overlap=min_overlap,
+        visits=tuple(visits),
+        visit_personal=visit_personal,
+        contacts=tuple(contacts),
+        checkpoints=checkpoints,
+        revealed=reveal_personal,
+    )
+
+
+def _reveal_row(key: Any, row: Row[Any] | None) -> Revealed | None:
+    if row is None:
+        return None
+    return reveal(key, str(row.event_id), row.seal_key, row.sealed)
+
+
+def _contacts(
+    storage: Storage,
+    index: int,
+    visit: Stay,
+    case_keys: set[str],
+    margin: dt.timedelta,
+    min_overlap: dt.timedelta,
+    now: dt.datetime,
+    checkpoints: dict[str, CheckpointRecord],
+) -> list[Contact]:
+    """Everyone else at the visit's checkpoint during it (widened by the margin): one Contact
+    per person, their stay that overlapped longest."""
+    e = events.c
+    lo = visit.in_time - margin - LOOKBACK
+    hi = visit.end + margin + LOOKAHEAD
+    with storage.db.query() as conn:
+        rows = conn.execute(
+            select(*STAY_COLUMNS)
+            .where(
+                e.checkpoint_id == visit.checkpoint_id,
+                e.verdict == "admit",
+                e.corrected_time >= lo,
+                e.corrected_time <= hi,
+            )
+            .order_by(e.corrected_time, e.id)
+        ).all()
+    best: dict[str, tuple[float, Stay]] = {}
+    for stay in pair(rows, now, checkpoints, sorted(case_keys)):
+        if stay.person_key in case_keys:
+            continue
+        if stay.in_time > visit.end + margin or stay.end < visit.in_time - margin:
+            continue
+        together = (min(visit.end, stay.end) - max(visit.in_time, stay.in_time)).total_seconds()
+        if together < min_overlap.total_seconds():
+            continue
+        if stay.person_key not in best or together > best[stay.person_key][0]:
+            best[stay.person_key] = (together, stay)
+    return [
+        Contact(index, stay, max(0, math.ceil(together)))
+        for together, stay in sorted(best.values(), key=lambda b: (b[1].in_time, b[1].person_key))
+    ]
+
+
+def _reveal_contacts(storage: Storage, contacts: list[Contact]) -> list[Contact]:
+    """Each contact with the opened personal data of the record that began their stay."""
+    if not contacts:
+        return contacts
+    e = events.c
+    key = storage.authority_key()
+    by_checkpoint: dict[str, list[Contact]] = {}
+    for contact in contacts:
+        by_checkpoint.setdefault(contact.stay.checkpoint_id, []).append(contact)
+    boxes: dict[tuple[int, dt.datetime], Revealed] = {}
+    for checkpoint_id, group in by_checkpoint.items():
+        ids = sorted({c.stay.record[0] for c in group})
+        lo = min(c.stay.in_time for c in group)
+        hi = max(c.stay.in_time for c in group)
+        with storage.db.query() as conn:
+            rows = conn.execute(
+                select(e.id, e.received_at, e.event_id, e.seal_key, e.sealed).where(
+                    e.checkpoint_id == checkpoint_id,
+                    e.corrected_time >= lo,
+                    e.corrected_time <= hi,
+                    e.id.in_(ids),
+                )
+            ).all()
+        for row in rows:
+            boxes[(int(row.id), row.received_at)] = reveal(
+                key, str(row.event_id), row.seal_key, row.sealed
+            )
+    return [dataclasses.replace(c, personal=boxes.get(c.stay.record)) for c in contacts]
+
+
+def contact_identities(contact: Contact) -> list[Identity]:
+    """The identifiers a revealed contact showed (to mark them on the status list under every
+    code they may bring)."""
+    if contact.personal is None or contact.personal.opened != OPENED:
+        return []
+    return identities_in_fields(contact.personal.fields, contact.personal.scanned_text)
+
+
+__all__ = [
+    "AUTO_CHECKOUT",
+    "DEFAULT_MARGIN",
+    "DEFAULT_PERIOD",
+    "EXITED",
+    "LOOKAHEAD",
+    "LOOKBACK",
+    "STAY_COLUMNS",
+    "STILL_INSIDE",
+    "Contact",
+    "Stay",
+    "TraceInputError",
+    "TraceResult",
+    "checkpoint_zone",
+    "contact_identities",
+    "pair",
+    "person_keys",
+    "trace",
+]
