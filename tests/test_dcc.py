@@ -465,7 +465,7 @@ def test_same_person_same_key_other_person_other_key() -> None:
     test_cert["nam"] = {"fn": "NGUYEN", "gn": "VAN AN", "fnt": "NGUYEN<", "gnt": "VAN<AN"}
     recovery = make(rsa_signer(), alg=-37, payload_claims=claims(test_cert, iss="DE"))
     key = key_of(vaccination)
-    assert key is not None and key.startswith("dcc:")
+    assert key is not None and key.startswith("dcc2:")
     assert key_of(recovery) == key
     older = make(payload_claims=claims(hcert(dob="1990-04-03")))
     assert key_of(older) != key
@@ -1024,7 +1024,7 @@ def test_upstream_same_person_same_key() -> None:
     assert vaccination.fields.certificate_type == "vaccination"
     assert test_cert.fields.certificate_type == "test"
     assert vaccination.fields.certificate_id != test_cert.fields.certificate_id
-    assert vaccination.person_key is not None and vaccination.person_key.startswith("dcc:")
+    assert vaccination.person_key is not None and vaccination.person_key.startswith("dcc2:")
     assert vaccination.person_key == test_cert.person_key
     assert vaccination.display_name == "R. Stanisław"
     # Different people in the same folder get different keys.
@@ -1081,7 +1081,7 @@ def test_vietnam_certificate() -> None:
 
     cred = parse(text, keyer=KEYER, now=now)
     assert cred.kind is Kind.EU_DCC
-    assert cred.person_key is not None and cred.person_key.startswith("dcc:")
+    assert cred.person_key is not None and cred.person_key.startswith("dcc2:")
     assert cred.person_key == KEYER.key(Identity("dcc", "NGUYEN|BAO<DUY|1983-10-10"))
     assert cred.display_name == "N. B. Duy"
     assert cred.to_json()["fields"]["signature"] == "not_checked"

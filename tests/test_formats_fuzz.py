@@ -34,7 +34,7 @@ def check(payload: str | bytes) -> Credential:
     assert set(out) == {"kind", "person_key", "display_name", "fields", "problems"}
     if credential.kind.names_a_person:
         assert credential.person_key is not None
-        assert credential.person_key.split(":")[0] in ("id", "qid", "bhyt", "dcc")
+        assert credential.person_key.split(":")[0] in ("id2", "qid2", "bhyt2", "dcc2")
     else:
         assert credential.person_key is None
     return credential
@@ -214,7 +214,7 @@ def test_near_valid_personal_qr_never_raises(text: str) -> None:
     check_parsers_directly(text)
     if credential.kind is Kind.PERSONAL_QR:
         assert credential.person_key is not None
-        assert credential.person_key.split(":")[0] in ("id", "qid", "bhyt")
+        assert credential.person_key.split(":")[0] in ("id2", "qid2", "bhyt2")
 
 
 @SETTINGS

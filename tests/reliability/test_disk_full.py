@@ -23,11 +23,11 @@ from pathlib import Path
 import pytest
 
 from kiosk.clock import FakeClock
-from kiosk.config import Settings
+from kiosk.config import Settings, save_settings
 from kiosk.datadir import DB_FILE_NAME
 from kiosk.gate import Gate
 from kiosk.store import RecordError, StorageFull, Store
-from tests.conftest import START
+from tests.conftest import AUTHORITY, START
 from tests.reliability.driver import payload
 from tests.reliability.tmpfs import fill, tmpfs
 
@@ -137,7 +137,10 @@ def test_kiosk_scan_on_a_full_disk_says_not_recorded(tmp_path: Path) -> None:
         # each run's close copies the WAL into the database and deletes it, so a run takes
         # only its row's share of a page: a few runs record, then the WAL no longer fits.
         fill(data / "filler", leave=110_000)
-        where = ["--data-dir", str(data), "--config", str(tmp_path / "kiosk.toml")]
+        # Installed with the health authority's key: each scan carries its sealed box.
+        config = tmp_path / "kiosk.toml"
+        save_settings(Settings(authority_public_key=AUTHORITY.public.to_text()), config)
+        where = ["--data-dir", str(data), "--config", str(config)]
         env = os.environ | {"PYTHONPATH": str(Path(__file__).resolve().parents[2])}
         rng = random.Random(4)
 

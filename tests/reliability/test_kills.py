@@ -370,15 +370,16 @@ def _personal_data_intact(path: Path, sample: int, rng: random.Random) -> int:
     with read_only(path) as conn:
         columns = {r[1] for r in conn.execute("PRAGMA table_info(events)")}
         rows = conn.execute("SELECT event_id, person_key, payload FROM events").fetchall()
-        sealed: dict[str, tuple[bytes, str]] = {}
+        sealed: dict[str, bytes] = {}
+        # A box is bound to this kiosk's id (the one it enrolls and uploads with), which the old
+        # rows' own device_id column need not be.
+        found = conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()
+        device_id = found[0] if found else ""
         if "sealed" in columns:
-            sealed = {
-                e: (box, device)
-                for e, box, device in conn.execute("SELECT event_id, sealed, device_id FROM events")
-            }
+            sealed = dict(conn.execute("SELECT event_id, sealed FROM events").fetchall())
     for event_id, person_key, payload in rng.sample(rows, min(sample, len(rows))):
         expected = f"001099{person_key[3:]}|NGUYEN VAN AN".encode()
-        box, device_id = sealed.get(event_id, (None, ""))
+        box = sealed.get(event_id)
         if payload is None and box is not None:
             payload = open_personal(
                 AUTHORITY, event_id, box, device_id=device_id, person_key=person_key

@@ -26,7 +26,7 @@ from kiosk.scanner.sources import open_source
 from kiosk.scanner.types import Image
 from kiosk.ui.app import AppParts, build_app
 from kiosk.ui.runner import ScanDone, ScanNotRecorded
-from tests.conftest import START
+from tests.conftest import AUTHORITY, START
 
 PERSONAL = dict(EXAMPLES)["personal QR"]  # N. V. AN, ASCII only (a keyboard wedge can type it)
 CCCD = dict(EXAMPLES)["CCCD"]  # T. T. B. Ngọc, with diacritics
@@ -130,7 +130,9 @@ def kiosk_factory(qapp: QApplication, qtbot: Any, tmp_path: Path) -> Iterator[Ca
         start_camera: bool = False,
         **settings: Any,
     ) -> Kiosk:
-        config = settings_with(Settings(), **({"language": "en"} | settings))
+        # Installed as a site should be: with the health authority's key (personal data sealed).
+        installed = {"language": "en", "authority_public_key": AUTHORITY.public.to_text()}
+        config = settings_with(Settings(), **(installed | settings))
         frames = write_frames(tmp_path / f"frames{len(made)}", list(codes) or [None])
         camera = source or open_source(f"images:{frames}", repeat=REPEAT, fps=FPS)
         parts = build_app(

@@ -479,7 +479,7 @@ def test_tracing_finds_who_was_inside_at_the_same_time(site: Site) -> None:
     row = [panel.results.item(0, c).text() for c in range(5)]
     # A's second stay (the first was closed at 03:00): together from 09:00 to B's exit at 10:00.
     assert row == ["25/11 09:00", "25/11 11:00", "N. V. AN", "Personal QR code", "60"]
-    assert panel.summary.text().startswith("1 people present at the same time as id:")
+    assert panel.summary.text().startswith("1 people present at the same time as id2:")
 
     # The ID number typed by hand finds the same; C met nobody, not even within the margin.
     panel.code.setText("079199012345")

@@ -456,7 +456,7 @@ def test_manual_entry_typed_on_the_page_is_recorded(kiosk_factory: Any, qtbot: A
     (event,) = kiosk.events()
     assert (event.kind, event.verdict, event.direction) == ("manual", Verdict.ADMIT, "in")
     assert event.birth_year == 1988
-    assert event.person_key.startswith("id:")  # the ID number identifies them next time
+    assert event.person_key.startswith("id2:")  # the ID number identifies them next time
     assert kiosk.window.pages.currentWidget() is kiosk.window.scan_page
     assert kiosk.showing_verdict()
     assert kiosk.verdict.word.text() == "COME IN"

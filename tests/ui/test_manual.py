@@ -28,7 +28,7 @@ from kiosk.gate import Gate
 from kiosk.ui.manual import QUESTIONS, ManualEntryPage
 from kiosk.ui.resources import app_font, load_fonts
 from kiosk.ui.runner import GateRunner, ManualEntry, ScanDone
-from tests.conftest import START, personal_of
+from tests.conftest import AUTHORITY, START, personal_of
 
 TODAY = dt.date(2026, 11, 25)
 WAIT_MS = 10_000
@@ -280,7 +280,9 @@ def _assert_fits_with_big_targets(page: ManualEntryPage) -> None:
 
 @pytest.fixture
 def runner(tmp_path: Path) -> Iterator[GateRunner]:
-    gate = Gate.open(tmp_path, Settings(), FakeClock(START))
+    gate = Gate.open(
+        tmp_path, Settings(authority_public_key=AUTHORITY.public.to_text()), FakeClock(START)
+    )
     runner = GateRunner(gate)
     yield runner
     runner.shutdown()
