@@ -96,7 +96,7 @@ def payload(person: int, rng: random.Random) -> str | bytes:
             ]
         )
     if kind < 19:  # something the kiosk does not know (recorded as unknown, denied)
-        return f"xin chào {person} ☺ {rng.random():.6f}".encode()
+        return f"xin chào {person} ☺".encode()
     return f"https://tokhaiyte.vn/?page=Group.checkin&groupId={person:024x}"  # a venue code
 
 

@@ -131,9 +131,12 @@ def _cut_run(
     extra = ["--test-only-synchronous", "NORMAL"] if mode == "NORMAL" else []
     with loop_mounted(image, tmp_path / f"{mode}-mnt") as mounted:
         while run.cuts < cuts or (run.lost == 0 and run.cuts < until_lost):
+            # A small crowd that comes back: each process meets its first few people at a
+            # memory-hard key each (~40 ms, issue #13), then scans at the store's own pace.
             driver = Driver(
-                "--data", mounted / "kiosk", "--seed", rng.randrange(2**31), *extra, stderr=log
-            )
+                "--data", mounted / "kiosk", "--seed", rng.randrange(2**31), "--pool", "40",
+                *extra, stderr=log,
+            )  # fmt: skip
             try:
                 driver.wait_ready()
                 time.sleep(rng.uniform(0.3, scale(2.0, 4.0)))
