@@ -42,6 +42,7 @@ from kiosk.clock import SystemClock
 from kiosk.config import Settings, load_settings, settings_with
 from kiosk.credentials import PersonKeyer
 from kiosk.datadir import DataDir
+from kiosk.formats import parse
 from kiosk.gate import Gate, load_trust_list
 from kiosk.store import Store
 from kiosk.sync.client import SyncClient, SyncError
@@ -158,6 +159,11 @@ def main() -> int:
     parser.add_argument("--test-only-synchronous", choices=["NORMAL"])
     parser.add_argument("--log-store", action="store_true", help="kiosk.store's log as 'log' lines")
     parser.add_argument("--open-only", action="store_true", help="exit once ready")
+    parser.add_argument(
+        "--meet",
+        action="store_true",
+        help="derive every --pool person's key before ready (a memory-hard key is ~40 ms)",
+    )
     args = parser.parse_args()
     if args.log_store:
         store_log = logging.getLogger("kiosk.store")
@@ -175,6 +181,9 @@ def main() -> int:
         gate = Gate.open(args.data, settings, clock)
         if args.test_only_synchronous:
             gate.store.db.conn.execute(f"PRAGMA synchronous = {args.test_only_synchronous}")
+        if args.meet:
+            for person in range(args.pool):
+                parse(payload(person, rng), keyer=gate.keyer)
         say(f"ready {time.monotonic() - started:.3f}")
         if args.open_only:
             gate.close()

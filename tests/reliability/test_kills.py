@@ -189,7 +189,8 @@ def test_kill_scanning(tmp_path: Path) -> None:
     )
     assert max(ready_times) < 5.0, f"restart to ready took {max(ready_times):.2f} s"
     if not FULL:
-        assert wall < 40, f"the short form must stay under 40 s (took {wall:.1f} s)"
+        # 60 s since issue #13: every first-seen person costs the driver a memory-hard key.
+        assert wall < 60, f"the short form must stay under 60 s (took {wall:.1f} s)"
 
 
 # ---------------------------------------------------------------------------------------------
