@@ -103,10 +103,10 @@ class Fleet:
 
     def _work(self, index: int, kiosk: Kiosk) -> None:
         service = kiosk.service(batch_size=BATCH)
-        scanned = 0
         while not self._stop.is_set():
-            kiosk.scan_many(SCANS_PER_ROUND, start=index * 100_000 + scanned)
-            scanned += SCANS_PER_ROUND
+            # A few people per kiosk who come back: a first-seen person costs a memory-hard
+            # key (~40 ms, issue #13); the server's faults are what this test is about.
+            kiosk.scan_many(SCANS_PER_ROUND, start=index * 100_000, people=5)
             try:
                 service.run_once()
             except TransientError as exc:
@@ -239,7 +239,7 @@ def refused_and_kept(fleet: Fleet, count: int, start: int) -> None:
     with 503 and every one of those events stays in its outbox."""
     kiosk = fleet.kiosks[0]
     before = kiosk.gate.store.outbox_count()
-    kiosk.scan_many(count, start=start)
+    kiosk.scan_many(count, start=start, people=20)  # returning people: see Fleet._work
     for _ in range(3):
         with pytest.raises(TransientError, match="HTTP 503"):
             kiosk.service(batch_size=BATCH).run_once()
@@ -296,7 +296,9 @@ def test_a_full_sqlite_disk_answers_503_and_the_kiosk_keeps_its_outbox(tmp_path:
             try:
                 deliver(fleet.kiosks[0], 20, 0)
                 fill(disk / "filler", leave=64_000)
-                refused_and_kept(fleet, 1_500, 20)
+                # 800: since issue #13 a box is padded to 1 KiB, and the 4 MB disk must hold
+                # them all (and the WAL of their batches) once the filler is gone.
+                refused_and_kept(fleet, 800, 20)
                 (disk / "filler").unlink()
                 fleet.drain()
                 with Storage.open(db, create=False) as storage:
