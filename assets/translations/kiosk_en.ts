@@ -4,46 +4,46 @@
 <context>
     <name>Kiosk</name>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="178"/>
+        <location filename="../../kiosk/ui/admin.py" line="179"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="176"/>
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="179"/>
+        <location filename="../../kiosk/ui/admin.py" line="180"/>
         <location filename="../../kiosk/ui/admin_reports.py" line="177"/>
         <source>Reports</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="180"/>
+        <location filename="../../kiosk/ui/admin.py" line="181"/>
         <location filename="../../kiosk/ui/admin_trace.py" line="146"/>
         <source>Contact tracing</source>
         <translation>Contact tracing</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="181"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="153"/>
+        <location filename="../../kiosk/ui/admin.py" line="182"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="160"/>
         <source>This device</source>
         <translation>This device</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="184"/>
+        <location filename="../../kiosk/ui/admin.py" line="185"/>
         <source>Lock screen</source>
         <translation>Lock screen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="219"/>
+        <location filename="../../kiosk/ui/admin.py" line="220"/>
         <source>The new PIN is saved</source>
         <translation>The new PIN is saved</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="284"/>
+        <location filename="../../kiosk/ui/admin.py" line="301"/>
         <source>Tap again to quit</source>
         <translation>Tap again to quit</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="292"/>
+        <location filename="../../kiosk/ui/admin.py" line="309"/>
         <source>Quit the kiosk</source>
         <translation>Quit the kiosk</translation>
     </message>
@@ -120,148 +120,154 @@
         <translation>Unknown code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="154"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="161"/>
         <source>Checkpoint</source>
         <translation>Checkpoint</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="155"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="162"/>
         <source>Device ID</source>
         <translation>Device ID</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="156"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="163"/>
         <source>Server</source>
         <translation>Server</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="157"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="164"/>
         <source>Waiting to send</source>
         <translation>Waiting to send</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="158"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="165"/>
         <source>Personal data</source>
         <translation>Personal data</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="159"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="163"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="166"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="170"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="290"/>
         <source>Enroll this device</source>
         <translation>Enroll this device</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="160"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="167"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="185"/>
         <source>Server address</source>
         <translation>Server address</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="161"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="168"/>
         <source>Enrollment code</source>
         <translation>Enrollment code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="164"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="171"/>
         <source>Privacy notice</source>
         <translation>Privacy notice</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="166"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="173"/>
         <source>An A4 poster (a Vietnamese and an English page) that says what the kiosk keeps, for how long and who can open it (Decree 13/2023/NĐ-CP). Print it and put it up beside the kiosk. Who runs the checkpoint is set in Settings.</source>
         <translation>An A4 poster (a Vietnamese and an English page) that says what the kiosk keeps, for how long and who can open it (Decree 13/2023/NĐ-CP). Print it and put it up beside the kiosk. Who runs the checkpoint is set in Settings.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="173"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="180"/>
         <source>Save the poster (PDF)</source>
         <translation>Save the poster (PDF)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="209"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="216"/>
         <source>Not enrolled: the kiosk works offline</source>
         <translation>Not enrolled: the kiosk works offline</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="220"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="227"/>
         <source>Sealed to the health authority&apos;s key {key}</source>
         <translation>Sealed to the health authority&apos;s key {key}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="224"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="229"/>
         <source>NOT KEPT: this kiosk has no health authority key. Scans are recorded with their time and masked name only: no ID number, full name or phone for the health officer. Enroll this device, or reinstall with --authority.</source>
         <translation>NOT KEPT: this kiosk has no health authority key. Scans are recorded with their time and masked name only: no ID number, full name or phone for the health officer. Enroll this device, or reinstall with --authority.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="230"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="235"/>
         <source>{n} records without personal data.</source>
         <translation>{n} records without personal data.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="232"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="237"/>
         <source>{n} records</source>
         <translation>{n} records</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="234"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="239"/>
         <source>{n} refused by the server</source>
         <translation>{n} refused by the server</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="245"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="266"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="250"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="271"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="279"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="286"/>
         <source>Not saved: {reason}</source>
         <translation>Not saved: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="250"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="255"/>
         <source>Saving…</source>
         <translation>Saving…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="260"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="265"/>
         <source>Poster saved to {path}: print it on A4</source>
         <translation>Poster saved to {path}: print it on A4</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="282"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="289"/>
+        <source>Read from the QR code. Check the server address, then tap “{button}”.</source>
+        <translation>Read from the QR code. Check the server address, then tap “{button}”.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="319"/>
         <source>Not a server address: {reason}</source>
         <translation>Not a server address: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="286"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="323"/>
         <source>Enter the server address and the enrollment code</source>
         <translation>Enter the server address and the enrollment code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="290"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="327"/>
         <source>Enrolling…</source>
         <translation>Enrolling…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="324"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="361"/>
         <source>Enrolled, but the settings were not saved: {reason}</source>
         <translation>Enrolled, but the settings were not saved: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="346"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="383"/>
         <source>Enrolled as checkpoint {name}</source>
         <translation>Enrolled as checkpoint {name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="355"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="392"/>
         <source>The enrollment code was refused (wrong, used or expired)</source>
         <translation>The enrollment code was refused (wrong, used or expired)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="357"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="394"/>
         <source>The server could not be reached: {reason}</source>
         <translation>The server could not be reached: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="359"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="362"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="396"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="399"/>
         <source>Enrollment failed: {reason}</source>
         <translation>Enrollment failed: {reason}</translation>
     </message>
@@ -665,22 +671,22 @@
         <translation>{n} found</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="70"/>
+        <location filename="../../kiosk/ui/main_window.py" line="71"/>
         <source>Temporarily out of service, please call the site manager</source>
         <translation>Temporarily out of service, please call the site manager</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="220"/>
+        <location filename="../../kiosk/ui/main_window.py" line="226"/>
         <source>Hold the code closer</source>
         <translation>Hold the code closer</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="220"/>
+        <location filename="../../kiosk/ui/main_window.py" line="226"/>
         <source>Hold the code still</source>
         <translation>Hold the code still</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="222"/>
+        <location filename="../../kiosk/ui/main_window.py" line="228"/>
         <source>Increase the phone&apos;s screen brightness</source>
         <translation>Increase the phone&apos;s screen brightness</translation>
     </message>
