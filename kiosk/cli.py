@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from checkpoint_common.safelog import SafeFormatter, install_crash_hooks, printable
-from checkpoint_common.signing import VerifyKey
+from checkpoint_common.signing import SignedDocumentError, VerifyKey
 from kiosk.clock import SystemClock, from_iso, to_iso
 from kiosk.config import (
     KEYS,
@@ -47,8 +47,8 @@ from kiosk.formats import parse
 from kiosk.gate import Gate, load_trust_list
 from kiosk.reports import trace_target
 from kiosk.store import PurgeRefused, RecordError, Store, StoreError, is_storage_full
-from kiosk.sync.client import SyncError
-from kiosk.sync.service import SyncService, enroll
+from kiosk.sync.client import SyncError, transport_problem
+from kiosk.sync.service import SyncService, authority_of, enroll
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -286,6 +286,15 @@ def cmd_config(args: argparse.Namespace, settings: Settings) -> int:
         parsed = tuple(v.strip() for v in value.split(",") if v.strip())
     else:
         parsed = value
+    if key == "verify_tls" and parsed is False and not args.insecure:
+        raise CliError(
+            "turning TLS verification off lets anyone on the network pose as the server: give "
+            "--insecure to do it anyway (a test server only; kiosk doctor reports it)"
+        )
+    if key == "server_url" and parsed:
+        problem = transport_problem(parsed)
+        if problem:
+            raise CliError(problem)
     new = settings_with(settings, **{key: parsed})
     save_settings(new, path)
     print(f"{key} = {getattr(new, key)!r} saved to {path}", file=sys.stderr)
@@ -337,8 +346,56 @@ def _sync_service(args: argparse.Namespace, gate: Gate, config_path: Path) -> Sy
     )
 
 
+def _confirm_authority(args: argparse.Namespace, settings: Settings) -> VerifyKey | None:
+    """The root key to pin at enrollment: None when one is pinned already (never replaced
+    by the network). Otherwise the server's, shown as a fingerprint that the site manager
+    compares with the health authority's sheet: given as --authority-fingerprint, or confirmed
+    on the terminal. Raises CliError when they differ or nobody confirmed."""
+    if settings.authority_signing_key:
+        pinned = VerifyKey.from_text(settings.authority_signing_key)
+        print(f"authority key pinned on this kiosk: {pinned.fingerprint}", file=sys.stderr)
+        return None
+    try:
+        offered = authority_of(args.url, verify_tls=not args.insecure and settings.verify_tls)
+    except SignedDocumentError as exc:
+        raise CliError(f"the server's authority key is unusable: {exc.detail}") from exc
+    if offered is None:
+        raise CliError(
+            "the server has no health authority key to offer (its operator has not published "
+            "one: docs/central.md), and none is pinned here: not enrolled"
+        )
+    print(f"the server's health authority key: {offered.fingerprint}", file=sys.stderr)
+    if args.authority_fingerprint:
+        if not offered.matches_fingerprint(args.authority_fingerprint):
+            raise CliError(
+                f"the server's authority key {offered.fingerprint} is NOT the one given "
+                f"({printable(args.authority_fingerprint)}): not enrolled. This server is not "
+                "your health authority's, or the fingerprint was mistyped."
+            )
+        return offered
+    if not sys.stdin.isatty():
+        raise CliError(
+            "compare the fingerprint above with the health authority's and give it: "
+            "kiosk enroll URL CODE --authority-fingerprint 'XXXX XXXX XXXX XXXX XXXX'"
+        )
+    answer = input("Is this the fingerprint on the health authority's sheet? [y/N] ")
+    if answer.strip().lower() not in ("y", "yes", "c", "có", "co"):
+        raise CliError("fingerprint not confirmed: not enrolled")
+    return offered
+
+
 def cmd_enroll(args: argparse.Namespace, settings: Settings) -> int:
     config_path = Path(args.config) if args.config else default_config_path()
+    problem = transport_problem(args.url)
+    if problem:
+        raise CliError(problem)
+    if args.insecure:
+        print(
+            "WARNING: --insecure: the server's TLS certificate is not checked (a test server "
+            "only; `kiosk doctor` reports it as a failure)",
+            file=sys.stderr,
+        )
+    authority = _confirm_authority(args, settings)
     gate = _open_gate(args, settings)
     try:
         device_id = gate.store.device_id
@@ -351,6 +408,8 @@ def cmd_enroll(args: argparse.Namespace, settings: Settings) -> int:
         code=args.code,
         device_id=device_id,
         device_name=args.name or "",
+        authority=authority,
+        verify_tls=False if args.insecure else None,
     )
     save_settings(new, config_path)
     print(printable(f"enrolled as checkpoint {name!r} ({new.checkpoint_id})"), file=sys.stderr)
@@ -549,6 +608,9 @@ def build_parser() -> argparse.ArgumentParser:
     s = config_sub.add_parser("set", parents=[common])
     s.add_argument("key")
     s.add_argument("value")
+    s.add_argument(
+        "--insecure", action="store_true", help="allow verify_tls false (a test server only)"
+    )
     p.set_defaults(func=cmd_config)
 
     p = sub.add_parser(
@@ -570,7 +632,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("code", help="the one-time enrollment code from the site manager")
     p.add_argument("--name", help="a name for this kiosk (e.g. 'cổng 1')")
     p.add_argument("--no-sync", action="store_true", help="do not sync right after enrolling")
+    p.add_argument(
+        "--authority-fingerprint",
+        metavar="FP",
+        help="the health authority's key fingerprint (from its sheet): checked, not asked",
+    )
+    p.add_argument(
+        "--insecure",
+        action="store_true",
+        help="do not check the server's TLS certificate (a test server only; doctor fails)",
+    )
     p.set_defaults(func=cmd_enroll)
+
+    p = sub.add_parser(
+        "status", parents=[common], help="sync status and the age of each signed document (JSON)"
+    )
+    p.set_defaults(func=cmd_sync, status=True)
 
     p = sub.add_parser("sync", parents=[common], help="deliver records / show sync status")
     mode = p.add_mutually_exclusive_group(required=True)

@@ -136,6 +136,8 @@ enrollment_codes = Table(
     Column("expires_at", UtcTime, nullable=False),
     Column("used_at", UtcTime),
     Column("used_by", Text),
+    # A code issued to enroll this (already enrolled) device again (migration 0003).
+    Column("replaces_device", Text),
 )
 
 devices = Table(

@@ -118,6 +118,10 @@ _LATEST = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 # time by this much and still be believed.
 _CLOCK_TOLERANCE = dt.timedelta(seconds=2)
 
+# A new clock anchor for a boot that already has one may move the boot's offset by at most this
+# (docs/protocol.md, "Clock correction"): more is refused.
+MAX_ANCHOR_SHIFT_NS = CLOCK_FLAG_THRESHOLD_S * 10**9
+
 _ETAG_SAFE = re.compile(r"[!#-~]{1,100}")
 
 CLOCK_OK = "ok"
@@ -132,6 +136,12 @@ DEMO = "demo"
 
 class EnrollmentRefused(StorageError):
     """The enrollment code is unknown, already used, or expired (one answer for all three)."""
+
+
+class EnrollmentConflict(StorageError):
+    """The device id is enrolled already, and neither its current token nor a code issued to
+    replace it was given: nothing changed (the old token keeps working, the code stays
+    unused)."""
 
 
 class UnknownCheckpoint(StorageError):
@@ -242,6 +252,10 @@ class StatusChanges:
     full: bool
     upserts: tuple[StatusEntry, ...]
     removed: tuple[str, ...]
+    # When `version` was made (None for version 0) and how many entries the list holds at it:
+    # the signed status list's issue time and count (central.documents).
+    created_at: dt.datetime | None = None
+    count: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -590,6 +604,37 @@ class Storage:
         open). The reference server keeps it in its database; see docs/central.md."""
         return PrivateKey.from_text(self._deployment_value("authority_private_key"))
 
+    def deployment_value(self, key: str) -> str | None:
+        """A value of the deployment table (None when absent), read fresh from the database:
+        published documents and keys change while the server runs (central.documents)."""
+        with self.db.query() as conn:
+            value = conn.execute(select(deployment.c.value).where(deployment.c.key == key)).scalar()
+        return None if value is None else str(value)
+
+    def deployment_values(self, prefix: str) -> dict[str, str]:
+        """Every deployment value whose key starts with `prefix`."""
+        with self.db.query() as conn:
+            rows = conn.execute(
+                select(deployment.c.key, deployment.c.value).where(
+                    deployment.c.key.startswith(prefix, autoescape=True)
+                )
+            ).all()
+        return {str(r.key): str(r.value) for r in rows}
+
+    def set_deployment_values(self, values: Mapping[str, str]) -> None:
+        """Insert or replace deployment values in one transaction (the "deployment" lock
+        serialises writers that read before they write, as `kiosk-central publish`)."""
+        with self.db.write() as conn:
+            self.db.lock(conn, "deployment")
+            for key, value in values.items():
+                conn.execute(
+                    self.db.upsert(deployment, ["key"], update=["value"]).values(
+                        key=key, value=value
+                    )
+                )
+        for key in values:
+            self._deployment.pop(key, None)
+
     # -- checkpoints --------------------------------------------------------------------------
 
     @staticmethod
@@ -692,13 +737,27 @@ class Storage:
     # -- enrollment and devices ---------------------------------------------------------------
 
     def add_enrollment_code(
-        self, checkpoint_id: str, code_sha256: str, *, now: dt.datetime, expires_at: dt.datetime
+        self,
+        checkpoint_id: str,
+        code_sha256: str,
+        *,
+        now: dt.datetime,
+        expires_at: dt.datetime,
+        replaces_device: str | None = None,
     ) -> None:
-        """Store a one-time code's hash for the checkpoint. Raises UnknownCheckpoint."""
+        """Store a one-time code's hash for the checkpoint. `replaces_device`: the code may
+        enroll that device id again although it is enrolled (and only that device). Raises
+        UnknownCheckpoint, UnknownDevice (no such device to replace)."""
         with self.db.write() as conn:
             exists = conn.execute(
                 select(checkpoints.c.id).where(checkpoints.c.id == checkpoint_id)
             ).scalar()
+            if replaces_device is not None:
+                known = conn.execute(
+                    select(devices.c.device_id).where(devices.c.device_id == replaces_device)
+                ).scalar()
+                if known is None:
+                    raise UnknownDevice(f"no device {replaces_device!r} to replace")
             if exists is not None:
                 conn.execute(
                     enrollment_codes.insert().values(
@@ -706,6 +765,7 @@ class Storage:
                         checkpoint_id=checkpoint_id,
                         created_at=now,
                         expires_at=expires_at,
+                        replaces_device=replaces_device,
                     )
                 )
                 return
@@ -719,24 +779,58 @@ class Storage:
         device_name: str,
         token_sha256: str,
         now: dt.datetime,
+        current_token_sha256: str | None = None,
     ) -> CheckpointRecord:
         """Use a one-time code: mark it used and (re-)register the device with a new token.
 
-        A device enrolling again (a new code) gets a new token and the new checkpoint; its old
-        token stops working. Two enrollments racing for one code: one wins (the conditional
-        UPDATE below is atomic on both engines). Raises EnrollmentRefused for an unknown, used
-        or expired code.
+        A device id that is enrolled already is taken over only by its holder: the request
+        carries that device's current token (`current_token_sha256`, not revoked), or the code
+        was issued to replace it (`add_enrollment_code(replaces_device=...)`). Otherwise
+        EnrollmentConflict, and nothing changes: the code stays unused, the old token keeps
+        working. A code issued to replace a device enrolls only that device. A device that
+        moves to another checkpoint is logged as a warning and its clock anchors are dropped
+        (times of its next boot are corrected from its next upload, never from the old
+        anchors). The new token replaces the old one. Two enrollments racing for one code: one
+        wins (the conditional UPDATE below is atomic on both engines). Raises
+        EnrollmentRefused for an unknown, used or expired code, or a replacement code used by
+        another device.
         """
         code = enrollment_codes.c
+        d = devices.c
+        moved_from: str | None = None
         with self.db.write() as conn:
-            checkpoint_id = conn.execute(
-                select(code.checkpoint_id).where(
+            found = conn.execute(
+                select(code.checkpoint_id, code.replaces_device).where(
                     code.code_sha256 == code_sha256, code.used_at.is_(None), code.expires_at > now
                 )
-            ).scalar()
+            ).first()
+            if found is None:
+                raise EnrollmentRefused("enrollment code unknown, used or expired")
+            checkpoint_id, replaces = found.checkpoint_id, found.replaces_device
+            if replaces is not None and replaces != device_id:
+                raise EnrollmentRefused("this code replaces another device")
+            existing = conn.execute(
+                select(d.checkpoint_id, d.token_sha256, d.revoked_at)
+                .where(d.device_id == device_id)
+                .with_for_update()
+            ).first()
+            if existing is not None:
+                holder = (
+                    current_token_sha256 is not None
+                    and existing.revoked_at is None
+                    and secrets.compare_digest(existing.token_sha256, current_token_sha256)
+                )
+                if not (holder or replaces == device_id):
+                    log.warning(
+                        "enrollment refused: device %s is enrolled already (no current token, "
+                        "no code issued to replace it)",
+                        device_id,
+                    )
+                    raise EnrollmentConflict(f"device {device_id} is enrolled already")
+                if existing.checkpoint_id != checkpoint_id:
+                    moved_from = str(existing.checkpoint_id)
             taken = (
-                checkpoint_id is not None
-                and conn.execute(
+                conn.execute(
                     update(enrollment_codes)
                     .where(code.code_sha256 == code_sha256, code.used_at.is_(None))
                     .values(used_at=now, used_by=device_id)
@@ -745,6 +839,10 @@ class Storage:
             )
             if not taken:
                 raise EnrollmentRefused("enrollment code unknown, used or expired")
+            if moved_from is not None:
+                # The anchors tied this device's boots to its old place's uploads; a device that
+                # moves starts again (an intruder's anchors could otherwise shift its times).
+                conn.execute(boot_anchors.delete().where(boot_anchors.c.device_id == device_id))
             conn.execute(
                 self.db.upsert(
                     devices,
@@ -766,10 +864,17 @@ class Storage:
                     last_contact=now,
                 )
             )
+        if moved_from is not None:
+            log.warning(
+                "device %s moved from checkpoint %s to %s: its clock anchors were reset",
+                device_id,
+                moved_from,
+                checkpoint_id,
+            )
         log.info("device %s enrolled for checkpoint %s", device_id, checkpoint_id)
-        found = self.checkpoint(str(checkpoint_id))
-        assert found is not None
-        return found
+        record = self.checkpoint(str(checkpoint_id))
+        assert record is not None
+        return record
 
     def device_by_token(self, token_sha256: str) -> DeviceRecord | None:
         d = devices.c
@@ -992,8 +1097,21 @@ class Storage:
             select(a.server_time, a.mono_ns).where(a.device_id == device_id, a.boot_id == boot_id)
         ).first()
         offset = _micros(received_at) * 1000 - sent_mono_ns
-        if row is not None and _micros(row.server_time) * 1000 - int(row.mono_ns) <= offset:
-            return False
+        if row is not None:
+            known = _micros(row.server_time) * 1000 - int(row.mono_ns)
+            if known <= offset:
+                return False
+            if known - offset > MAX_ANCHOR_SHIFT_NS:
+                # Within one boot the monotonic clock is exact: a genuine better anchor differs
+                # from the kept one by transit times (seconds). Minutes mean forged
+                # `sent_mono_ns` (a device taken over): refused, the kept anchor stays.
+                log.warning(
+                    "device %s boot %s: an anchor moving the boot's offset by %d s refused",
+                    device_id,
+                    boot_id[:12],
+                    (known - offset) // 10**9,
+                )
+                return False
         conn.execute(
             self.db.upsert(
                 boot_anchors, ["device_id", "boot_id"], update=["server_time", "mono_ns"]
@@ -1333,6 +1451,9 @@ class Storage:
         s, v, c = status_list.c, status_versions.c, status_changes.c
         with self.db.read() as conn:
             version = self._status_version(conn)
+            made = conn.execute(select(v.created_at, v.entries).where(v.version == version)).first()
+            created_at = made.created_at if made is not None else None
+            count = int(made.entries) if made is not None else 0
             known = since is not None and (
                 since == version
                 or conn.execute(
@@ -1344,7 +1465,7 @@ class Storage:
                 rows = conn.execute(
                     select(s.person_key, s.colour, s.valid_until).order_by(s.person_key)
                 ).all()
-                return StatusChanges(version, True, _status_rows(rows), ())
+                return StatusChanges(version, True, _status_rows(rows), (), created_at, count)
             keys = select(c.person_key).where(c.version > since).distinct().subquery()
             rows = conn.execute(
                 select(keys.c.person_key, s.colour, s.valid_until)
@@ -1353,7 +1474,7 @@ class Storage:
             ).all()
         upserts = _status_rows(r for r in rows if r[1] is not None)
         removed = tuple(str(r[0]) for r in rows if r[1] is None)
-        return StatusChanges(version, False, upserts, removed)
+        return StatusChanges(version, False, upserts, removed, created_at, count)
 
     # -- trust list ---------------------------------------------------------------------------
 
