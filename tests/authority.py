@@ -91,3 +91,13 @@ def publish_trust_list(
 def kiosk_settings_text() -> str:
     """The settings-file line that pins the tests' root on a kiosk."""
     return f"authority_signing_key = {json.dumps(ROOT_TEXT)}\n"
+
+
+def root_key_file(folder: Path, root: SigningKey = ROOT) -> Path:
+    """The root's private key as the operator's offline stick holds it (PKCS#8 PEM, 0600)."""
+    path = folder / "root.key"
+    if not path.exists():
+        path.write_bytes(root.to_pem())
+        path.chmod(0o600)
+        (folder / "root.pub").write_text(root.public.to_text() + "\n")
+    return path

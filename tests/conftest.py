@@ -80,7 +80,11 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def settings() -> Settings:
-    return Settings(authority_public_key=AUTHORITY.public.to_text())
+    from tests.authority import ROOT_TEXT
+
+    return Settings(
+        authority_public_key=AUTHORITY.public.to_text(), authority_signing_key=ROOT_TEXT
+    )
 
 
 def personal_of(store: Store, event_id: str) -> PersonalData | None:
@@ -113,8 +117,12 @@ def db(tmp_path: Path) -> Path | str:
 
 @pytest.fixture
 def server(db: Path | str) -> Iterator[Server]:
+    """The server with the tests' health authority set up (tests/authority.py): it serves
+    documents signed under ROOT, which kiosks pin."""
+    from tests.authority import set_up_authority_at
     from tests.central.test_live import start_server
 
+    set_up_authority_at(db)
     with start_server(db) as live:
         yield live
 

@@ -242,14 +242,17 @@ class SyncService:
             log.warning("sync refused: %s", exc)
             raise
         client.device_status = self._device_status()
-        if settings.authority_public_key:
-            # Held personal data is re-sealed to the authority's key before anything is sent
-            # (the outbox skips held events): a box the server cannot open is never delivered.
-            key = PublicKey.from_text(settings.authority_public_key)
-            self._run_store(lambda s: s.use_authority_key(key))
         try:
+            # The root and the sealing key first: held personal data is re-sealed to the
+            # authority's key before anything is sent (the outbox skips held events), and a
+            # box the server cannot open is never delivered.
+            keys = self._fetch_keys(client)
+            settings = self._settings()
+            if settings.authority_public_key:
+                key = PublicKey.from_text(settings.authority_public_key)
+                self._run_store(lambda s: s.use_authority_key(key))
             delivered, replayed, quarantined = self._deliver(client)
-            changes = self._fetch_documents(client)
+            changes = self._fetch_documents(client, keys)
         except SyncError as exc:
             self._set_meta(
                 last_attempt=to_iso(attempt_at),
@@ -274,35 +277,55 @@ class SyncService:
 
     # -- signed documents -------------------------------------------------------------------
 
-    def _fetch_documents(self, client: SyncClient) -> dict[str, bool]:
-        """Every download of the round, each checked against the pinned root. Raises NotPinned
-        (no root: nothing believed), the first DocumentRefused once all were tried, and the
-        client's SyncError kinds (network: the round stops there)."""
+    @dataclass
+    class _Keys:
+        """What the first part of a round found: the root to check with (None: not pinned),
+        refusals so far, and what changed."""
+
+        root: VerifyKey | None
+        refusals: list[DocumentRefused]
+        changes: dict[str, bool]
+
+    def _fetch_keys(self, client: SyncClient) -> SyncService._Keys:
+        """Root rotations and the sealing key, before the records are delivered."""
         settings = self._settings()
+        changes = {"root_rotated": False, "sealing_key_changed": False}
         if not settings.authority_signing_key:
             log.warning("no authority key pinned: downloads are not believed")
-            raise NotPinned(
-                "no health authority key is pinned on this kiosk: its settings, status list "
-                "and trust list cannot be checked, so none is downloaded (enroll again, or "
-                "kiosk config set authority_signing_key KEY)"
-            )
+            return SyncService._Keys(None, [], changes)
         root = VerifyKey.from_text(settings.authority_signing_key)
         refusals: list[DocumentRefused] = []
-        changes = {
-            "root_rotated": False,
-            "sealing_key_changed": False,
-            "config_changed": False,
-            "status_list_changed": False,
-            "trust_list_changed": False,
-        }
         try:
             new_root = self._fetch_rotations(client, root)
             changes["root_rotated"] = new_root != root
             root = new_root
         except DocumentRefused as exc:
             refusals.append(exc)
+        try:
+            changes["sealing_key_changed"] = self._fetch_sealing_key(client, root)
+        except DocumentRefused as exc:
+            refusals.append(exc)
+        return SyncService._Keys(root, refusals, changes)
+
+    def _fetch_documents(self, client: SyncClient, keys: SyncService._Keys) -> dict[str, bool]:
+        """The other downloads of the round, each checked against the pinned root. Raises
+        NotPinned (no root: nothing believed), the first DocumentRefused once all were tried,
+        and the client's SyncError kinds (network: the round stops there)."""
+        root = keys.root
+        if root is None:
+            raise NotPinned(
+                "no health authority key is pinned on this kiosk: its settings, status list "
+                "and trust list cannot be checked, so none is downloaded (enroll again, or "
+                "kiosk config set authority_signing_key KEY)"
+            )
+        refusals = list(keys.refusals)
+        changes = {
+            **keys.changes,
+            "config_changed": False,
+            "status_list_changed": False,
+            "trust_list_changed": False,
+        }
         steps = (
-            ("sealing_key_changed", self._fetch_sealing_key),
             ("config_changed", self._fetch_config),
             ("status_list_changed", self._fetch_status_list),
             ("trust_list_changed", self._fetch_trust_list),
