@@ -25,6 +25,7 @@ from checkpoint_common.signing import (
     delegate,
     sealing_key_document,
     sign,
+    verify_document,
 )
 
 ROOT = SigningKey.generate()
@@ -101,3 +102,30 @@ def root_key_file(folder: Path, root: SigningKey = ROOT) -> Path:
         path.chmod(0o600)
         (folder / "root.pub").write_text(root.public.to_text() + "\n")
     return path
+
+
+def verify(
+    raw: bytes,
+    doc_type: str,
+    audience: str,
+    *,
+    last_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Document:
+    """A downloaded document checked as a kiosk pinned to the tests' root checks it."""
+    return verify_document(
+        raw,
+        root=ROOT.public,
+        expected_type=doc_type,
+        audience=audience,
+        last_version=last_version,
+        now=now or dt.datetime.now(dt.UTC),
+    ).document
+
+
+def signed(
+    response: Any, doc_type: str, audience: str, last_version: int | None = None
+) -> Document:
+    """The document an HTTP response carries (its body is the envelope), checked."""
+    assert response.status_code == 200, response.text
+    return verify(response.content, doc_type, audience, last_version=last_version)

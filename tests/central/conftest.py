@@ -114,11 +114,21 @@ class Kiosk:
         return envelope(self.device_id, events, **kwargs)
 
 
-def new_code(storage: Storage, checkpoint: str, now: dt.datetime, hours: float = 24) -> str:
+def new_code(
+    storage: Storage,
+    checkpoint: str,
+    now: dt.datetime,
+    hours: float = 24,
+    replaces: str | None = None,
+) -> str:
     cp = storage.ensure_checkpoint(checkpoint, now)
     code = tokens.new_enrollment_code()
     storage.add_enrollment_code(
-        cp.id, tokens.code_digest(code), now=now, expires_at=now + dt.timedelta(hours=hours)
+        cp.id,
+        tokens.code_digest(code),
+        now=now,
+        expires_at=now + dt.timedelta(hours=hours),
+        replaces_device=replaces,
     )
     return code
 

@@ -27,35 +27,13 @@ from checkpoint_common.protocol import (
     UploadResponse,
 )
 from checkpoint_common.signing import (
-    Document,
     StatusListChange,
     sealing_key_of,
-    verify_document,
 )
 from checkpoint_common.timefmt import from_iso, to_iso
-from tests.authority import ROOT, ROOT_FINGERPRINT, ROOT_TEXT, publish_trust_list
+from tests.authority import ROOT_FINGERPRINT, ROOT_TEXT, publish_trust_list, signed, verify
 
 from .conftest import T0, Api, Kiosk, S, ServerClock, gzipped, make_api, new_code
-
-
-def verify(raw: bytes, doc_type: str, audience: str, last_version: int | None = None) -> Document:
-    """A downloaded document checked as a kiosk pinned to the tests' root checks it."""
-    return verify_document(
-        raw,
-        root=ROOT.public,
-        expected_type=doc_type,
-        audience=audience,
-        last_version=last_version,
-        now=T0,
-    ).document
-
-
-def signed(
-    response: Any, doc_type: str, audience: str, last_version: int | None = None
-) -> Document:
-    assert response.status_code == 200, response.text
-    return verify(response.content, doc_type, audience, last_version)
-
 
 EVENTS = "/api/v1/events"
 
