@@ -38,7 +38,7 @@ import time
 import zlib
 from collections.abc import Awaitable, Callable, MutableMapping
 from email.utils import formatdate
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Query, Request, Security
 from fastapi.encoders import jsonable_encoder
@@ -497,6 +497,7 @@ def create_app(
         f"{API_PREFIX}/authority",
         response_model=AuthorityResponse,
         responses=_errors(404, 503),
+        openapi_extra={"security": []},
         summary="The health authority's root key this server's documents are signed under",
     )
     def authority() -> Response:
@@ -654,7 +655,10 @@ def create_app(
         responses=_errors(401, 403, 404, 429, 503),
         summary="Documents the authority's root signed and the operator published",
     )
-    def documents(doc_type: str, device: Device) -> Response:
+    def documents(
+        doc_type: Literal["trust_list", "sealing_key", "delegation", "signing_key_rotation"],
+        device: Device,
+    ) -> Response:
         # trust_list, sealing_key, delegation, signing_key_rotation: every published one for
         # this kiosk's checkpoint and for all (rotations: every one, oldest first).
         if doc_type not in PUBLISHABLE:
