@@ -31,6 +31,7 @@ from kiosk.config import Settings
 from kiosk.events import Declaration
 from kiosk.gate import Gate, ManualEntry
 from kiosk.store import META_HOLDING_KEY
+from tests.authority import set_up_authority_at
 from tests.central.test_live import run_cli, start_server
 from tests.conftest import AUTHORITY, START, personal_of
 from tests.test_sync import Kiosk, drain
@@ -175,10 +176,13 @@ def test_a_kiosk_not_yet_enrolled_holds_then_seals_to_the_authority_and_the_serv
         assert holding
         assert files_holding(kiosk.data, marker_bytes()) == {}
 
+        set_up_authority_at(db)
         with start_server(db) as server:
             kiosk.enroll(server, db)
-            # Enrollment brought the authority key: held boxes re-sealed, holding key destroyed
-            # (and no page of the database or its WAL still holds it).
+            # The first sync brings the authority's sealing key (a root-signed document), and
+            # before anything is sent the held boxes are re-sealed and the holding key
+            # destroyed (no page of the database or its WAL still holds it).
+            drain(kiosk.service())
             assert kiosk.gate.settings.authority_public_key
             assert kiosk.gate.store.held_count() == 0
             assert kiosk.gate.store.get_meta(META_HOLDING_KEY) is None
