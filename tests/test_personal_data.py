@@ -28,9 +28,10 @@ from checkpoint_common.seal import (
 )
 from kiosk.clock import FakeClock
 from kiosk.config import Settings
+from kiosk.credentials import PersonKeyer
 from kiosk.events import Declaration
 from kiosk.gate import Gate, ManualEntry
-from kiosk.store import META_HOLDING_KEY
+from kiosk.store import META_AUTHORITY_KEY, META_HOLDING_KEY, Store
 from tests.authority import set_up_authority_at
 from tests.central.test_live import run_cli, start_server
 from tests.conftest import AUTHORITY, START, personal_of
@@ -322,3 +323,24 @@ def test_after_the_retention_period_nothing_of_a_purged_event_is_left_in_the_dat
     finally:
         gate.close()
     assert files_holding(data_dir, needles) == {}
+
+
+def test_a_reseal_cut_short_resumes_with_the_same_key(tmp_path: Path) -> None:
+    """A kill during the re-seal (the first sync after enrollment brought the key) left the
+    authority key recorded and some boxes still held: the next round finishes the job
+    instead of leaving them held, and so undelivered, for ever."""
+    clock = FakeClock(START)
+    store = Store.open(tmp_path / "kiosk.db")
+    gate = Gate(store, Settings(), clock, PersonKeyer(b"k" * 32))
+    scan_the_markers(gate, clock)
+    assert store.held_count() == 3
+    # What the killed round had done: the key noted, nothing re-sealed yet.
+    store.set_meta(META_AUTHORITY_KEY, AUTHORITY.public.to_text())
+    store.close()
+    store = Store.open(tmp_path / "kiosk.db")
+    try:
+        assert store.authority_key == AUTHORITY.public and store.held_count() == 3
+        assert store.use_authority_key(AUTHORITY.public) == 3
+        assert store.held_count() == 0 and store.get_meta(META_HOLDING_KEY) is None
+    finally:
+        store.close()

@@ -85,8 +85,10 @@ class SealingPart(StoreBase):
         truncated so no page still holds the holding key or a held box. Raises StoreError when
         a held box does not open (the holding key is then kept, nothing is lost).
         """
-        if self._authority == key:
+        if self._authority == key and self.get_meta(META_HOLDING_KEY) is None:
             return 0
+        # (The same key with the holding key still there: a re-seal was cut short, by a kill
+        # or a power cut; it resumes here.)
         self.set_meta(META_AUTHORITY_KEY, key.to_text())
         self._authority = key
         holding_text = self.get_meta(META_HOLDING_KEY)
