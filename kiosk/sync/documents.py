@@ -239,7 +239,7 @@ class DocumentShelf:
 def _describe(shelf: DocumentShelf, doc_type: str) -> str:
     kept = shelf.kept_info(doc_type)
     if kept is None:
-        return "none accepted yet"
+        return "none accepted yet: nothing changes"
     return f"keeping version {kept.version} issued {to_iso(kept.issued_at)[:16]}Z"
 
 
@@ -251,7 +251,9 @@ def refused(shelf: DocumentShelf, doc_type: str, error: SignedDocumentError) -> 
         "downloaded %s refused (%s): %s; %s", doc_type, error.reason.value, error.detail, kept
     )
     return DocumentRefused(
-        doc_type, error.reason, f"the server's {name} was refused: {error.detail}; {kept}"
+        doc_type,
+        error.reason,
+        f"the server's {name} was refused ({error.reason.value}): {error.detail}; {kept}",
     )
 
 

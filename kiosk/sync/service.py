@@ -410,7 +410,13 @@ class SyncService:
         best: tuple[Verified, bytes] | None = None
         first_refusal: DocumentRefused | None = None
         unchanged = False
+        kept = self.shelf.version(doc_type)
         for raw in documents:
+            if kept is not None and _version_of(raw) == kept:
+                # The version in use, still listed (perhaps under a root since rotated away):
+                # nothing to apply, nothing to refuse.
+                unchanged = True
+                continue
             try:
                 verified = accept_signed(
                     raw,
@@ -717,6 +723,17 @@ class SyncService:
             authority_fingerprint=fingerprint,
             now=self._now(),
         )
+
+
+def _version_of(raw: bytes) -> int | None:
+    """The version an envelope's body states (unchecked: only to skip the one in use)."""
+    from checkpoint_common.signing import Envelope
+
+    try:
+        value = json.loads(Envelope.from_bytes(raw).body).get("version")
+    except (SignedDocumentError, ValueError, AttributeError):
+        return None
+    return value if isinstance(value, int) else None
 
 
 def _document_of(raw: bytes) -> Any:
