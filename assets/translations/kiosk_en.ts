@@ -1322,38 +1322,48 @@
         <translation>Needs re-enrollment</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="319"/>
-        <location filename="../../kiosk/ui/texts.py" line="325"/>
+        <location filename="../../kiosk/ui/texts.py" line="322"/>
+        <source>No authority key</source>
+        <translation>No authority key</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="324"/>
+        <source>Server data refused</source>
+        <translation>Server data refused</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="328"/>
+        <location filename="../../kiosk/ui/texts.py" line="334"/>
         <source>Offline</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="320"/>
+        <location filename="../../kiosk/ui/texts.py" line="329"/>
         <source>never synced</source>
         <translation>never synced</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="325"/>
+        <location filename="../../kiosk/ui/texts.py" line="334"/>
         <source>Online</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="327"/>
+        <location filename="../../kiosk/ui/texts.py" line="336"/>
         <source>last synced {ago}</source>
         <translation>last synced {ago}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="329"/>
+        <location filename="../../kiosk/ui/texts.py" line="338"/>
         <source>{n} waiting</source>
         <translation>{n} waiting</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="329"/>
+        <location filename="../../kiosk/ui/texts.py" line="338"/>
         <source>{n} waiting to send</source>
         <translation>{n} waiting to send</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="336"/>
+        <location filename="../../kiosk/ui/texts.py" line="345"/>
         <source>Entries and exits are kept {days} days for contact tracing</source>
         <translation>Entries and exits are kept {days} days for contact tracing</translation>
     </message>

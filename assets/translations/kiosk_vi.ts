@@ -1322,38 +1322,48 @@
         <translation>Cần đăng ký lại thiết bị</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="319"/>
-        <location filename="../../kiosk/ui/texts.py" line="325"/>
+        <location filename="../../kiosk/ui/texts.py" line="322"/>
+        <source>No authority key</source>
+        <translation>Chưa có khóa cơ quan y tế</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="324"/>
+        <source>Server data refused</source>
+        <translation>Đã từ chối dữ liệu máy chủ</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="328"/>
+        <location filename="../../kiosk/ui/texts.py" line="334"/>
         <source>Offline</source>
         <translation>Ngoại tuyến</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="320"/>
+        <location filename="../../kiosk/ui/texts.py" line="329"/>
         <source>never synced</source>
         <translation>chưa đồng bộ lần nào</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="325"/>
+        <location filename="../../kiosk/ui/texts.py" line="334"/>
         <source>Online</source>
         <translation>Trực tuyến</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="327"/>
+        <location filename="../../kiosk/ui/texts.py" line="336"/>
         <source>last synced {ago}</source>
         <translation>đồng bộ {ago}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="329"/>
+        <location filename="../../kiosk/ui/texts.py" line="338"/>
         <source>{n} waiting</source>
         <translation>{n} chờ gửi</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="329"/>
+        <location filename="../../kiosk/ui/texts.py" line="338"/>
         <source>{n} waiting to send</source>
         <translation>{n} lượt chờ gửi</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="336"/>
+        <location filename="../../kiosk/ui/texts.py" line="345"/>
         <source>Entries and exits are kept {days} days for contact tracing</source>
         <translation>Thông tin ra vào được lưu {days} ngày để truy vết dịch</translation>
     </message>

@@ -315,6 +315,15 @@ def sync_text(
     elif status.needs_reenrollment:
         parts.append(tr("Needs re-enrollment"))
         tone = "warn"
+    elif status.last_error_kind in ("refused", "not_pinned", "insecure_transport"):
+        # The server sent something the kiosk does not believe, or it cannot check anything:
+        # the kiosk keeps its last good documents; the site manager looks at Administration.
+        parts.append(
+            tr("No authority key")
+            if status.last_error_kind == "not_pinned"
+            else tr("Server data refused")
+        )
+        tone = "warn"
     elif status.last_success is None:
         parts.append(tr("Offline"))
         parts.append(tr("never synced"))
