@@ -12,6 +12,7 @@ online key, the kiosk verifies with the real checks.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,9 @@ from checkpoint_common.signing import (
     verify_document,
 )
 
-ROOT = SigningKey.generate()
+# The same key in every process of a test run (start_server sets the server up in a process of
+# its own): made from a fixed seed. A test key, never a deployment's.
+ROOT = SigningKey(hashlib.sha256(b"checkpoint-kiosk tests: the health authority's root").digest())
 ROOT_TEXT = ROOT.public.to_text()
 ROOT_FINGERPRINT = ROOT.public.fingerprint
 # Delegations of the tests run from long before to long after every clock the tests use.
@@ -45,9 +48,12 @@ def set_up_authority(
     now: dt.datetime | None = None,
 ) -> Publisher:
     """Publish, on `storage`'s server, a delegation of config and status lists to its online
-    key and its sealing key, both signed by `root`."""
+    key and its sealing key, both signed by `root`. Nothing when the server has a root
+    already (set up before)."""
     now = now or dt.datetime.now(dt.UTC)
     publisher = Publisher(storage)
+    if publisher.root() is not None:
+        return publisher
     online = publisher.online_key().public
     delegation = delegate(
         root,

@@ -117,12 +117,10 @@ def db(tmp_path: Path) -> Path | str:
 
 @pytest.fixture
 def server(db: Path | str) -> Iterator[Server]:
-    """The server with the tests' health authority set up (tests/authority.py): it serves
-    documents signed under ROOT, which kiosks pin."""
-    from tests.authority import set_up_authority_at
+    """The server with the tests' health authority set up (tests/authority.py, done by
+    start_server): it serves documents signed under ROOT, which kiosks pin."""
     from tests.central.test_live import start_server
 
-    set_up_authority_at(db)
     with start_server(db) as live:
         yield live
 

@@ -69,8 +69,18 @@ class Kiosk:
         self.via: str | None = None  # talk through this address instead of the server's
         self.timeout = (5.0, 30.0)  # connect, read: the product's defaults
 
-    def enroll(self, server: Server, db: Path, checkpoint: str = "Chợ Bến Thành") -> None:
-        made = run_cli(db, "enrollment-code", "--checkpoint", checkpoint)
+    def enroll(
+        self,
+        server: Server,
+        db: Path,
+        checkpoint: str = "Chợ Bến Thành",
+        *,
+        replace: bool = False,
+    ) -> None:
+        """Enroll with a new code (`replace`: a code issued for this very device, as the site
+        manager makes for a kiosk whose token was lost or revoked)."""
+        extra = ["--replace", self.gate.store.device_id] if replace else []
+        made = run_cli(db, "enrollment-code", "--checkpoint", checkpoint, *extra)
         assert made.returncode == 0, made.stderr
         new, _ = enroll(
             data_dir=self.data,

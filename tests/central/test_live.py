@@ -72,9 +72,30 @@ class Server:
         return "".join(self.output)
 
 
+_SET_UP = """
+import sys
+from pathlib import Path
+from tests.authority import set_up_authority_at
+set_up_authority_at(sys.argv[1] if "://" in sys.argv[1] else Path(sys.argv[1]))
+"""
+
+
 @contextmanager
-def start_server(db: Path | str, *extra: str) -> Iterator[Server]:
-    """`kiosk-central serve --port 0` in a subprocess; its address from the line it prints."""
+def start_server(db: Path | str, *extra: str, authority: bool = True) -> Iterator[Server]:
+    """`kiosk-central serve --port 0` in a subprocess; its address from the line it prints.
+    `authority`: the tests' health authority set up first (tests/authority.py), as an operator
+    does before kiosks enroll: the server signs with its online key under the tests' root."""
+    if authority:
+        # In a process of its own: a second Storage opened and closed in this process while a
+        # test holds one open drops that one's POSIX locks on the SQLite file (locks belong to
+        # the process, and closing any descriptor of the file releases them), and the server
+        # process then sees a damaged WAL index ("disk I/O error").
+        done = subprocess.run(
+            [sys.executable, "-c", _SET_UP, str(db)],
+            capture_output=True, text=True, timeout=120, check=False,
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
     process = subprocess.Popen(
         [
             *central_command(),
