@@ -4,46 +4,46 @@
 <context>
     <name>Kiosk</name>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="178"/>
+        <location filename="../../kiosk/ui/admin.py" line="179"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="176"/>
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="179"/>
+        <location filename="../../kiosk/ui/admin.py" line="180"/>
         <location filename="../../kiosk/ui/admin_reports.py" line="177"/>
         <source>Reports</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="180"/>
+        <location filename="../../kiosk/ui/admin.py" line="181"/>
         <location filename="../../kiosk/ui/admin_trace.py" line="146"/>
         <source>Contact tracing</source>
         <translation>Contact tracing</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="181"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="186"/>
+        <location filename="../../kiosk/ui/admin.py" line="182"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="192"/>
         <source>This device</source>
         <translation>This device</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="184"/>
+        <location filename="../../kiosk/ui/admin.py" line="185"/>
         <source>Lock screen</source>
         <translation>Lock screen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="219"/>
+        <location filename="../../kiosk/ui/admin.py" line="220"/>
         <source>The new PIN is saved</source>
         <translation>The new PIN is saved</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="284"/>
+        <location filename="../../kiosk/ui/admin.py" line="301"/>
         <source>Tap again to quit</source>
         <translation>Tap again to quit</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="292"/>
+        <location filename="../../kiosk/ui/admin.py" line="309"/>
         <source>Quit the kiosk</source>
         <translation>Quit the kiosk</translation>
     </message>
@@ -120,210 +120,216 @@
         <translation>Unknown code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="187"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="193"/>
         <source>Checkpoint</source>
         <translation>Checkpoint</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="188"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="194"/>
         <source>Device ID</source>
         <translation>Device ID</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="189"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="195"/>
         <source>Server</source>
         <translation>Server</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="190"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="196"/>
         <source>Waiting to send</source>
         <translation>Waiting to send</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="191"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="197"/>
         <source>Health authority key</source>
         <translation>Health authority key</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="192"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="198"/>
         <source>Signed documents</source>
         <translation>Signed documents</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="193"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="199"/>
         <source>Same fingerprint: enroll</source>
         <translation>Same fingerprint: enroll</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="194"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="200"/>
         <source>Different: cancel</source>
         <translation>Different: cancel</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="195"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="199"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="201"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="205"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="307"/>
         <source>Enroll this device</source>
         <translation>Enroll this device</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="196"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="202"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="185"/>
         <source>Server address</source>
         <translation>Server address</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="197"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="203"/>
         <source>Enrollment code</source>
         <translation>Enrollment code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="200"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="206"/>
         <source>Privacy notice</source>
         <translation>Privacy notice</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="202"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="208"/>
         <source>An A4 poster (a Vietnamese and an English page) that says what the kiosk keeps, for how long and who can open it (Decree 13/2023/NĐ-CP). Print it and put it up beside the kiosk. Who runs the checkpoint is set in Settings.</source>
         <translation>An A4 poster (a Vietnamese and an English page) that says what the kiosk keeps, for how long and who can open it (Decree 13/2023/NĐ-CP). Print it and put it up beside the kiosk. Who runs the checkpoint is set in Settings.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="209"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="215"/>
         <source>Save the poster (PDF)</source>
         <translation>Save the poster (PDF)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="239"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="245"/>
         <source>Not enrolled: the kiosk works offline</source>
         <translation>Not enrolled: the kiosk works offline</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="246"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="252"/>
         <source>{n} records</source>
         <translation>{n} records</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="248"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="254"/>
         <source>{n} refused by the server</source>
         <translation>{n} refused by the server</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="261"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="282"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="267"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="288"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="279"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="286"/>
         <source>Not saved: {reason}</source>
         <translation>Not saved: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="266"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="272"/>
         <source>Saving…</source>
         <translation>Saving…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="276"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="282"/>
         <source>Poster saved to {path}: print it on A4</source>
         <translation>Poster saved to {path}: print it on A4</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="299"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="306"/>
+        <source>Read from the QR code. Check the server address, then tap “{button}”.</source>
+        <translation>Read from the QR code. Check the server address, then tap “{button}”.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="337"/>
         <source>Not a server address: {reason}</source>
         <translation>Not a server address: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="303"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="341"/>
         <source>Enter the server address and the enrollment code</source>
         <translation>Enter the server address and the enrollment code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="307"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="441"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="345"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="479"/>
         <source>Use an https:// address (plain http only to this machine)</source>
         <translation>Use an https:// address (plain http only to this machine)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="316"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="354"/>
         <source>Asking the server for the health authority&apos;s key…</source>
         <translation>Asking the server for the health authority&apos;s key…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="328"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="366"/>
         <source>This server offers no health authority key: it cannot be trusted yet</source>
         <translation>This server offers no health authority key: it cannot be trusted yet</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="333"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="371"/>
         <source>The server&apos;s health authority key: {fingerprint}. Compare it with the fingerprint on the health authority&apos;s sheet.</source>
         <translation>The server&apos;s health authority key: {fingerprint}. Compare it with the fingerprint on the health authority&apos;s sheet.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="341"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="379"/>
         <source>Compare the fingerprint, then confirm</source>
         <translation>Compare the fingerprint, then confirm</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="355"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="393"/>
         <source>Not enrolled: the fingerprint was not the authority&apos;s</source>
         <translation>Not enrolled: the fingerprint was not the authority&apos;s</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="364"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="402"/>
         <source>Enrolling…</source>
         <translation>Enrolling…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="403"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="441"/>
         <source>Enrolled, but the settings were not saved: {reason}</source>
         <translation>Enrolled, but the settings were not saved: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="425"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="463"/>
         <source>Enrolled as checkpoint {name}</source>
         <translation>Enrolled as checkpoint {name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="434"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="472"/>
         <source>The enrollment code was refused (wrong, used or expired)</source>
         <translation>The enrollment code was refused (wrong, used or expired)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="436"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="474"/>
         <source>This device is enrolled already: ask the site manager for a code issued for this device</source>
         <translation>This device is enrolled already: ask the site manager for a code issued for this device</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="443"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="481"/>
         <source>The server&apos;s health authority key is not usable</source>
         <translation>The server&apos;s health authority key is not usable</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="445"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="483"/>
         <source>The server could not be reached: {reason}</source>
         <translation>The server could not be reached: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="447"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="450"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="485"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="488"/>
         <source>Enrollment failed: {reason}</source>
         <translation>Enrollment failed: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="462"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="466"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="500"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="504"/>
         <source>None pinned: nothing downloaded is believed</source>
         <translation>None pinned: nothing downloaded is believed</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="474"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="512"/>
         <source>None yet</source>
         <translation>None yet</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="479"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="517"/>
         <source>{n} h old</source>
         <translation>{n} h old</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="481"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="519"/>
         <source>{n} days old</source>
         <translation>{n} days old</translation>
     </message>
@@ -727,22 +733,22 @@
         <translation>{n} found</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="70"/>
+        <location filename="../../kiosk/ui/main_window.py" line="71"/>
         <source>Temporarily out of service, please call the site manager</source>
         <translation>Temporarily out of service, please call the site manager</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="220"/>
+        <location filename="../../kiosk/ui/main_window.py" line="226"/>
         <source>Hold the code closer</source>
         <translation>Hold the code closer</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="220"/>
+        <location filename="../../kiosk/ui/main_window.py" line="226"/>
         <source>Hold the code still</source>
         <translation>Hold the code still</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="222"/>
+        <location filename="../../kiosk/ui/main_window.py" line="228"/>
         <source>Increase the phone&apos;s screen brightness</source>
         <translation>Increase the phone&apos;s screen brightness</translation>
     </message>

@@ -127,17 +127,11 @@ class Publisher:
         return VerifyKey.from_text(text) if text else None
 
     def online_key(self) -> SigningKey:
-        """The online signing key, made at the first call (never replaced but by
-        `new_online_key`)."""
+        """The online signing key (made with the database's other deployment keys at its
+        first open: central.storage; replaced only by `new_online_key`)."""
         text = self.storage.deployment_value(ONLINE_KEY)
-        if text is None:
-            made = SigningKey.generate()
-            with self._lock:
-                text = self.storage.deployment_value(ONLINE_KEY)
-                if text is None:
-                    self.storage.set_deployment_values({ONLINE_KEY: _seed_text(made)})
-                    log.info("online signing key made: %s", made.public.fingerprint)
-                    return made
+        if text is None:  # a database opened by an older server, not reopened since
+            raise NotSigned("no online signing key yet: restart the server (it makes one)")
         return SigningKey(_seed_bytes(text))
 
     def new_online_key(self) -> SigningKey:
