@@ -43,6 +43,7 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
+from checkpoint_common.signing import SigningKey
 from kiosk.clock import FakeClock, to_iso
 from kiosk.config import Settings, settings_with
 from kiosk.credentials import Identity
@@ -125,6 +126,10 @@ def type_text(widget: QWidget, text: str) -> None:
         QApplication.sendEvent(widget, event)
 
 
+# A fixed key, so that the Device page's pictures do not change from run to run.
+SCREENSHOT_ROOT = SigningKey(bytes(range(32))).public.to_text()
+
+
 class Shooter:
     """One language's kiosk, and the pictures taken of it."""
 
@@ -150,6 +155,9 @@ class Shooter:
             checkpoint_name=CHECKPOINT,
             verdict_display_s=60,  # the verdict must still be up when it is captured
             sounds=False,  # no audio device here; the status area is set below
+            # Installed as the operator's guide says: the health authority's root pinned (a
+            # key made for the pictures; the Device page shows its fingerprint).
+            authority_signing_key=SCREENSHOT_ROOT,
         )
         # A camera that is never started: the preview is fed rendered frames, and the codes
         # go to the window exactly as the camera's decoder hands them over (CodeScanned).
@@ -541,6 +549,11 @@ class Shooter:
                     )
                 if panel == "device":
                     device = admin.device_panel
+                    # The top: this device's facts, the pinned key, the signed documents' ages.
+                    self.drain()
+                    self.loaded(admin.panels[panel])
+                    device.scroll_area.verticalScrollBar().setValue(0)
+                    self.shoot("admin-device-facts")
                     device.poster_folder.refresh_button.click()
                     device.poster_button.click()
                     wait_until(lambda d=device: d.poster_button.isEnabled(), "the poster")
