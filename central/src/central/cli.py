@@ -219,6 +219,11 @@ def _setting_value(key: str, text: str) -> Any:
     default = getattr(Settings(), key)
     if isinstance(default, str):
         return text
+    if isinstance(default, bool):
+        lowered = text.strip().lower()
+        if lowered not in ("true", "false", "1", "0", "yes", "no"):
+            raise CliError(f"{key}: {text!r} is not true or false")
+        return lowered in ("true", "1", "yes")
     if isinstance(default, int):
         try:
             return int(text)
