@@ -139,8 +139,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # third of the time to drain a backlog (bench/sync.py).
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     host, port = sock.getsockname()[:2]
+    try:
+        declaration_limit = (
+            None
+            if args.declaration_rate_limit == 0
+            else RateLimit(args.declaration_rate_limit, args.declaration_burst)
+        )
+    except ValueError as exc:
+        raise CliError(f"--declaration-rate-limit: {exc}") from exc
     with _storage(args) as storage:
-        app = create_app(storage, rate_limit=rate_limit)
+        try:
+            app = create_app(
+                storage,
+                rate_limit=rate_limit,
+                declaration_rate_limit=declaration_limit,
+                declaration_valid_hours=args.declaration_valid_hours,
+            )
+        except ValueError as exc:
+            raise CliError(f"--declaration-valid-hours: {exc}") from exc
         shown_host = f"[{host}]" if family == socket.AF_INET6 else host
         scheme = "https" if args.tls_cert else "http"
         print(
@@ -458,6 +474,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="requests per minute per device, over it 429 with Retry-After (default: no limit)",
     )
     p.add_argument("--burst", type=int, default=10, help="requests allowed at once (10)")
+    p.add_argument(
+        "--declaration-rate-limit",
+        type=float,
+        default=20,
+        metavar="PER_MINUTE",
+        help="health declarations per minute per client address (20; 0: no limit)",
+    )
+    p.add_argument(
+        "--declaration-burst", type=int, default=10, help="declarations allowed at once (10)"
+    )
+    p.add_argument(
+        "--declaration-valid-hours",
+        type=int,
+        default=24,
+        help="how long a declaration's QR code counts at the gate (24)",
+    )
     p.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS with this certificate chain")
     p.add_argument("--tls-key", metavar="PEM", help="... and this private key")
     p.add_argument(
@@ -548,6 +580,10 @@ def build_parser() -> argparse.ArgumentParser:
     from central import commands
 
     commands.register(sub, common)
+    # Citizens' health declarations: the signing key, reading them (central/declare).
+    from central.declare import commands as declare_commands
+
+    declare_commands.register(sub, common)
     return parser
 
 
