@@ -4,357 +4,357 @@
 <context>
     <name>Kiosk</name>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="175"/>
+        <location filename="../../kiosk/ui/admin.py" line="178"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="176"/>
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="176"/>
-        <location filename="../../kiosk/ui/admin_reports.py" line="176"/>
+        <location filename="../../kiosk/ui/admin.py" line="179"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="177"/>
         <source>Reports</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="177"/>
-        <location filename="../../kiosk/ui/admin_trace.py" line="145"/>
+        <location filename="../../kiosk/ui/admin.py" line="180"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="146"/>
         <source>Contact tracing</source>
         <translation>Contact tracing</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="178"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="150"/>
+        <location filename="../../kiosk/ui/admin.py" line="181"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="151"/>
         <source>This device</source>
         <translation>This device</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="181"/>
+        <location filename="../../kiosk/ui/admin.py" line="184"/>
         <source>Lock screen</source>
         <translation>Lock screen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="216"/>
+        <location filename="../../kiosk/ui/admin.py" line="219"/>
         <source>The new PIN is saved</source>
         <translation>The new PIN is saved</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="281"/>
+        <location filename="../../kiosk/ui/admin.py" line="284"/>
         <source>Tap again to quit</source>
         <translation>Tap again to quit</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="289"/>
+        <location filename="../../kiosk/ui/admin.py" line="292"/>
         <source>Quit the kiosk</source>
         <translation>Quit the kiosk</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="340"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="246"/>
         <source>Save to:</source>
         <translation>Save to:</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="341"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="247"/>
         <source>Find USB</source>
         <translation>Find USB</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="342"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="248"/>
         <source>Folder</source>
         <translation>Folder</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="382"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="288"/>
         <source>USB found: {names}. The export goes there</source>
         <translation>USB found: {names}. The export goes there</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="385"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="291"/>
         <source>No USB stick found. Plug one in, wait a few seconds, tap Find USB again</source>
         <translation>No USB stick found. Plug one in, wait a few seconds, tap Find USB again</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="402"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="308"/>
         <source>USB: {name}</source>
         <translation>USB: {name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="404"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="310"/>
         <source>Kiosk data folder</source>
         <translation>Kiosk data folder</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="463"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="369"/>
         <source>Today</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="525"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="431"/>
         <source>Personal QR</source>
         <translation>Personal QR</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="528"/>
-        <location filename="../../kiosk/ui/texts.py" line="116"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="434"/>
+        <location filename="../../kiosk/ui/texts.py" line="117"/>
         <source>Vaccine certificate</source>
         <translation>Vaccine certificate</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="529"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="435"/>
         <location filename="../../kiosk/ui/manual.py" line="318"/>
-        <location filename="../../kiosk/ui/scan_page.py" line="325"/>
-        <location filename="../../kiosk/ui/scan_page.py" line="529"/>
-        <location filename="../../kiosk/ui/texts.py" line="117"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="342"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="546"/>
+        <location filename="../../kiosk/ui/texts.py" line="118"/>
         <source>Manual entry</source>
         <translation>Manual entry</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="530"/>
-        <location filename="../../kiosk/ui/texts.py" line="118"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="436"/>
+        <location filename="../../kiosk/ui/texts.py" line="119"/>
         <source>Venue code</source>
         <translation>Venue code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="531"/>
-        <location filename="../../kiosk/ui/texts.py" line="119"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="437"/>
+        <location filename="../../kiosk/ui/texts.py" line="120"/>
         <source>Unknown code</source>
         <translation>Unknown code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="151"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="152"/>
         <source>Checkpoint</source>
         <translation>Checkpoint</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="152"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="153"/>
         <source>Device ID</source>
         <translation>Device ID</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="153"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="154"/>
         <source>Server</source>
         <translation>Server</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="154"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="155"/>
         <source>Waiting to send</source>
         <translation>Waiting to send</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="155"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="159"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="156"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="160"/>
         <source>Enroll this device</source>
         <translation>Enroll this device</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="156"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="157"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="185"/>
         <source>Server address</source>
         <translation>Server address</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="157"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="158"/>
         <source>Enrollment code</source>
         <translation>Enrollment code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="160"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="161"/>
         <source>Privacy notice</source>
         <translation>Privacy notice</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="162"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="163"/>
         <source>An A4 poster (a Vietnamese and an English page) that says what the kiosk keeps, for how long and who can open it (Decree 13/2023/NĐ-CP). Print it and put it up beside the kiosk. Who runs the checkpoint is set in Settings.</source>
         <translation>An A4 poster (a Vietnamese and an English page) that says what the kiosk keeps, for how long and who can open it (Decree 13/2023/NĐ-CP). Print it and put it up beside the kiosk. Who runs the checkpoint is set in Settings.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="169"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="170"/>
         <source>Save the poster (PDF)</source>
         <translation>Save the poster (PDF)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="199"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="200"/>
         <source>Not enrolled: the kiosk works offline</source>
         <translation>Not enrolled: the kiosk works offline</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="206"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="207"/>
         <source>{n} records</source>
         <translation>{n} records</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="208"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="209"/>
         <source>{n} refused by the server</source>
         <translation>{n} refused by the server</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="219"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="240"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="220"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="241"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="279"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="286"/>
         <source>Not saved: {reason}</source>
         <translation>Not saved: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="224"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="225"/>
         <source>Saving…</source>
         <translation>Saving…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="234"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="235"/>
         <source>Poster saved to {path}: print it on A4</source>
         <translation>Poster saved to {path}: print it on A4</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="256"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="257"/>
         <source>Not a server address: {reason}</source>
         <translation>Not a server address: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="260"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="261"/>
         <source>Enter the server address and the enrollment code</source>
         <translation>Enter the server address and the enrollment code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="264"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="265"/>
         <source>Enrolling…</source>
         <translation>Enrolling…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="298"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="299"/>
         <source>Enrolled, but the settings were not saved: {reason}</source>
         <translation>Enrolled, but the settings were not saved: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="320"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="321"/>
         <source>Enrolled as checkpoint {name}</source>
         <translation>Enrolled as checkpoint {name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="329"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="330"/>
         <source>The enrollment code was refused (wrong, used or expired)</source>
         <translation>The enrollment code was refused (wrong, used or expired)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="331"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="332"/>
         <source>The server could not be reached: {reason}</source>
         <translation>The server could not be reached: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="333"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="336"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="334"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="337"/>
         <source>Enrollment failed: {reason}</source>
         <translation>Enrollment failed: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="179"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="180"/>
         <location filename="../../kiosk/ui/chart.py" line="113"/>
         <source>Entries</source>
         <translation>Entries</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="180"/>
-        <location filename="../../kiosk/ui/admin_reports.py" line="222"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="181"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="223"/>
         <location filename="../../kiosk/ui/chart.py" line="113"/>
         <source>Exits</source>
         <translation>Exits</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="181"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="182"/>
         <source>Peak occupancy</source>
         <translation>Peak occupancy</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="182"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="183"/>
         <source>Inside at the start of the day</source>
         <translation>Inside at the start of the day</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="185"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="186"/>
         <source>Entries and exits by hour</source>
         <translation>Entries and exits by hour</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="187"/>
-        <location filename="../../kiosk/ui/admin_trace.py" line="154"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="188"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="155"/>
         <source>Kind of code</source>
         <translation>Kind of code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="187"/>
-        <location filename="../../kiosk/ui/admin_trace.py" line="154"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="188"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="155"/>
         <source>In</source>
         <translation>In</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="187"/>
-        <location filename="../../kiosk/ui/admin_trace.py" line="154"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="188"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="155"/>
         <source>Out</source>
         <translation>Out</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="187"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="188"/>
         <source>Referred</source>
         <translation>Referred</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="187"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="188"/>
         <source>Refused</source>
         <translation>Refused</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="190"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="191"/>
         <source>Export the days:</source>
         <translation>Export the days:</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="191"/>
-        <location filename="../../kiosk/ui/admin_trace.py" line="157"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="192"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="158"/>
         <source>Export CSV</source>
         <translation>Export CSV</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="216"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="217"/>
         <source>The report could not be made: {reason}</source>
         <translation>The report could not be made: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="224"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="225"/>
         <source>{n} automatic</source>
         <translation>{n} automatic</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="228"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="229"/>
         <source>at {time}</source>
         <translation>at {time}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="258"/>
-        <location filename="../../kiosk/ui/admin_trace.py" line="190"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="259"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="191"/>
         <source>Not a date: {text}</source>
         <translation>Not a date: {text}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="262"/>
-        <location filename="../../kiosk/ui/admin_trace.py" line="196"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="263"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="197"/>
         <source>The end of the period is before its start</source>
         <translation>The end of the period is before its start</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="279"/>
-        <location filename="../../kiosk/ui/admin_reports.py" line="319"/>
-        <location filename="../../kiosk/ui/admin_trace.py" line="289"/>
-        <location filename="../../kiosk/ui/admin_trace.py" line="307"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="280"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="320"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="290"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="308"/>
         <source>Not exported: {reason}</source>
         <translation>Not exported: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="283"/>
-        <location filename="../../kiosk/ui/admin_trace.py" line="292"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="284"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="293"/>
         <source>Exporting…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="302"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="303"/>
         <source>{n} records exported: {entries} entries, {exits} exits, {referred} referred, {refused} refused. File: {path}</source>
         <translation>{n} records exported: {entries} entries, {exits} exits, {referred} referred, {refused} refused. File: {path}</translation>
     </message>
@@ -471,7 +471,7 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_settings.py" line="215"/>
-        <location filename="../../kiosk/ui/texts.py" line="314"/>
+        <location filename="../../kiosk/ui/texts.py" line="343"/>
         <source>Not enrolled</source>
         <translation>Not enrolled</translation>
     </message>
@@ -501,82 +501,82 @@
         <translation>Saved and applied</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_trace.py" line="146"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="147"/>
         <source>Person</source>
         <translation>Person</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_trace.py" line="147"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="148"/>
         <source>Minutes before and after</source>
         <translation>Minutes before and after</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_trace.py" line="148"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="149"/>
         <source>Period</source>
         <translation>Period</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_trace.py" line="149"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="150"/>
         <source>Scan the code, or type the ID or phone number</source>
         <translation>Scan the code, or type the ID or phone number</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_trace.py" line="150"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="151"/>
         <source>from: any day</source>
         <translation>from: any day</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_trace.py" line="151"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="152"/>
         <source>to: any day</source>
         <translation>to: any day</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_trace.py" line="152"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="153"/>
         <source>Search</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_trace.py" line="154"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="155"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_trace.py" line="154"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="155"/>
         <source>Together (min)</source>
         <translation>Together (min)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_trace.py" line="203"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="204"/>
         <source>Scan or type the person&apos;s code first</source>
         <translation>Scan or type the person&apos;s code first</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_trace.py" line="214"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="215"/>
         <source>Searching…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_trace.py" line="242"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="243"/>
         <source>This is not a personal code, an ID number or a phone number</source>
         <translation>This is not a personal code, an ID number or a phone number</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_trace.py" line="253"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="254"/>
         <source>The search failed: {reason}</source>
         <translation>The search failed: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_trace.py" line="259"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="260"/>
         <source>{n} people present at the same time as {key} (margin {m} min)</source>
         <translation>{n} people present at the same time as {key} (margin {m} min)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_trace.py" line="269"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="270"/>
         <source>still inside</source>
         <translation>still inside</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_trace.py" line="302"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="303"/>
         <source>{n} records written to {path}</source>
         <translation>{n} records written to {path}</translation>
     </message>
@@ -586,61 +586,61 @@
         <translation>No data</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/inside_page.py" line="64"/>
-        <location filename="../../kiosk/ui/texts.py" line="189"/>
+        <location filename="../../kiosk/ui/inside_page.py" line="66"/>
+        <location filename="../../kiosk/ui/texts.py" line="200"/>
         <source>born {year}</source>
         <translation>born {year}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/inside_page.py" line="68"/>
+        <location filename="../../kiosk/ui/inside_page.py" line="70"/>
         <source>in at {time}</source>
         <translation>in at {time}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/inside_page.py" line="71"/>
+        <location filename="../../kiosk/ui/inside_page.py" line="73"/>
         <source>Check out</source>
         <translation>Check out</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/inside_page.py" line="142"/>
-        <location filename="../../kiosk/ui/pin.py" line="274"/>
+        <location filename="../../kiosk/ui/inside_page.py" line="144"/>
+        <location filename="../../kiosk/ui/pin.py" line="276"/>
         <source>Back</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/inside_page.py" line="143"/>
+        <location filename="../../kiosk/ui/inside_page.py" line="145"/>
         <source>Search: initials, given name or year of birth</source>
         <translation>Search: initials, given name or year of birth</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/inside_page.py" line="167"/>
+        <location filename="../../kiosk/ui/inside_page.py" line="169"/>
         <source>The list could not be read</source>
         <translation>The list could not be read</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/inside_page.py" line="181"/>
-        <location filename="../../kiosk/ui/scan_page.py" line="585"/>
-        <location filename="../../kiosk/ui/scan_page.py" line="590"/>
+        <location filename="../../kiosk/ui/inside_page.py" line="183"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="602"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="607"/>
         <source>Inside now: {n}</source>
         <translation>Inside now: {n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/inside_page.py" line="189"/>
+        <location filename="../../kiosk/ui/inside_page.py" line="191"/>
         <source>Reading the list…</source>
         <translation>Reading the list…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/inside_page.py" line="191"/>
+        <location filename="../../kiosk/ui/inside_page.py" line="193"/>
         <source>Nobody is inside</source>
         <translation>Nobody is inside</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/inside_page.py" line="193"/>
+        <location filename="../../kiosk/ui/inside_page.py" line="195"/>
         <source>{n} found, the first {m} shown: type more to narrow</source>
         <translation>{n} found, the first {m} shown: type more to narrow</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/inside_page.py" line="197"/>
+        <location filename="../../kiosk/ui/inside_page.py" line="199"/>
         <source>{n} found</source>
         <translation>{n} found</translation>
     </message>
@@ -650,17 +650,17 @@
         <translation>Temporarily out of service, please call the site manager</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="222"/>
+        <location filename="../../kiosk/ui/main_window.py" line="220"/>
         <source>Hold the code closer</source>
         <translation>Hold the code closer</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="222"/>
+        <location filename="../../kiosk/ui/main_window.py" line="220"/>
         <source>Hold the code still</source>
         <translation>Hold the code still</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="224"/>
+        <location filename="../../kiosk/ui/main_window.py" line="222"/>
         <source>Increase the phone&apos;s screen brightness</source>
         <translation>Increase the phone&apos;s screen brightness</translation>
     </message>
@@ -795,69 +795,69 @@
         <translation>Year of birth: from {first} to {last}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="273"/>
-        <location filename="../../kiosk/ui/scan_page.py" line="530"/>
+        <location filename="../../kiosk/ui/pin.py" line="275"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="547"/>
         <source>Administration</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="274"/>
+        <location filename="../../kiosk/ui/pin.py" line="276"/>
         <source>Back to scanning</source>
         <translation>Back to scanning</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="303"/>
+        <location filename="../../kiosk/ui/pin.py" line="305"/>
         <source>Enter the PIN</source>
         <translation>Enter the PIN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="304"/>
+        <location filename="../../kiosk/ui/pin.py" line="306"/>
         <source>Choose a new PIN (4 to 8 digits)</source>
         <translation>Choose a new PIN (4 to 8 digits)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="305"/>
+        <location filename="../../kiosk/ui/pin.py" line="307"/>
         <source>Enter the same PIN again</source>
         <translation>Enter the same PIN again</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="317"/>
+        <location filename="../../kiosk/ui/pin.py" line="319"/>
         <source>Locked for {n} minutes</source>
         <translation>Locked for {n} minutes</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="333"/>
+        <location filename="../../kiosk/ui/pin.py" line="335"/>
         <source>A PIN is 4 to 8 digits</source>
         <translation>A PIN is 4 to 8 digits</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="339"/>
+        <location filename="../../kiosk/ui/pin.py" line="341"/>
         <source>The two PINs differ. Start again</source>
         <translation>The two PINs differ. Start again</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="376"/>
+        <location filename="../../kiosk/ui/pin.py" line="378"/>
         <source>Wrong PIN</source>
         <translation>Wrong PIN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="383"/>
+        <location filename="../../kiosk/ui/pin.py" line="385"/>
         <source>The stored PIN cannot be read: reset it from the command line</source>
         <translation>The stored PIN cannot be read: reset it from the command line</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="386"/>
+        <location filename="../../kiosk/ui/pin.py" line="388"/>
         <source>The PIN could not be checked. Please try again</source>
         <translation>The PIN could not be checked. Please try again</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="390"/>
+        <location filename="../../kiosk/ui/pin.py" line="392"/>
         <source>Saving the PIN…</source>
         <translation>Saving the PIN…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="399"/>
-        <location filename="../../kiosk/ui/pin.py" line="412"/>
+        <location filename="../../kiosk/ui/pin.py" line="401"/>
+        <location filename="../../kiosk/ui/pin.py" line="414"/>
         <source>The PIN could not be saved: {reason}</source>
         <translation>The PIN could not be saved: {reason}</translation>
     </message>
@@ -927,351 +927,401 @@
         <translation>Your personal data at this checkpoint</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="526"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="543"/>
         <source>DEMO MODE</source>
         <translation>DEMO MODE</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="531"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="548"/>
         <source>Tiếng Việt</source>
         <translation>Tiếng Việt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="533"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="550"/>
         <source>CCCD: code at the top right</source>
         <translation>CCCD: code at the top right</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="546"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="563"/>
         <source>The camera is not working: use the hand scanner or Manual entry</source>
         <translation>The camera is not working: use the hand scanner or Manual entry</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="590"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="607"/>
         <source>Inside: {n}</source>
         <translation>Inside: {n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="599"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="616"/>
         <source>in {n} · out {m}</source>
         <translation>in {n} · out {m}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="599"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="616"/>
         <source>Today: in {n} · out {m}</source>
         <translation>Today: in {n} · out {m}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="608"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="625"/>
         <source>Clock not synchronised</source>
         <translation>Clock not synchronised</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="660"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="677"/>
         <source>No sound device</source>
         <translation>No sound device</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="113"/>
+        <location filename="../../kiosk/ui/texts.py" line="114"/>
         <source>Personal QR code</source>
         <translation>Personal QR code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="114"/>
+        <location filename="../../kiosk/ui/texts.py" line="115"/>
         <source>Chip ID card (CCCD)</source>
         <translation>Chip ID card (CCCD)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="115"/>
+        <location filename="../../kiosk/ui/texts.py" line="116"/>
         <source>Health-insurance card (BHYT)</source>
         <translation>Health-insurance card (BHYT)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="125"/>
-        <location filename="../../kiosk/ui/texts.py" line="129"/>
+        <location filename="../../kiosk/ui/texts.py" line="126"/>
+        <location filename="../../kiosk/ui/texts.py" line="130"/>
         <source>IN</source>
         <translation>IN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="125"/>
-        <location filename="../../kiosk/ui/texts.py" line="129"/>
+        <location filename="../../kiosk/ui/texts.py" line="126"/>
+        <location filename="../../kiosk/ui/texts.py" line="130"/>
         <source>OUT</source>
         <translation>OUT</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="129"/>
+        <location filename="../../kiosk/ui/texts.py" line="130"/>
         <source>AUTO</source>
         <translation>AUTO</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="134"/>
+        <location filename="../../kiosk/ui/texts.py" line="135"/>
         <source>Full inside, please wait</source>
         <translation>Full inside, please wait</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="135"/>
+        <location filename="../../kiosk/ui/texts.py" line="136"/>
         <source>Under quarantine, please see the medical staff</source>
         <translation>Under quarantine, please see the medical staff</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="137"/>
+        <location filename="../../kiosk/ui/texts.py" line="138"/>
         <source>Under health monitoring (yellow)</source>
         <translation>Under health monitoring (yellow)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="138"/>
+        <location filename="../../kiosk/ui/texts.py" line="139"/>
         <source>This kind of code is not accepted here</source>
         <translation>This kind of code is not accepted here</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="139"/>
+        <location filename="../../kiosk/ui/texts.py" line="140"/>
         <source>This is the place&apos;s code. Please show your personal code</source>
         <translation>This is the place&apos;s code. Please show your personal code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="140"/>
+        <location filename="../../kiosk/ui/texts.py" line="141"/>
         <source>Code not recognised. Please show your personal QR, ID card or health-insurance card</source>
         <translation>Code not recognised. Please show your personal QR, ID card or health-insurance card</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="143"/>
+        <location filename="../../kiosk/ui/texts.py" line="144"/>
         <source>The certificate&apos;s signature is not valid</source>
         <translation>The certificate&apos;s signature is not valid</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="144"/>
+        <location filename="../../kiosk/ui/texts.py" line="145"/>
         <source>The certificate could not be checked on this kiosk</source>
         <translation>The certificate could not be checked on this kiosk</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="145"/>
+        <location filename="../../kiosk/ui/texts.py" line="146"/>
         <source>Certificate expired</source>
         <translation>Certificate expired</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="146"/>
+        <location filename="../../kiosk/ui/texts.py" line="147"/>
         <source>The certificate states no expiry date</source>
         <translation>The certificate states no expiry date</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="147"/>
+        <location filename="../../kiosk/ui/texts.py" line="148"/>
         <source>Health declaration: please see the medical staff</source>
         <translation>Health declaration: please see the medical staff</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="148"/>
+        <location filename="../../kiosk/ui/texts.py" line="149"/>
+        <source>The health declaration in this code is not genuine</source>
+        <translation>The health declaration in this code is not genuine</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="152"/>
+        <source>No health declaration: please declare, or see the staff</source>
+        <translation>No health declaration: please declare, or see the staff</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="153"/>
+        <source>The health declaration is too old: please declare again</source>
+        <translation>The health declaration is too old: please declare again</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="154"/>
+        <source>Symptoms declared</source>
+        <translation>Symptoms declared</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="155"/>
+        <source>Contact with a case or travel declared</source>
+        <translation>Contact with a case or travel declared</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="156"/>
+        <source>This place needs a health declaration: please declare first</source>
+        <translation>This place needs a health declaration: please declare first</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="159"/>
         <source>Closed by the nightly checkout</source>
         <translation>Closed by the nightly checkout</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="171"/>
+        <location filename="../../kiosk/ui/texts.py" line="182"/>
         <source>PLEASE WAIT</source>
         <translation>PLEASE WAIT</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="173"/>
+        <location filename="../../kiosk/ui/texts.py" line="184"/>
         <source>COME IN</source>
         <translation>COME IN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="174"/>
+        <location filename="../../kiosk/ui/texts.py" line="185"/>
         <source>GOODBYE</source>
         <translation>GOODBYE</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="175"/>
+        <location filename="../../kiosk/ui/texts.py" line="186"/>
         <source>SEE THE MEDICAL STAFF</source>
         <translation>SEE THE MEDICAL STAFF</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="176"/>
+        <location filename="../../kiosk/ui/texts.py" line="187"/>
         <source>WRONG CODE</source>
         <translation>WRONG CODE</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="177"/>
+        <location filename="../../kiosk/ui/texts.py" line="188"/>
         <source>NO ENTRY</source>
         <translation>NO ENTRY</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="178"/>
+        <location filename="../../kiosk/ui/texts.py" line="189"/>
         <source>NOT RECORDED</source>
         <translation>NOT RECORDED</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="204"/>
+        <location filename="../../kiosk/ui/texts.py" line="215"/>
         <source>Already recorded at {time}</source>
         <translation>Already recorded at {time}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="214"/>
+        <location filename="../../kiosk/ui/texts.py" line="225"/>
         <source>Exit recorded</source>
         <translation>Exit recorded</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="224"/>
+        <location filename="../../kiosk/ui/texts.py" line="242"/>
+        <source>no symptoms</source>
+        <translation>no symptoms</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="245"/>
+        <source>symptoms declared</source>
+        <translation>symptoms declared</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="245"/>
+        <source>contact or travel declared</source>
+        <translation>contact or travel declared</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="246"/>
+        <source>Declared at {time}</source>
+        <translation>Declared at {time}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="253"/>
         <source>The kiosk&apos;s storage is full: scans are not being recorded</source>
         <translation>The kiosk&apos;s storage is full: scans are not being recorded</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="225"/>
+        <location filename="../../kiosk/ui/texts.py" line="254"/>
         <source>Guard: write each visitor&apos;s name and phone on paper, call the site manager</source>
         <translation>Guard: write each visitor&apos;s name and phone on paper, call the site manager</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="227"/>
+        <location filename="../../kiosk/ui/texts.py" line="256"/>
         <source>The record could not be saved. Scan the code once more</source>
         <translation>The record could not be saved. Scan the code once more</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="228"/>
+        <location filename="../../kiosk/ui/texts.py" line="257"/>
         <source>Guard: if it fails again, write the name and phone on paper, call the site manager</source>
         <translation>Guard: if it fails again, write the name and phone on paper, call the site manager</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="238"/>
+        <location filename="../../kiosk/ui/texts.py" line="267"/>
         <source>Storage full: NOT recording. Call the site manager</source>
         <translation>Storage full: NOT recording. Call the site manager</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="240"/>
+        <location filename="../../kiosk/ui/texts.py" line="269"/>
         <source>Storage almost full: call the site manager</source>
         <translation>Storage almost full: call the site manager</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="247"/>
+        <location filename="../../kiosk/ui/texts.py" line="276"/>
         <source>Camera: starting</source>
         <translation>Camera: starting</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="248"/>
-        <location filename="../../kiosk/ui/texts.py" line="260"/>
+        <location filename="../../kiosk/ui/texts.py" line="277"/>
+        <location filename="../../kiosk/ui/texts.py" line="289"/>
         <source>Camera disconnected</source>
         <translation>Camera disconnected</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="249"/>
+        <location filename="../../kiosk/ui/texts.py" line="278"/>
         <source>Camera shows nothing (covered?)</source>
         <translation>Camera shows nothing (covered?)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="257"/>
+        <location filename="../../kiosk/ui/texts.py" line="286"/>
         <source>The camera shows nothing</source>
         <translation>The camera shows nothing</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="258"/>
+        <location filename="../../kiosk/ui/texts.py" line="287"/>
         <source>Is it covered or turned away? Meanwhile:</source>
         <translation>Is it covered or turned away? Meanwhile:</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="261"/>
+        <location filename="../../kiosk/ui/texts.py" line="290"/>
         <source>Codes cannot be read by the camera. Meanwhile:</source>
         <translation>Codes cannot be read by the camera. Meanwhile:</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="268"/>
+        <location filename="../../kiosk/ui/texts.py" line="297"/>
         <source>Scan the code with the hand scanner (USB), it still works</source>
         <translation>Scan the code with the hand scanner (USB), it still works</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="269"/>
+        <location filename="../../kiosk/ui/texts.py" line="298"/>
         <source>No scanner, or no code: the guard taps Manual entry</source>
         <translation>No scanner, or no code: the guard taps Manual entry</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="279"/>
+        <location filename="../../kiosk/ui/texts.py" line="308"/>
         <source>Hold your QR code up to the camera above the screen</source>
         <translation>Hold your QR code up to the camera above the screen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="280"/>
+        <location filename="../../kiosk/ui/texts.py" line="309"/>
         <source>Hold your QR code to the camera below the screen</source>
         <translation>Hold your QR code to the camera below the screen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="281"/>
+        <location filename="../../kiosk/ui/texts.py" line="310"/>
         <source>Hold your QR code to the camera left of the screen</source>
         <translation>Hold your QR code to the camera left of the screen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="282"/>
+        <location filename="../../kiosk/ui/texts.py" line="311"/>
         <source>Hold your QR code to the camera right of the screen</source>
         <translation>Hold your QR code to the camera right of the screen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="289"/>
+        <location filename="../../kiosk/ui/texts.py" line="318"/>
         <source>Personal QR (phone or paper)</source>
         <translation>Personal QR (phone or paper)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="289"/>
+        <location filename="../../kiosk/ui/texts.py" line="318"/>
         <source>Chip ID card: the code is at the top right</source>
         <translation>Chip ID card: the code is at the top right</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="294"/>
+        <location filename="../../kiosk/ui/texts.py" line="323"/>
         <source>just now</source>
         <translation>just now</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="296"/>
+        <location filename="../../kiosk/ui/texts.py" line="325"/>
         <source>{n} min ago</source>
         <translation>{n} min ago</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="298"/>
+        <location filename="../../kiosk/ui/texts.py" line="327"/>
         <source>{n} h ago</source>
         <translation>{n} h ago</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="299"/>
+        <location filename="../../kiosk/ui/texts.py" line="328"/>
         <source>{n} days ago</source>
         <translation>{n} days ago</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="314"/>
+        <location filename="../../kiosk/ui/texts.py" line="343"/>
         <source>Offline (not enrolled)</source>
         <translation>Offline (not enrolled)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="316"/>
+        <location filename="../../kiosk/ui/texts.py" line="345"/>
         <source>Needs re-enrollment</source>
         <translation>Needs re-enrollment</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="319"/>
-        <location filename="../../kiosk/ui/texts.py" line="325"/>
+        <location filename="../../kiosk/ui/texts.py" line="348"/>
+        <location filename="../../kiosk/ui/texts.py" line="354"/>
         <source>Offline</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="320"/>
+        <location filename="../../kiosk/ui/texts.py" line="349"/>
         <source>never synced</source>
         <translation>never synced</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="325"/>
+        <location filename="../../kiosk/ui/texts.py" line="354"/>
         <source>Online</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="327"/>
+        <location filename="../../kiosk/ui/texts.py" line="356"/>
         <source>last synced {ago}</source>
         <translation>last synced {ago}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="329"/>
+        <location filename="../../kiosk/ui/texts.py" line="358"/>
         <source>{n} waiting</source>
         <translation>{n} waiting</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="329"/>
+        <location filename="../../kiosk/ui/texts.py" line="358"/>
         <source>{n} waiting to send</source>
         <translation>{n} waiting to send</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="336"/>
+        <location filename="../../kiosk/ui/texts.py" line="365"/>
         <source>Entries and exits are kept {days} days for contact tracing</source>
         <translation>Entries and exits are kept {days} days for contact tracing</translation>
     </message>
