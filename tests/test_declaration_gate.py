@@ -194,7 +194,13 @@ STRICT = {"declaration_max_age_h": 12, "accept_unsigned_personal_qr": False}
         # Forged: never in.
         (credential(Signature.INVALID), {}, 1, Verdict.DENY, Reason.DECLARATION_SIGNATURE_INVALID),
         # Symptoms, contact, travel: referred unless the site turns it off.
-        (credential(Signature.VALID, "symptoms"), {}, 1, Verdict.REFER, Reason.DECLARATION_SYMPTOMS),
+        (
+            credential(Signature.VALID, "symptoms"),
+            {},
+            1,
+            Verdict.REFER,
+            Reason.DECLARATION_SYMPTOMS,
+        ),
         (credential(Signature.VALID, "contact"), {}, 1, Verdict.REFER, Reason.DECLARATION_CONTACT),
         (credential(Signature.VALID, "travel"), {}, 1, Verdict.REFER, Reason.DECLARATION_CONTACT),
         (

@@ -72,7 +72,9 @@ def body(**overrides: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def signed(storage: Storage, server_clock: ServerClock) -> Storage:
-    install_signer(storage, ONLINE, delegation(now=server_clock()), server_clock(), root=ROOT.public)
+    install_signer(
+        storage, ONLINE, delegation(now=server_clock()), server_clock(), root=ROOT.public
+    )
     return storage
 
 
