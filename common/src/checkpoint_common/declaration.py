@@ -195,9 +195,10 @@ class Slot:
 
 
 def read_slot(text: str) -> Slot | str | None:
-    """The slot of a personal QR text: a Slot, None when EXT has no fifth value (an unsigned
-    national code), or a problem code (`declaration_malformed`) when it has one that is not a
-    slot of this format."""
+    """The slot of a personal QR text: a Slot; None when EXT's fifth value is empty or is not
+    this format's (not a long run of digits: another issuer's use of the reserved value is
+    ignored, as every 1405 reader does); a problem code (`declaration_malformed`) for digits
+    that are not a valid slot (a damaged or altered one)."""
     fields = text.split("|")
     if len(fields) != 6:
         return None
@@ -205,10 +206,10 @@ def read_slot(text: str) -> Slot | str | None:
     slot = values[-1] if len(values) >= 5 else ""
     if not slot:
         return None
+    if not slot.isascii() or not slot.isdigit() or len(slot) < _META_DIGITS + 64:
+        return None
     bad = "declaration_malformed"
-    if len(slot) != SLOT_DIGITS or not slot.isascii() or not slot.isdigit():
-        return bad
-    if slot[0] != SLOT_VERSION:
+    if len(slot) != SLOT_DIGITS or slot[0] != SLOT_VERSION:
         return bad
     at = 1
     minutes = int(slot[at : at + _TIME_DIGITS])
