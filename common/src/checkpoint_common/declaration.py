@@ -32,6 +32,7 @@ Thread contract: immutable values and pure functions; safe from any thread.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -149,10 +150,17 @@ def ascii_upper_name(name: str) -> str:
     return " ".join(text.upper().split())
 
 
+@functools.lru_cache(maxsize=16)
 def key_tag(key: VerifyKey) -> str:
     """Four digits naming a declaration key inside a code (a kiosk tries every key with it)."""
     number = int.from_bytes(hashlib.sha256(key.raw).digest()[:4], "big")
     return f"{number % 10**_TAG_DIGITS:0{_TAG_DIGITS}d}"
+
+
+@functools.lru_cache(maxsize=16)
+def _signer_tag(key: SigningKey) -> str:
+    # Deriving the public half is an Ed25519 scalar multiplication: once per key, not per code.
+    return key_tag(key.public)
 
 
 def _minutes(moment: dt.datetime) -> int:
@@ -175,7 +183,7 @@ def sign_payload(
         raise ValueError("declared_at is out of the slot's range")
     meta = (
         f"{SLOT_VERSION}{minutes:0{_TIME_DIGITS}d}{valid_hours:0{_HOURS_DIGITS}d}"
-        f"{summary}{key_tag(key.public)}"
+        f"{summary}{_signer_tag(key)}"
     )
     signed = head + meta
     signature = key.sign(DECLARATION_CONTEXT + signed.encode("ascii"))

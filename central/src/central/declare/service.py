@@ -133,6 +133,12 @@ class GroupWriter(Generic[T]):
         self._lock = threading.Lock()
 
     def submit(self, item: T, timeout: float = 60.0) -> None:
+        """Queue `item` and wait until it is committed (raises what the write raised)."""
+        self.queue(item).result(timeout)
+
+    def queue(self, item: T) -> Future[None]:
+        """Queue `item`; the Future is done once it is committed (an event loop awaits it with
+        asyncio.wrap_future, without holding a thread)."""
         with self._lock:
             if self._thread is None:
                 self._thread = threading.Thread(
@@ -141,7 +147,7 @@ class GroupWriter(Generic[T]):
                 self._thread.start()
         done: Future[None] = Future()
         self._queue.put((item, done))
-        done.result(timeout)
+        return done
 
     def close(self) -> None:
         with self._lock:
@@ -236,15 +242,25 @@ class Desk:
         return self.clock().astimezone(ZONE).date()
 
     def declare(self, data: Any) -> Issued:
-        """Check, sign, seal and store one declaration (the API's JSON object). Raises
-        form.Invalid (naming the fields), NotSetUp (no key), and the storage's errors."""
+        """Check, sign, seal and store one declaration (the API's JSON object); returns once
+        it is committed. Raises form.Invalid (naming the fields), NotSetUp (no key), and the
+        storage's errors."""
+        issued, stored = self.start(data)
+        stored.result(60.0)
+        return issued
+
+    def start(self, data: Any) -> tuple[Issued, Future[None]]:
+        """`declare` without the wait: the answer, and the Future of its commit (the answer
+        must not be given before that Future is done). Raises as `declare`."""
         now = self.clock()
         declaration = check(data, now.astimezone(ZONE).date())
         if self.signer is None:
             raise NotSetUp("no declaration key installed (kiosk-central declaration-key)")
         return self._issue(declaration, now, self.signer)
 
-    def _issue(self, declaration: Declaration, now: dt.datetime, signer: Signer) -> Issued:
+    def _issue(
+        self, declaration: Declaration, now: dt.datetime, signer: Signer
+    ) -> tuple[Issued, Future[None]]:
         declared_at = now.replace(second=0, microsecond=0)  # the code counts whole minutes
         valid_until = declared_at + dt.timedelta(hours=self.valid_hours)
         summary = declaration.summary
@@ -275,8 +291,8 @@ class Desk:
             self._sealing.key_id,
             seal(self._sealing, _padded(content), _aad(declaration_id)),
         )
-        self._writer.submit(record)
-        return Issued(
+        stored = self._writer.queue(record)
+        issued = Issued(
             declaration_id,
             qr_text,
             declared_at,
@@ -284,6 +300,7 @@ class Desk:
             summary_name(summary),
             declaration.subject.full_name,
         )
+        return issued, stored
 
     def _store(self, batch: list[DeclarationRecord]) -> None:
         self.storage.add_declarations(batch)
