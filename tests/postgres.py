@@ -59,12 +59,20 @@ def _free_port() -> int:
 
 @dataclass
 class PostgresCluster:
-    """A running throwaway cluster; `stop()` removes it."""
+    """A running throwaway cluster; `stop()` removes it.
+
+    `durable`: PostgreSQL's defaults (fsync, synchronous_commit, full_page_writes on).
+    `keep_commits`: synchronous_commit on, fsync off: every acknowledged commit survives a
+    restart of the server, even `-m immediate` (the WAL reached the OS before the commit
+    returned), though not a crash of the machine; for the fault tests that restart it.
+    `extra`: more `-c name=value` settings."""
 
     bin_dir: Path
     root: Path
     port: int
     durable: bool = False
+    keep_commits: bool = False
+    extra: tuple[str, ...] = ()
     _names: Any = field(default_factory=lambda: itertools.count(1))
 
     @property
@@ -76,12 +84,24 @@ class PostgresCluster:
         return self.root / "postgres.log"
 
     @classmethod
-    def start(cls, *, durable: bool = False) -> PostgresCluster:
-        """initdb and start a cluster. `durable`: PostgreSQL's own defaults (fsync and
-        synchronous_commit on; for benchmarks) instead of the tests' fast settings. Raises
-        PostgresUnavailable, or RuntimeError with the server's log when it does not start."""
+    def start(
+        cls,
+        *,
+        durable: bool = False,
+        keep_commits: bool = False,
+        root: Path | None = None,
+        extra: tuple[str, ...] = (),
+        initdb_args: tuple[str, ...] = (),
+    ) -> PostgresCluster:
+        """initdb and start a cluster (class docstring for the options). `root`: an existing
+        empty directory to hold it (a small file system, for the disk-full tests) instead of a
+        new temporary one. Raises PostgresUnavailable, or RuntimeError with the server's log
+        when it does not start."""
         bin_dir = find_bin()
-        root = Path(tempfile.mkdtemp(prefix="central-pg-"))
+        if root is None:
+            root = Path(tempfile.mkdtemp(prefix="central-pg-"))
+        else:
+            root.mkdir(mode=0o700)
         if os.geteuid() == 0:
             try:
                 entry = pwd.getpwnam(UNPRIVILEGED)
@@ -89,7 +109,7 @@ class PostgresCluster:
                 shutil.rmtree(root)
                 raise PostgresUnavailable(f"no {UNPRIVILEGED!r} user to run PostgreSQL") from exc
             os.chown(root, entry.pw_uid, entry.pw_gid)
-        cluster = cls(bin_dir, root, 0, durable)
+        cluster = cls(bin_dir, root, 0, durable, keep_commits, extra)
         try:
             cluster._run(
                 "initdb",
@@ -103,6 +123,7 @@ class PostgresCluster:
                 "UTF8",
                 "--locale=C",
                 "-N",
+                *initdb_args,
             )
             for _attempt in range(5):
                 cluster.port = _free_port()
@@ -114,7 +135,9 @@ class PostgresCluster:
             raise
 
     def _pg_ctl_start(self) -> bool:
-        fast = ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
+        fast = ["-c fsync=off", "-c full_page_writes=off"]
+        if not self.keep_commits:
+            fast.append("-c synchronous_commit=off")
         options = " ".join(
             [
                 "-c listen_addresses=127.0.0.1",
@@ -122,6 +145,7 @@ class PostgresCluster:
                 f"-k {self.root}",
                 "-c max_connections=200",
                 *([] if self.durable else fast),
+                *(f"-c {setting}" for setting in self.extra),
             ]
         )
         result = self._run(
@@ -162,6 +186,22 @@ class PostgresCluster:
             return self.log_file.read_text(errors="replace")
         except OSError:
             return "(no log)"
+
+    def stop_server(self, mode: str = "fast") -> None:
+        """Stop the server and keep its data (`mode`: smart, fast, or immediate: as a crash,
+        recovery at the next start). Raises RuntimeError with pg_ctl's output if it fails."""
+        done = self._run("pg_ctl", "-D", str(self.data_dir), "-m", mode, "-w", "stop", check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"pg_ctl stop failed: {done.stdout}{done.stderr}")
+
+    def start_server(self) -> None:
+        """Start the stopped server again on the same port. Raises RuntimeError with its log."""
+        if not self._pg_ctl_start():
+            raise RuntimeError("PostgreSQL did not start again:\n" + self.log_text()[-4000:])
+
+    def is_running(self) -> bool:
+        done = self._run("pg_ctl", "-D", str(self.data_dir), "status", check=False)
+        return done.returncode == 0
 
     def stop(self) -> None:
         """Stop the server (immediately: nothing in it is kept) and remove its directory."""

@@ -341,3 +341,34 @@ def test_the_serve_line_hides_the_password(postgres_url: str) -> None:
         line = next(line for line in server.output if "serving" in line)
     assert "hunter2" not in server.log_text()
     assert "postgres:***@127.0.0.1" in line
+
+
+def test_report_gives_the_days_figures_and_a_checkpoints_hours(
+    db: Path | str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.central.test_storage import enrolled, upload
+
+    from .conftest import T0, make_event
+
+    with Storage.open(db) as storage:
+        cp = enrolled(storage, "Chợ Đồng Xuân")
+        events = [
+            make_event(cp, person_key=f"p{i}", boot_id="boot-synced", device_time=T0.isoformat())
+            for i in range(3)
+        ]
+        storage.ingest("dev-1", upload(events, boot_id="boot-x"), T0)
+    code, out, err = run(capsys, "report", "--day", "2026-11-25", "--json", *db_option(db))
+    assert code == EXIT_OK, err
+    assert json.loads(out) == {
+        "day": "2026-11-25",
+        "checkpoints": 1,
+        "new_checkpoints": 1,
+        "active_checkpoints": 1,
+        "scans": 3,
+        "entries": 3,
+        "people": 3,
+    }
+    code, out, _ = run(capsys, "report", "--day", "2026-11-25", "--checkpoint", cp, *db_option(db))
+    assert code == EXIT_OK
+    assert "Chợ Đồng Xuân" in out and "10:00  in     3  out     0  refused    0" in out
+    assert run(capsys, "report", "--day", "25/11/2026", *db_option(db))[0] == EXIT_USAGE

@@ -123,6 +123,7 @@ def test_an_older_sqlite_file_is_backed_up_then_upgraded(
     path = tmp_path / "central.db"
     with Storage.open(path) as storage:
         storage.ensure_checkpoint("Gate A", T0)
+    current = migrate.SCHEMA_HEAD  # this server's head; the fixture makes a newer one
     request.getfixturevalue("newer_server")
     with Storage.open(path) as storage:
         assert added_column_exists(storage)
@@ -131,7 +132,7 @@ def test_an_older_sqlite_file_is_backed_up_then_upgraded(
     assert backup.name.startswith("central-") and backup.name.endswith(f"-before-{NEXT}.db")
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
     with sqlite3.connect(backup) as copy:
-        assert copy.execute("SELECT version_num FROM alembic_version").fetchone() == (HEAD,)
+        assert copy.execute("SELECT version_num FROM alembic_version").fetchone() == (current,)
         assert copy.execute("SELECT name FROM checkpoints").fetchall() == [("Gate A",)]
     copy.close()
 
@@ -141,11 +142,12 @@ def test_an_older_postgresql_database_waits_for_the_migrate_command(
 ) -> None:
     with Storage.open(postgres_url) as storage:
         storage.ensure_checkpoint("Gate A", T0)
+    current = migrate.SCHEMA_HEAD  # this server's head; the fixture makes a newer one
     request.getfixturevalue("newer_server")
     with pytest.raises(MigrationRequired, match="pg_dump") as refused:
         Storage.open(postgres_url)
     assert "kiosk-central migrate" in str(refused.value)
-    assert HEAD in str(refused.value)
+    assert current in str(refused.value)
     migrate.prepare(locate(postgres_url), upgrade=True)
     with Storage.open(postgres_url) as storage:
         assert added_column_exists(storage)

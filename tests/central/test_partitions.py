@@ -105,16 +105,17 @@ def test_a_replay_received_another_day_is_still_a_duplicate(pg: Storage) -> None
 
 
 def test_dropping_a_days_partition_removes_that_day_only(pg: Storage) -> None:
-    """What the retention purge will do (milestone B): drop whole days."""
+    """The retention purge drops whole days (tests/central/test_retention.py for the rest)."""
     cp = enroll(pg)
     old, kept = make_event(cp, seq=1), make_event(cp, seq=2)
     pg.ingest("dev-1", upload([old]), T0)
     pg.ingest("dev-1", upload([kept]), T0 + dt.timedelta(days=1))
-    with pg.db.write() as conn:
-        conn.execute(text("ALTER TABLE events DETACH PARTITION events_p20261125"))
-        conn.execute(text("DROP TABLE events_p20261125"))
+    assert pg.stats().events == 2
+    report = pg.purge(T0.date() + dt.timedelta(days=1))
+    assert T0.date() in report.days and T0.date() + dt.timedelta(days=1) not in report.days
     assert [e.event.event_id for e in pg.events()] == [kept["event_id"]]
     assert pg.stats().events == 1
+    assert "events_p20261125" not in where_stored(pg).values()
 
 
 def test_pooled_connections_do_not_collect_notice_handlers(pg: Storage) -> None:

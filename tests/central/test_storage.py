@@ -396,12 +396,31 @@ def test_a_late_anchor_corrects_unverified_events_of_its_boot(storage: Storage) 
     )
     storage.ingest("dev-1", upload([early], boot_id="boot-1"), T0)
     assert [e.clock_flag for e in storage.events()] == [CLOCK_UNVERIFIED]
-    # boot-0's own upload (delayed) arrives later: 50 s of boot-0 after the event.
-    later = T0 + dt.timedelta(minutes=5)
+    # boot-0's own upload (delayed) arrives later: sent 50 s of boot-0 after the event,
+    # received 30 s after the other one, so the event happened 20 s before T0.
+    later = T0 + dt.timedelta(seconds=30)
     storage.ingest("dev-1", upload([], boot_id="boot-0", sent_mono_ns=150 * S), later)
     [fixed] = list(storage.events())
     assert fixed.clock_flag == CLOCK_CORRECTED
     assert fixed.corrected_time == later - dt.timedelta(seconds=50)
+
+
+def test_no_event_is_dated_after_the_server_received_it(storage: Storage) -> None:
+    cp = enrolled(storage)
+    ahead = T0 + dt.timedelta(days=3)  # a kiosk clock set three days ahead, no anchor
+    events = [
+        make_event(cp, boot_id="boot-0", device_time=to_iso(ahead), clock_synced=True),
+        make_event(cp, boot_id="boot-0", mono_ns=100 * S, device_time=to_iso(ahead)),
+    ]
+    storage.ingest("dev-1", upload(events, boot_id="boot-1"), T0)
+    stored = [(e.clock_flag, e.corrected_time) for e in storage.events()]
+    assert stored == [(CLOCK_UNVERIFIED, T0), (CLOCK_UNVERIFIED, T0)]
+    assert [e.event.device_time for e in storage.events()] == [to_iso(ahead)] * 2  # kept
+    # boot-0's upload, so delayed that its anchor would put the second event after its own
+    # receipt (sent 50 s after it, received 5 minutes after it was): impossible, not applied.
+    later = T0 + dt.timedelta(minutes=5)
+    storage.ingest("dev-1", upload([], boot_id="boot-0", sent_mono_ns=150 * S), later)
+    assert [(e.clock_flag, e.corrected_time) for e in storage.events()] == stored
 
 
 def test_the_anchor_with_the_shortest_transit_is_kept(storage: Storage) -> None:
@@ -416,6 +435,9 @@ def test_the_anchor_with_the_shortest_transit_is_kept(storage: Storage) -> None:
 
 
 # -- stays and co-presence ----------------------------------------------------------------------
+
+
+DAY = dt.timedelta(days=1)
 
 
 def at(minutes: float) -> dt.datetime:
@@ -460,10 +482,12 @@ def visit(
                 device_time=to_iso(at(end)),
             )
         )
-    # Synced clocks and no anchor for their boot: corrected time = device time.
+    # Synced clocks and no anchor for their boot: corrected time = device time. Received once
+    # the visit is over (a server never receives an event before it happened).
     for e in events:
         e["boot_id"] = "boot-synced"
-    storage.ingest(device, upload(events, device_id=device, boot_id="boot-x"), at(start))
+    received = at(start if end is None else end)
+    storage.ingest(device, upload(events, device_id=device, boot_id="boot-x"), received)
 
 
 def test_co_presence_across_checkpoints_and_gates(storage: Storage) -> None:
@@ -514,6 +538,76 @@ def test_co_presence_across_checkpoints_and_gates(storage: Storage) -> None:
     assert storage.co_presence("nobody", margin=dt.timedelta(minutes=15), now=at(300)) == []
 
 
+def test_a_trace_window_follows_the_persons_recent_stays_only(storage: Storage) -> None:
+    market = enrolled(storage, "Market", "gate-in")
+    day = 24 * 60
+    # The case: at the market 20 days ago and again today (minutes 0-60).
+    visit(storage, "gate-in", market, "case", -20 * day, -20 * day + 60)
+    visit(storage, "gate-in", market, "case", 0, 60)
+    visit(storage, "gate-in", market, "old", -20 * day + 10, -20 * day + 50)
+    visit(storage, "gate-in", market, "now", 30, 90)
+    # In since yesterday evening (within the lookback: paired in full), out at minute 20.
+    visit(storage, "gate-in", market, "night", -10 * 60, 20)
+    window = storage.co_presence(
+        "case", margin=dt.timedelta(minutes=15), now=at(300), since=at(300) - 14 * DAY
+    )
+    assert {(c.person_key, c.overlap_s) for c in window} == {("now", 30 * 60), ("night", 20 * 60)}
+    everything = storage.co_presence("case", margin=dt.timedelta(minutes=15), now=at(300))
+    assert {c.person_key for c in everything} == {"old", "now", "night"}
+    [night] = [c for c in window if c.person_key == "night"]
+    assert (night.in_time, night.out_time) == (at(-10 * 60), at(20))
+
+
+def test_a_checkpoints_day_hour_by_hour(storage: Storage) -> None:
+    cp = enrolled(storage, "Gate A")
+    # 2026-11-25 in Hà Nội (UTC+7) runs from 2026-11-24T17:00Z: minute 0 (T0) is 10:00 local.
+    visit(storage, "dev-1", cp, "a", 0, 30)  # 10:00 in, 10:30 out
+    visit(storage, "dev-1", cp, "b", 59, 61)  # 10:59 in, 11:01 out
+    visit(storage, "dev-1", cp, "c", -11 * 60, -11 * 60 + 30)  # the day before, 23:00-23:30
+    refused = make_event(cp, person_key="d", verdict="deny", reason="status_red")
+    refused["device_time"] = to_iso(at(120))
+    refused["boot_id"] = "boot-synced"
+    storage.ingest("dev-1", upload([refused], boot_id="boot-x"), at(120))
+    day = storage.checkpoint_day(cp, dt.date(2026, 11, 25))
+    assert len(day.hours) == 24
+    assert day.hours[10].start.isoformat() == "2026-11-25T10:00:00+07:00"
+    counts = [(h.entries, h.exits, h.refused) for h in day.hours]
+    assert counts[10] == (2, 1, 0) and counts[11] == (0, 1, 0) and counts[12] == (0, 0, 1)
+    assert sum(h.entries + h.exits + h.refused for h in day.hours) == 5
+    summary = day.to_json()
+    assert (summary["entries"], summary["exits"], summary["refused"]) == (2, 2, 1)
+    before = storage.checkpoint_day(cp, dt.date(2026, 11, 24))
+    assert (before.hours[23].entries, before.hours[23].exits) == (1, 1)
+    with pytest.raises(UnknownCheckpoint):
+        storage.checkpoint_day("cp-nope", dt.date(2026, 11, 25))
+
+
+def test_the_daily_figures(storage: Storage) -> None:
+    a = enrolled(storage, "Gate A", "dev-a")
+    b = enrolled(storage, "Gate B", "dev-b")
+    enrolled(storage, "Gate C", "dev-c")  # registered, no scans: not active
+    visit(storage, "dev-a", a, "p1", 0, 30)
+    visit(storage, "dev-a", a, "p2", 10, None)
+    visit(storage, "dev-b", b, "p1", 60, 90)  # the same person elsewhere: one person
+    visit(storage, "dev-b", b, "p3", 15 * 60, 15 * 60 + 5)  # 01:00 local the next day
+    late = make_event(b, person_key="p4", device_time=to_iso(at(120)), boot_id="boot-synced")
+    late["verdict"], late["reason"] = "refer", "declared_symptoms"
+    # Recorded offline today, received two days later: counted on the day it happened.
+    storage.ingest("dev-b", upload([late], device_id="dev-b", boot_id="boot-x"), at(2 * 24 * 60))
+    figures = storage.daily_figures(dt.date(2026, 11, 25))
+    assert figures.to_json() == {
+        "day": "2026-11-25",
+        "checkpoints": 3,
+        "new_checkpoints": 3,
+        "active_checkpoints": 2,
+        "scans": 6,
+        "entries": 3,
+        "people": 3,
+    }
+    assert storage.daily_figures(dt.date(2026, 11, 26)).scans == 2
+    assert storage.daily_figures(dt.date(2026, 11, 26)).new_checkpoints == 0
+
+
 def test_today_counts_use_the_checkpoints_time_zone(storage: Storage) -> None:
     cp = enrolled(storage, "Gate A")
     # 2026-11-25 in Hà Nội (UTC+7) runs from 2026-11-24T17:00Z to 2026-11-25T17:00Z.
@@ -524,6 +618,18 @@ def test_today_counts_use_the_checkpoints_time_zone(storage: Storage) -> None:
     [today] = storage.today(T0 + dt.timedelta(hours=2))
     assert (today.entries, today.exits, today.devices) == (2, 1, 1)
     assert today.last_contact is not None
+
+
+def test_today_counts_each_checkpoint_in_its_own_time_zone(storage: Storage) -> None:
+    hanoi = enrolled(storage, "Gate A", "dev-a")
+    london = enrolled(storage, "Gate L", "dev-l")
+    storage.update_checkpoint_settings(london, {"timezone": "Europe/London"})
+    # 23:30 UTC the day before T0: 06:30 today in Hà Nội, 23:30 yesterday in London.
+    visit(storage, "dev-a", hanoi, "a", -3 * 60 - 30, None)
+    visit(storage, "dev-l", london, "b", -3 * 60 - 30, None)
+    visit(storage, "dev-l", london, "c", 60, None)  # 04:00 UTC: today in both
+    counts = {t.checkpoint_id: t.entries for t in storage.today(T0 + dt.timedelta(hours=2))}
+    assert counts == {hanoi: 1, london: 1}
 
 
 # -- status list and trust list ----------------------------------------------------------------

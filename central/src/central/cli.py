@@ -35,6 +35,7 @@ from central import authority, tokens
 from central.database import DATABASE_URL_ENV, DatabaseLocation, describe_failure, locate
 from central.migrate import head, prepare
 from central.reveal import BROKEN, OPENED, OTHER_KEY, ExportFileError, decrypt_export, reveal
+from central.serving import setup_logging
 from central.storage import (
     CheckpointRecord,
     InvalidDatabaseUrl,
@@ -44,7 +45,7 @@ from central.storage import (
     UnknownCheckpoint,
 )
 from checkpoint_common.protocol import SERVER_SETTINGS, ProtocolError, StatusEntry
-from checkpoint_common.safelog import SafeFormatter, install_crash_hooks, printable
+from checkpoint_common.safelog import install_crash_hooks, printable
 from checkpoint_common.settings import Settings
 from checkpoint_common.timefmt import to_iso
 
@@ -55,7 +56,7 @@ EXIT_DATA = 3
 DB_ENV = "KIOSK_CENTRAL_DB"
 DEFAULT_DB = "central.db"
 ENROLLMENT_CODE_HOURS = 24
-_SHUTDOWN_GRACE_S = 5
+# Tracing looks back this many days by default: the incubation period health officers use.
 
 log = logging.getLogger("central")
 
@@ -118,9 +119,8 @@ def _find_checkpoint(storage: Storage, ident: str) -> CheckpointRecord:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from central.app import RateLimit, create_app
+    from central.app import RateLimit
+    from central.serving import ServeOptions, run, workers_for
 
     if bool(args.tls_cert) != bool(args.tls_key):
         raise CliError("--tls-cert and --tls-key go together")
@@ -131,7 +131,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         rate_limit = None if args.rate_limit is None else RateLimit(args.rate_limit, args.burst)
     except ValueError as exc:
         raise CliError(str(exc)) from exc
-    # Bind here (port 0 picks a free one) so the address printed is the one really listened on.
+    if args.workers < 1:
+        raise CliError("--workers must be at least 1")
+    if args.retention_days < 0:
+        raise CliError("--retention-days must not be negative (0 keeps events forever)")
+    location = _location(args)
+    workers, note = workers_for(location, args.workers)
+    if note:
+        print(f"kiosk-central: {note}", file=sys.stderr, flush=True)
+    # Bind here (port 0 picks a free one) so the address printed is the one really listened on;
+    # workers share this socket.
     family = socket.getaddrinfo(args.host, args.port, type=socket.SOCK_STREAM)[0][0]
     sock = socket.create_server((args.host, args.port), family=family)
     # Accepted connections inherit this on Linux. Without it, Nagle's algorithm holds the tail
@@ -147,37 +156,44 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     except ValueError as exc:
         raise CliError(f"--declaration-rate-limit: {exc}") from exc
+    from checkpoint_common.declaration import MAX_VALID_HOURS
+
+    if not 1 <= args.declaration_valid_hours <= MAX_VALID_HOURS:
+        raise CliError(f"--declaration-valid-hours: from 1 to {MAX_VALID_HOURS}")
+    # Opened (schema checked, created or refused) here, once, before any worker starts.
     with _storage(args) as storage:
-        try:
-            app = create_app(
-                storage,
-                rate_limit=rate_limit,
-                declaration_rate_limit=declaration_limit,
-                declaration_valid_hours=args.declaration_valid_hours,
-            )
-        except ValueError as exc:
-            raise CliError(f"--declaration-valid-hours: {exc}") from exc
         shown_host = f"[{host}]" if family == socket.AF_INET6 else host
         scheme = "https" if args.tls_cert else "http"
+        processes = f" with {workers} workers" if workers > 1 else ""
         print(
-            f"kiosk-central: serving {storage.location} on {scheme}://{shown_host}:{port}",
+            f"kiosk-central: serving {storage.location}{processes} on "
+            f"{scheme}://{shown_host}:{port}",
             file=sys.stderr,
             flush=True,
         )
-        config = uvicorn.Config(
-            app,
+        options = ServeOptions(
+            workers=workers,
+            rate_limit=rate_limit,
+            tls_cert=args.tls_cert,
+            tls_key=args.tls_key,
             log_level=args.log_level,
-            log_config=None,  # uvicorn's loggers go to ours (main): SafeFormatter
-            # The app adds Date itself (one clock for Date and server_time); two would confuse.
-            date_header=False,
-            server_header=False,
-            ssl_certfile=args.tls_cert,
-            ssl_keyfile=args.tls_key,
-            # An idle keep-alive TLS connection waits for the peer's close_notify on shutdown;
-            # a kiosk that never answers must not hold the server up for long.
-            timeout_graceful_shutdown=_SHUTDOWN_GRACE_S,
+            retention_days=args.retention_days,
+            declaration_rate_limit=declaration_limit,
+            declaration_valid_hours=args.declaration_valid_hours,
         )
-        uvicorn.Server(config).run(sockets=[sock])
+        run(storage, sock, options, location.url.render_as_string(hide_password=False))
+    return EXIT_OK
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    """Purge now what the retention setting says is too old (serve also does it every hour)."""
+    from central.serving import retention_cutoff
+
+    if args.retention_days < 1:
+        raise CliError("--retention-days must be at least 1")
+    with _storage(args, create=False) as storage:
+        report = storage.purge(retention_cutoff(_now(), args.retention_days))
+    _print_json(report.to_json())
     return EXIT_OK
 
 
@@ -359,6 +375,44 @@ def cmd_decrypt_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """The deployment's figures for a day (the day in the kiosks' default time zone), or one
+    checkpoint's day hour by hour (in its own time zone)."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(Settings().timezone)
+    try:
+        day = dt.date.fromisoformat(args.day) if args.day else _now().astimezone(zone).date()
+    except ValueError as exc:
+        raise CliError(f"--day {args.day!r}: expected YYYY-MM-DD") from exc
+    with _storage(args, create=False) as storage:
+        if args.checkpoint is None:
+            figures = storage.daily_figures(day)
+            if args.json:
+                _print_json(figures.to_json())
+            else:
+                print(
+                    f"{day.isoformat()}: {figures.checkpoints} checkpoints "
+                    f"({figures.new_checkpoints} new), {figures.active_checkpoints} active, "
+                    f"{figures.scans} scans, {figures.entries} admitted entries, "
+                    f"{figures.people} people"
+                )
+            return EXIT_OK
+        checkpoint = _find_checkpoint(storage, args.checkpoint)
+        hours = storage.checkpoint_day(checkpoint.id, day)
+    if args.json:
+        _print_json(hours.to_json())
+        return EXIT_OK
+    print(printable(f"{checkpoint.name} ({checkpoint.id}), {day.isoformat()}"))
+    for hour in hours.hours:
+        if hour.entries or hour.exits or hour.refused:
+            print(
+                f"{hour.start:%H:%M}  in {hour.entries:5}  out {hour.exits:5}  "
+                f"refused {hour.refused:4}"
+            )
+    return EXIT_OK
+
+
 def cmd_revoke(args: argparse.Namespace) -> int:
     with _storage(args, create=False) as storage:
         if not storage.revoke_device(args.device_id, _now()):
@@ -442,6 +496,19 @@ def cmd_stats(args: argparse.Namespace) -> int:
 # -- parser ----------------------------------------------------------------------------------
 
 
+def _retention_option(parser: argparse.ArgumentParser, what: str) -> None:
+    from central.serving import DEFAULT_RETENTION_DAYS
+
+    parser.add_argument(
+        "--retention-days",
+        type=int,
+        default=DEFAULT_RETENTION_DAYS,
+        metavar="DAYS",
+        help=f"{what} (whole UTC days; default {DEFAULT_RETENTION_DAYS}, as the kiosks"
+        + ("; 0: keep forever)" if "hour" in what else ")"),
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     where = common.add_mutually_exclusive_group()
@@ -495,6 +562,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--log-level", default="info", choices=("critical", "error", "warning", "info", "debug")
     )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="server processes (1; PostgreSQL only: SQLite stays at one, and says why)",
+    )
+    _retention_option(p, "keep events this many days after receipt, purged every hour")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser(
@@ -548,6 +623,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_authority_key)
 
+    p = sub.add_parser(
+        "report",
+        parents=[common],
+        help="a day's figures (checkpoints, active, scans, people), or one checkpoint's hours",
+    )
+    p.add_argument("--day", metavar="YYYY-MM-DD", help="the day (default: today)")
+    p.add_argument("--checkpoint", metavar="ID", help="this checkpoint's day, hour by hour")
+    p.add_argument("--json", action="store_true", help="one JSON object")
+    p.set_defaults(func=cmd_report)
+
     p = sub.add_parser("revoke", parents=[common], help="revoke a device's token (403)")
     p.add_argument("device_id")
     p.set_defaults(func=cmd_revoke)
@@ -574,6 +659,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("stats", parents=[common], help="counts, replays and conflicts (JSON)")
     p.set_defaults(func=cmd_stats)
 
+    p = sub.add_parser(
+        "purge",
+        parents=[common],
+        help="delete events received more than --retention-days ago (serve does it hourly)",
+    )
+    _retention_option(p, "delete events received more than this many days ago")
+    p.set_defaults(func=cmd_purge)
+
     # The authority's offline signing keys: no database (central/authority.py).
     authority.register(sub)
     # Console accounts and tracing from an identifier (central/commands.py).
@@ -597,14 +690,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # Tracebacks without exception messages (they may quote a payload or a name): the kiosk's
     # SafeFormatter, for the server's own logs and uvicorn's (log_config=None in serve).
-    stderr = logging.StreamHandler()
-    stderr.setFormatter(SafeFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(
-        level=logging.INFO if args.verbose or args.command == "serve" else logging.WARNING,
-        handlers=[stderr],
-    )
-    # Alembic narrates its plugins and DDL mode at INFO; central.migrate says what it does.
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    setup_logging(logging.INFO if args.verbose or args.command == "serve" else logging.WARNING)
     install_crash_hooks(log)
     try:
         return int(args.func(args))

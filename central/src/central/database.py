@@ -63,7 +63,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.pool import NullPool, QueuePool
 
 from central.errors import InvalidDatabaseUrl, StorageBusy, StorageError, StorageUnavailable
@@ -167,6 +167,50 @@ def describe_failure(exc: BaseException) -> str:
     cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
     lines = [line.strip() for line in str(cause).strip().splitlines() if line.strip()]
     return lines[0] if lines else type(cause).__name__
+
+
+# SQLite primary result codes (the low byte of the extended code a sqlite3 error carries):
+# locked by another connection, or the file cannot take a write now.
+_SQLITE_BUSY = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
+_SQLITE_UNUSABLE = {8, 10, 13, 14}  # SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN
+# PostgreSQL errors that say "not now" without being OperationalError (which all are: connection
+# lost, server shutting down or starting, disk full, out of memory, statement timeout, I/O):
+# 25006 read_only_sql_transaction (a replica after a failover, default_transaction_read_only).
+_PG_UNUSABLE_STATES = {"25006"}
+
+
+def unusable(exc: BaseException, dialect: str) -> StorageUnavailable | None:
+    """The named error for a driver error (SQLAlchemy's, or the driver's own from a COPY or an
+    executemany sent straight to it) that means the database cannot be used right now (retry
+    later: the app answers 503), else None (a bug or bad data: let it propagate).
+
+    SQLite: locked (StorageBusy), read-only, I/O error (a file system remounted read-only by
+    the kernel after disk errors answers SQLITE_IOERR_WRITE), full, cannot open. PostgreSQL:
+    every OperationalError (unreachable, restarted, disk full, out of memory, ...) and a
+    read-only transaction. The message is the driver's first line (no statement, no
+    parameters, no password)."""
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    if dialect == SQLITE:
+        import sqlite3
+
+        if not isinstance(orig, sqlite3.Error):
+            return None
+        reason = describe_failure(exc)
+        code = getattr(orig, "sqlite_errorcode", None)
+        primary = code & 0xFF if isinstance(code, int) else None
+        locked = primary is None and ("locked" in reason or "busy" in reason)
+        if primary in _SQLITE_BUSY or locked:
+            return StorageBusy(f"database busy: {reason}")
+        if primary in _SQLITE_UNUSABLE:
+            return StorageUnavailable(f"database unavailable: {reason}")
+        return None
+    import psycopg
+
+    if isinstance(orig, psycopg.OperationalError) or (
+        isinstance(orig, psycopg.Error) and orig.sqlstate in _PG_UNUSABLE_STATES
+    ):
+        return StorageUnavailable(f"database unavailable: {describe_failure(exc)}")
+    return None
 
 
 def _lock_key(name: str) -> int:
@@ -280,6 +324,23 @@ class Database:
         with self._errors(), self.engine.connect() as conn:
             yield conn
 
+    @contextlib.contextmanager
+    def autocommit(self) -> Iterator[Connection]:
+        """PostgreSQL only: a connection on which each statement commits by itself, for what
+        cannot run in a transaction block (`DETACH PARTITION … CONCURRENTLY`) and for session
+        advisory locks held across several statements. Back in transaction mode before it
+        returns to the pool. Raises StorageUnavailable; ValueError on SQLite."""
+        if self.dialect != POSTGRESQL:
+            raise ValueError("autocommit() is for PostgreSQL")
+        with self._errors(), self.engine.connect() as conn:
+            driver = cast("psycopg.Connection[Any]", conn.connection.driver_connection)
+            driver.autocommit = True
+            try:
+                yield conn
+            finally:
+                if not driver.closed and not driver.broken:
+                    driver.autocommit = False
+
     def lock(self, conn: Connection, name: str) -> None:
         """Serialise the rest of this write transaction with every other transaction that takes
         the same `name`, in any process, until it ends (PostgreSQL: pg_advisory_xact_lock; on
@@ -367,17 +428,17 @@ class Database:
 
     @contextlib.contextmanager
     def _errors(self) -> Iterator[None]:
-        """Turn the driver's "cannot use the database now" errors into named ones."""
+        """Turn the driver's "cannot use the database now" errors into named ones: StorageBusy
+        (SQLite locked), StorageUnavailable (unreachable, restarted, full, read-only, I/O
+        errors: see `unusable`). Anything else (a bug, a constraint) propagates as it is."""
         try:
             yield
-        except OperationalError as exc:
-            reason = describe_failure(exc)
-            if self.dialect == SQLITE:
-                if "locked" in reason or "busy" in reason:
-                    raise StorageBusy(f"database busy: {reason}") from exc
-                raise
-            raise StorageUnavailable(f"database unavailable: {reason}") from exc
+        except StorageError:
+            raise
         except Exception as exc:
+            named = unusable(exc, self.dialect)
+            if named is not None:
+                raise named from exc
             # psycopg_pool's PoolTimeout comes through SQLAlchemy's creator unwrapped.
             if self._pool is not None:
                 from psycopg_pool import PoolTimeout
@@ -441,4 +502,5 @@ __all__ = [
     "describe_failure",
     "locate",
     "table_names",
+    "unusable",
 ]

@@ -64,7 +64,7 @@ log = logging.getLogger(__name__)
 # The newest revision in migrations/versions/. Kept here so that a command on an up-to-date
 # database never imports Alembic (a fifth of a second per command); a test checks it against
 # Alembic's own view, so a new migration cannot be forgotten here.
-SCHEMA_HEAD = "0003_declarations"
+SCHEMA_HEAD = "0004_declarations"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "alembic_version"
 LEGACY_TABLE = "_sqlite_migrations"
@@ -398,6 +398,7 @@ def _convert_legacy(conn: Connection, state: SchemaState) -> None:
             "INSERT INTO event_ids (device_id, event_id, content_sha256, received_at) "
             "SELECT device_id, event_id, content_sha256, received_at FROM legacy_events"
         )
+        _legacy_data_at_head(conn)
     for name in reversed(present):
         conn.exec_driver_sql(f"DROP TABLE legacy_{name}")
     conn.exec_driver_sql(f"DROP TABLE {LEGACY_TABLE}")
@@ -411,6 +412,33 @@ def _convert_legacy(conn: Connection, state: SchemaState) -> None:
         counts["devices"],
         counts["events"],
     )
+
+
+def _legacy_data_at_head(conn: Connection) -> None:
+    """What the data migrations after 0001_initial do to existing rows, for rows copied in after
+    the schema was created at head (they never saw those migrations). Add to it whenever a
+    revision changes data, not only the schema:
+
+    - 0003_reports: `devices.events_stored` counted; no event dated more than 2 s after its
+      receipt (fixed-width ISO text: compared as text, the 2 s checked exactly below).
+    """
+    conn.exec_driver_sql(
+        "UPDATE devices SET events_stored = counted.n FROM "
+        "(SELECT device_id, count(*) AS n FROM events GROUP BY device_id) AS counted "
+        "WHERE devices.device_id = counted.device_id"
+    )
+    late = conn.exec_driver_sql(
+        "SELECT id, received_at, corrected_time FROM events WHERE corrected_time > received_at"
+    ).all()
+    for row_id, received, corrected in late:
+        if dt.datetime.fromisoformat(corrected) - dt.datetime.fromisoformat(received) > (
+            dt.timedelta(seconds=2)
+        ):
+            conn.exec_driver_sql(
+                "UPDATE events SET corrected_time = received_at, clock_flag = 'unverified' "
+                "WHERE id = ?",
+                (row_id,),
+            )
 
 
 def _columns(conn: Connection, table: str) -> set[str]:

@@ -5,8 +5,8 @@
 server's own clock at arrival: it never changes once stored (clock correction moves
 corrected_time only) and is never far from today, so the days needed are always today and the
 next few. Retention is therefore counted from receipt, and purging a day is dropping its
-partition (`DROP TABLE events_p…`, milestone B), not deleting rows; `event_ids` rows (no
-personal data) are deleted in batches beside it.
+partition (`drop_before`), not deleting rows; `event_ids` rows (no personal data) are deleted
+in batches beside it (central.storage, `Storage.purge`).
 
 A partition is made by CREATE TABLE … (LIKE events) then ALTER TABLE events ATTACH PARTITION:
 attaching takes SHARE UPDATE EXCLUSIVE on `events`, which lets ingest and queries go on, where
@@ -16,8 +16,15 @@ partition as it is attached. There is no DEFAULT partition: a row for a missing 
 loudly instead of piling up somewhere a later ATTACH would have to scan.
 
 `ensure(db, day)` is called by the storage at open and before an ingest whose receive day it
-has not seen yet; it makes that day and DAYS_AHEAD more (several processes may race: an
-advisory lock and IF NOT EXISTS make that harmless).
+has not seen yet, and by the server's housekeeping every hour; it makes that day and DAYS_AHEAD
+more (several processes may race: an advisory lock and IF NOT EXISTS make that harmless).
+
+`drop_before(db, day)` purges: every partition of a day before `day` is detached with `DETACH
+PARTITION … CONCURRENTLY` (SHARE UPDATE EXCLUSIVE on `events`: ingest and queries go on; it
+waits for the queries that may still read the partition, never blocks new ones), then dropped
+(a lock on that partition only). A purge killed midway leaves a detach pending or a detached
+table: the next one finishes both (`FINALIZE`, then DROP). Purges are serialised by a session
+advisory lock (two servers' housekeeping, or a server and `kiosk-central purge`).
 """
 
 from __future__ import annotations
@@ -25,10 +32,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Callable, Mapping
 
 from sqlalchemy import Connection, text
 
-from central.database import Database
+from central.database import Database, advisory_lock, advisory_unlock
 
 log = logging.getLogger(__name__)
 
@@ -81,3 +89,74 @@ def ensure(db: Database, day: dt.date, ahead: int = DAYS_AHEAD) -> set[dt.date]:
             have.add(missing)
             log.info("events partition %s created", name)
     return have
+
+
+def _day_of(name: str) -> dt.date | None:
+    match = _NAME.fullmatch(name)
+    return dt.datetime.strptime(match.group(1), "%Y%m%d").date() if match else None
+
+
+def drop_before(
+    db: Database,
+    day: dt.date,
+    forget: Callable[[Connection, Mapping[str, int]], None] | None = None,
+) -> list[dt.date]:
+    """Detach and drop the partition of every day before `day` (module docstring); returns
+    those days, oldest first. Also finishes what a purge killed midway left: a detach pending
+    (FINALIZE) or a detached table of such a day. `forget(conn, {device_id: events})` is
+    called in the transaction that drops a detached table, with its events per device (the
+    devices' counts go down exactly when the rows go). PostgreSQL only (SQLite: [])."""
+    if db.dialect != "postgresql":
+        return []
+    dropped: list[dt.date] = []
+
+    def drop(name: str) -> None:
+        with db.write() as tx:
+            if forget is not None:
+                counts = tx.execute(
+                    text(f"SELECT device_id, count(*) FROM {name} GROUP BY device_id")  # noqa: S608
+                ).all()
+                forget(tx, {str(device): int(n) for device, n in counts})
+            tx.exec_driver_sql(f"DROP TABLE {name}")
+
+    with db.autocommit() as conn:
+        advisory_lock(conn, "events purge")
+        try:
+            pending = conn.execute(
+                text(
+                    "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                    "JOIN pg_class p ON p.oid = i.inhparent "
+                    "WHERE p.relname = 'events' AND i.inhdetachpending"
+                )
+            ).scalars()
+            for name in list(pending):
+                if _day_of(name) is not None:
+                    conn.exec_driver_sql(f"ALTER TABLE events DETACH PARTITION {name} FINALIZE")
+                    log.info("events partition %s: pending detach finished", name)
+            attached = {d for d in existing(conn) if d < day}
+            for old in sorted(attached):
+                # Names come from dates only (DDL takes no parameters).
+                name = partition_name(old)
+                conn.exec_driver_sql(f"ALTER TABLE events DETACH PARTITION {name} CONCURRENTLY")
+                drop(name)
+                dropped.append(old)
+                log.info("events partition %s dropped (retention)", name)
+            # Detached but not dropped (a purge killed between the two): no longer events'.
+            leftovers = conn.execute(
+                text(
+                    "SELECT c.relname FROM pg_class c "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE n.nspname = current_schema() AND c.relkind = 'r' "
+                    "AND c.relname LIKE 'events\\_p%' AND NOT c.relispartition"
+                )
+            ).scalars()
+            for name in list(leftovers):
+                left_day = _day_of(name)
+                if left_day is not None and left_day < day:
+                    drop(name)
+                    if left_day not in dropped:
+                        dropped.append(left_day)
+                    log.info("events partition %s: detached table dropped (retention)", name)
+        finally:
+            advisory_unlock(conn, "events purge")
+    return sorted(dropped)

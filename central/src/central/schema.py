@@ -148,6 +148,9 @@ devices = Table(
     Column("enrolled_at", UtcTime, nullable=False),
     Column("revoked_at", UtcTime),
     Column("last_contact", UtcTime),
+    # Events of this device stored now: kept by the ingest that already updates this row, and
+    # by the purge. Their sum is `stats`' count without counting 10 M rows (0003_reports).
+    Column("events_stored", BigInt, nullable=False, server_default=text("0")),
     Index("devices_checkpoint", "checkpoint_id"),
 )
 
@@ -176,6 +179,12 @@ event_ids = Table(
     PrimaryKeyConstraint("device_id", "event_id"),
     Index("event_ids_received_at", "received_at"),
 )
+
+# What the covering indexes of `events` carry besides their keys (PostgreSQL INCLUDE; SQLite
+# indexes hold their keys only). received_at: the partition key, which queries by corrected time
+# also filter on (central.storage, `_received_since`).
+_TRACE_COLUMNS = ("received_at", "id", "verdict", "direction", "person_key", "kind", "display_name")
+_DAY_COLUMNS = ("received_at", "checkpoint_id", "person_key", "direction", "verdict")
 
 # Every event as the kiosk sent it, plus what the server added. On PostgreSQL: partitioned by
 # RANGE (received_at), one partition per UTC day (central.partitions), primary key
@@ -210,8 +219,18 @@ events = Table(
     CheckConstraint("direction IN ('in', 'out')", name="direction"),
     CheckConstraint("verdict IN ('admit', 'refer', 'deny')", name="verdict"),
     CheckConstraint("clock_flag IN ('ok', 'corrected', 'unverified')", name="clock_flag"),
-    # Today's counts and co-presence at one checkpoint.
-    Index("events_checkpoint_time", "checkpoint_id", "corrected_time"),
+    # A checkpoint's day and co-presence at one checkpoint. On PostgreSQL it carries what
+    # tracing reads, so a checkpoint's stays come from the index alone (an index-only scan,
+    # no heap page per event); revision 0003_reports.
+    Index(
+        "events_checkpoint_time",
+        "checkpoint_id",
+        "corrected_time",
+        postgresql_include=[*_TRACE_COLUMNS],
+    ),
+    # A day of the whole deployment (daily figures, the overview page's counts); covering on
+    # PostgreSQL, like the one above.
+    Index("events_day", "corrected_time", postgresql_include=[*_DAY_COLUMNS]),
     # A person's visits everywhere (trace).
     Index("events_person_time", "person_key", "corrected_time"),
     # Re-correction when a late anchor arrives; holds only unverified rows, so it is tiny.
@@ -346,7 +365,7 @@ device_reports = Table(
     Column("demo", Boolean),
 )
 
-# Citizens' health declarations (central.declare; migration 0003_declarations): everything the
+# Citizens' health declarations (central.declare; migration 0004_declarations): everything the
 # citizen gave is one box sealed to the authority's key (checkpoint_common.seal, the
 # declaration_id as associated data); in clear only when it was made and until when it counts
 # (the purge). Never opened by the server but for `kiosk-central declarations --reveal`.

@@ -1,7 +1,7 @@
 """Citizens' health declarations, sealed (central.declare).
 
-Revision ID: 0003_declarations
-Revises: 0002_console
+Revision ID: 0004_declarations
+Revises: 0003_reports
 
 Append-only: never edit a migration that has shipped; add a new one. Explicit operations only
 (no imports of central.schema's tables: this file is a frozen snapshot).
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = "0003_declarations"
-down_revision = "0002_console"
+revision = "0004_declarations"
+down_revision = "0003_reports"
 branch_labels = None
 depends_on = None
 
