@@ -424,7 +424,7 @@ class Shooter:
         self.expect(self.scan("declared"), "admit", "in")
         self.shoot("verdict-declared")
         self.expect(self.scan("declared (cough)"), "refer", "in")
-        self.shoot("verdict-refer-declaration")
+        self.shoot("verdict-refer-declared-symptoms")
         self.window._choose_gate_mode("auto")
 
     def manual_entry(self) -> None:
