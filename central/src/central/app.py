@@ -681,6 +681,8 @@ def create_app(
 
     desk = Desk(storage, clock, valid_hours=declaration_valid_hours)
     app.state.declarations = desk
+    # Its writer thread stops with the app (after writing what is queued).
+    app.router.on_shutdown.append(desk.close)
     install_declarations(
         app,
         desk,
