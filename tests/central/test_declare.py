@@ -187,6 +187,7 @@ def test_khai_ho_makes_the_code_of_the_person_declared_for(dapi: Api) -> None:
         ({"birth_date": "2099-01-01"}, "birth_date", "future"),
         ({"birth_date": "15/08/1999"}, "birth_date", "date_format"),
         ({"gender": "other"}, "gender", "gender"),
+        ({"gender": ["male"]}, "gender", "gender"),  # found by schemathesis: was a 500
         ({"phone": "+1 415 555 0100"}, "phone", "phone_vn"),
         ({"phone": "0212345678"}, "phone", "phone_vn"),
         ({"address": {"province": "Hà Nội"}}, "address.district", "required"),
@@ -345,3 +346,33 @@ def test_the_command_line_installs_the_key_and_reveals_audited(
         actions = [(e.action, e.subject, e.people) for e in entries(storage.db)]
     assert ("reveal", "declarations", 1) in actions
     assert any(a == "declaration_key" for a, _, _ in actions)
+
+
+def test_the_declaration_settings_are_server_managed(
+    db: Path | str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "enrollment-code", "--checkpoint", "Bệnh viện", *db_option(db))[0] == 0
+    code, out, err = run(
+        capsys,
+        "checkpoint-settings",
+        "--checkpoint",
+        "Bệnh viện",
+        "accept_unsigned_personal_qr=false",
+        "declaration_max_age_h=12",
+        "declaration_refer_contact=no",
+        *db_option(db),
+    )
+    assert code == 0, err
+    settings = json.loads(out)["settings"]
+    assert settings["accept_unsigned_personal_qr"] is False
+    assert settings["declaration_max_age_h"] == 12
+    assert settings["declaration_refer_contact"] is False
+    code, _, err = run(
+        capsys,
+        "checkpoint-settings",
+        "--checkpoint",
+        "Bệnh viện",
+        "declaration_refer_symptoms=maybe",
+        *db_option(db),
+    )
+    assert code == 2 and "true or false" in err

@@ -154,7 +154,7 @@ def _person(
     gender = data.get("gender")
     if gender in (None, ""):
         problems.append(Problem(prefix + "gender", "required"))
-    elif gender not in GENDERS:
+    elif not isinstance(gender, str) or gender not in GENDERS:
         problems.append(Problem(prefix + "gender", "gender"))
     phone_text = (_text if own else _optional)(data, "phone", prefix, problems)
     phone = normalise_phone(phone_text) if phone_text else ""
