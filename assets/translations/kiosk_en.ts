@@ -4,46 +4,46 @@
 <context>
     <name>Kiosk</name>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="178"/>
+        <location filename="../../kiosk/ui/admin.py" line="179"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="176"/>
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="179"/>
+        <location filename="../../kiosk/ui/admin.py" line="180"/>
         <location filename="../../kiosk/ui/admin_reports.py" line="177"/>
         <source>Reports</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="180"/>
+        <location filename="../../kiosk/ui/admin.py" line="181"/>
         <location filename="../../kiosk/ui/admin_trace.py" line="146"/>
         <source>Contact tracing</source>
         <translation>Contact tracing</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="181"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="151"/>
+        <location filename="../../kiosk/ui/admin.py" line="182"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="157"/>
         <source>This device</source>
         <translation>This device</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="184"/>
+        <location filename="../../kiosk/ui/admin.py" line="185"/>
         <source>Lock screen</source>
         <translation>Lock screen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="219"/>
+        <location filename="../../kiosk/ui/admin.py" line="220"/>
         <source>The new PIN is saved</source>
         <translation>The new PIN is saved</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="284"/>
+        <location filename="../../kiosk/ui/admin.py" line="301"/>
         <source>Tap again to quit</source>
         <translation>Tap again to quit</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="292"/>
+        <location filename="../../kiosk/ui/admin.py" line="309"/>
         <source>Quit the kiosk</source>
         <translation>Quit the kiosk</translation>
     </message>
@@ -120,128 +120,134 @@
         <translation>Unknown code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="152"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="158"/>
         <source>Checkpoint</source>
         <translation>Checkpoint</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="153"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="159"/>
         <source>Device ID</source>
         <translation>Device ID</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="154"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="160"/>
         <source>Server</source>
         <translation>Server</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="155"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="161"/>
         <source>Waiting to send</source>
         <translation>Waiting to send</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="156"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="160"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="162"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="166"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="266"/>
         <source>Enroll this device</source>
         <translation>Enroll this device</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="157"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="163"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="185"/>
         <source>Server address</source>
         <translation>Server address</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="158"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="164"/>
         <source>Enrollment code</source>
         <translation>Enrollment code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="161"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="167"/>
         <source>Privacy notice</source>
         <translation>Privacy notice</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="163"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="169"/>
         <source>An A4 poster (a Vietnamese and an English page) that says what the kiosk keeps, for how long and who can open it (Decree 13/2023/NĐ-CP). Print it and put it up beside the kiosk. Who runs the checkpoint is set in Settings.</source>
         <translation>An A4 poster (a Vietnamese and an English page) that says what the kiosk keeps, for how long and who can open it (Decree 13/2023/NĐ-CP). Print it and put it up beside the kiosk. Who runs the checkpoint is set in Settings.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="170"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="176"/>
         <source>Save the poster (PDF)</source>
         <translation>Save the poster (PDF)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="200"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="206"/>
         <source>Not enrolled: the kiosk works offline</source>
         <translation>Not enrolled: the kiosk works offline</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="207"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="213"/>
         <source>{n} records</source>
         <translation>{n} records</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="209"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="215"/>
         <source>{n} refused by the server</source>
         <translation>{n} refused by the server</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="220"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="241"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="226"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="247"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="279"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="286"/>
         <source>Not saved: {reason}</source>
         <translation>Not saved: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="225"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="231"/>
         <source>Saving…</source>
         <translation>Saving…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="235"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="241"/>
         <source>Poster saved to {path}: print it on A4</source>
         <translation>Poster saved to {path}: print it on A4</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="257"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="265"/>
+        <source>Read from the QR code. Check the server address, then tap “{button}”.</source>
+        <translation>Read from the QR code. Check the server address, then tap “{button}”.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="295"/>
         <source>Not a server address: {reason}</source>
         <translation>Not a server address: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="261"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="299"/>
         <source>Enter the server address and the enrollment code</source>
         <translation>Enter the server address and the enrollment code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="265"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="303"/>
         <source>Enrolling…</source>
         <translation>Enrolling…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="299"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="337"/>
         <source>Enrolled, but the settings were not saved: {reason}</source>
         <translation>Enrolled, but the settings were not saved: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="321"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="359"/>
         <source>Enrolled as checkpoint {name}</source>
         <translation>Enrolled as checkpoint {name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="330"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="368"/>
         <source>The enrollment code was refused (wrong, used or expired)</source>
         <translation>The enrollment code was refused (wrong, used or expired)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="332"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="370"/>
         <source>The server could not be reached: {reason}</source>
         <translation>The server could not be reached: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="334"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="337"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="372"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="375"/>
         <source>Enrollment failed: {reason}</source>
         <translation>Enrollment failed: {reason}</translation>
     </message>
@@ -645,22 +651,22 @@
         <translation>{n} found</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="70"/>
+        <location filename="../../kiosk/ui/main_window.py" line="71"/>
         <source>Temporarily out of service, please call the site manager</source>
         <translation>Temporarily out of service, please call the site manager</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="220"/>
+        <location filename="../../kiosk/ui/main_window.py" line="226"/>
         <source>Hold the code closer</source>
         <translation>Hold the code closer</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="220"/>
+        <location filename="../../kiosk/ui/main_window.py" line="226"/>
         <source>Hold the code still</source>
         <translation>Hold the code still</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="222"/>
+        <location filename="../../kiosk/ui/main_window.py" line="228"/>
         <source>Increase the phone&apos;s screen brightness</source>
         <translation>Increase the phone&apos;s screen brightness</translation>
     </message>

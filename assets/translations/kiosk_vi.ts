@@ -4,46 +4,46 @@
 <context>
     <name>Kiosk</name>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="178"/>
+        <location filename="../../kiosk/ui/admin.py" line="179"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="176"/>
         <source>Settings</source>
         <translation>Cài đặt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="179"/>
+        <location filename="../../kiosk/ui/admin.py" line="180"/>
         <location filename="../../kiosk/ui/admin_reports.py" line="177"/>
         <source>Reports</source>
         <translation>Báo cáo</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="180"/>
+        <location filename="../../kiosk/ui/admin.py" line="181"/>
         <location filename="../../kiosk/ui/admin_trace.py" line="146"/>
         <source>Contact tracing</source>
         <translation>Truy vết</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="181"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="151"/>
+        <location filename="../../kiosk/ui/admin.py" line="182"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="157"/>
         <source>This device</source>
         <translation>Thiết bị này</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="184"/>
+        <location filename="../../kiosk/ui/admin.py" line="185"/>
         <source>Lock screen</source>
         <translation>Khóa màn hình</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="219"/>
+        <location filename="../../kiosk/ui/admin.py" line="220"/>
         <source>The new PIN is saved</source>
         <translation>Đã lưu mã PIN mới</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="284"/>
+        <location filename="../../kiosk/ui/admin.py" line="301"/>
         <source>Tap again to quit</source>
         <translation>Chạm lần nữa để thoát</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="292"/>
+        <location filename="../../kiosk/ui/admin.py" line="309"/>
         <source>Quit the kiosk</source>
         <translation>Thoát ứng dụng</translation>
     </message>
@@ -120,128 +120,134 @@
         <translation>Mã không xác định</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="152"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="158"/>
         <source>Checkpoint</source>
         <translation>Điểm kiểm dịch</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="153"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="159"/>
         <source>Device ID</source>
         <translation>Mã thiết bị</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="154"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="160"/>
         <source>Server</source>
         <translation>Máy chủ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="155"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="161"/>
         <source>Waiting to send</source>
         <translation>Chờ gửi</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="156"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="160"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="162"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="166"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="266"/>
         <source>Enroll this device</source>
         <translation>Đăng ký thiết bị</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="157"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="163"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="185"/>
         <source>Server address</source>
         <translation>Địa chỉ máy chủ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="158"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="164"/>
         <source>Enrollment code</source>
         <translation>Mã đăng ký</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="161"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="167"/>
         <source>Privacy notice</source>
         <translation>Thông báo về dữ liệu cá nhân</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="163"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="169"/>
         <source>An A4 poster (a Vietnamese and an English page) that says what the kiosk keeps, for how long and who can open it (Decree 13/2023/NĐ-CP). Print it and put it up beside the kiosk. Who runs the checkpoint is set in Settings.</source>
         <translation>Tờ thông báo khổ A4 (một trang tiếng Việt, một trang tiếng Anh) nói rõ máy lưu những gì, lưu bao lâu và ai được xem (Nghị định 13/2023/NĐ-CP). Hãy in ra và dán cạnh máy. Đơn vị quản lý điểm được đặt trong Cài đặt.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="170"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="176"/>
         <source>Save the poster (PDF)</source>
         <translation>Lưu tờ thông báo (PDF)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="200"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="206"/>
         <source>Not enrolled: the kiosk works offline</source>
         <translation>Chưa đăng ký: máy hoạt động ngoại tuyến</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="207"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="213"/>
         <source>{n} records</source>
         <translation>{n} lượt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="209"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="215"/>
         <source>{n} refused by the server</source>
         <translation>{n} lượt bị máy chủ từ chối</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="220"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="241"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="226"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="247"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="279"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="286"/>
         <source>Not saved: {reason}</source>
         <translation>Chưa lưu được: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="225"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="231"/>
         <source>Saving…</source>
         <translation>Đang lưu…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="235"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="241"/>
         <source>Poster saved to {path}: print it on A4</source>
         <translation>Đã lưu tờ thông báo vào {path}: hãy in ra khổ A4</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="257"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="265"/>
+        <source>Read from the QR code. Check the server address, then tap “{button}”.</source>
+        <translation>Đã đọc từ mã QR. Kiểm tra địa chỉ máy chủ, rồi chạm “{button}”.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="295"/>
         <source>Not a server address: {reason}</source>
         <translation>Địa chỉ máy chủ không hợp lệ: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="261"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="299"/>
         <source>Enter the server address and the enrollment code</source>
         <translation>Vui lòng nhập địa chỉ máy chủ và mã đăng ký</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="265"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="303"/>
         <source>Enrolling…</source>
         <translation>Đang đăng ký…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="299"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="337"/>
         <source>Enrolled, but the settings were not saved: {reason}</source>
         <translation>Đã đăng ký, nhưng chưa lưu được cài đặt: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="321"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="359"/>
         <source>Enrolled as checkpoint {name}</source>
         <translation>Đã đăng ký là điểm kiểm dịch {name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="330"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="368"/>
         <source>The enrollment code was refused (wrong, used or expired)</source>
         <translation>Mã đăng ký bị từ chối (sai, đã dùng hoặc hết hạn)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="332"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="370"/>
         <source>The server could not be reached: {reason}</source>
         <translation>Không kết nối được máy chủ: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="334"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="337"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="372"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="375"/>
         <source>Enrollment failed: {reason}</source>
         <translation>Đăng ký không thành công: {reason}</translation>
     </message>
@@ -645,22 +651,22 @@
         <translation>Tìm thấy {n} người</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="70"/>
+        <location filename="../../kiosk/ui/main_window.py" line="71"/>
         <source>Temporarily out of service, please call the site manager</source>
         <translation>Tạm ngừng phục vụ, vui lòng gọi quản lý</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="220"/>
+        <location filename="../../kiosk/ui/main_window.py" line="226"/>
         <source>Hold the code closer</source>
         <translation>Đưa mã lại gần hơn</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="220"/>
+        <location filename="../../kiosk/ui/main_window.py" line="226"/>
         <source>Hold the code still</source>
         <translation>Giữ yên mã</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="222"/>
+        <location filename="../../kiosk/ui/main_window.py" line="228"/>
         <source>Increase the phone&apos;s screen brightness</source>
         <translation>Tăng độ sáng màn hình điện thoại</translation>
     </message>
