@@ -376,3 +376,17 @@ def test_the_declaration_settings_are_server_managed(
         *db_option(db),
     )
     assert code == 2 and "true or false" in err
+
+
+def test_the_page_is_one_small_page_that_allows_no_script(dapi: Api) -> None:
+    response = dapi.client.get("/declare")
+    assert response.status_code == 200
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in csp and "script" not in csp
+    assert "style-src 'sha256-" in csp and "img-src data:" in csp
+    assert response.headers["Cache-Control"] == "no-store"
+    html = response.text
+    assert "<script" not in html and "<link" not in html  # nothing else to load
+    assert len(response.content) < 16 * 1024
+    assert html.count('type="radio"') == 2 * len(QUESTIONS) + 2  # answers, and gender
+    assert "checked" not in html

@@ -38,6 +38,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from central.app import ApiError, RateLimit, _errors, _parse_json, _RateLimiter, _read_body
+from central.console.web import security_headers
 from central.declare import texts
 from central.declare.form import ADDRESS_PARTS, Invalid, Problem, check
 from central.declare.service import RETENTION_DAYS, ZONE, Desk, Issued, NotSetUp
@@ -330,13 +331,7 @@ def install_declarations(
             valid_local=_local(issued.valid_until) if issued else "",
             declarer_fields=declarer_fields or [],
         )
-        response = HTMLResponse(html, status_code=status, headers=headers)
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Frame-Options"] = "DENY"
-        return response
+        return security_headers(HTMLResponse(html, status_code=status, headers=headers), CSP)
 
     def language(request: Request) -> str:
         lang = request.query_params.get("lang", "vi")
