@@ -19,6 +19,7 @@ from central.declare import texts
 from central.declare.form import MAX_NAME_IN_CODE
 from central.declare.service import install_signer, load_signer, open_declaration
 from central.schema import declarations
+from central.serving import Housekeeping
 from central.storage import InvalidInput, Storage
 from checkpoint_common.declaration import QUESTIONS, DeclarationKeys, SignatureStatus
 from checkpoint_common.signing import SigningKey, delegate
@@ -390,3 +391,15 @@ def test_the_page_is_one_small_page_that_allows_no_script(dapi: Api) -> None:
     assert len(response.content) < 16 * 1024
     assert html.count('type="radio"') == 2 * len(QUESTIONS) + 2  # answers, and gender
     assert "checked" not in html
+
+
+def test_housekeeping_deletes_declarations_21_days_after_their_validity(dapi: Api) -> None:
+    assert dapi.client.post("/api/v1/declarations", json=body()).status_code == 201
+    [record] = list(dapi.storage.declarations())
+    # Events kept forever (retention 0): declarations still go, on their own schedule.
+    almost = record.valid_until + dt.timedelta(days=20, hours=23)
+    assert Housekeeping(dapi.storage, retention_days=0, clock=lambda: almost).run_once()
+    assert len(list(dapi.storage.declarations())) == 1
+    later = record.valid_until + dt.timedelta(days=21, minutes=1)
+    assert Housekeeping(dapi.storage, retention_days=0, clock=lambda: later).run_once()
+    assert list(dapi.storage.declarations()) == []

@@ -15,8 +15,9 @@ process would wait on the file lock in SQLite's busy handler (sleeping up to 100
 
 Housekeeping. Once per deployment work runs in the serving process (the supervisor when there
 are workers), in one thread, at start and then every HOUSEKEEPING_INTERVAL_S: the events
-partitions of today and the next days (PostgreSQL), and the retention purge (`Storage.purge`:
-events received more than `retention_days` whole UTC days ago). Several servers on one
+partitions of today and the next days (PostgreSQL), the retention purge (`Storage.purge`:
+events received more than `retention_days` whole UTC days ago), and the health declarations'
+(DECLARATION_RETENTION_DAYS after their validity ended). Several servers on one
 database (several hosts) may all run it: partition creation and purges are serialised by
 advisory locks and idempotent. A purge that would remove every stored event is skipped (with a
 warning): a server clock far ahead looks the same as a silent deployment, and only the first
@@ -37,6 +38,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import TYPE_CHECKING, Any
 
 from central.database import DatabaseLocation, locate
+from central.declare.service import RETENTION_DAYS as DECLARATION_RETENTION_DAYS
 from central.errors import StorageError, StorageUnavailable
 from central.storage import Storage
 from checkpoint_common.safelog import SafeFormatter
@@ -114,6 +116,13 @@ class Housekeeping:
                     )
                 else:
                     self.storage.purge(before)
+            # Health declarations go 21 days after they stop being valid, whatever the events'
+            # retention (the page's privacy notice says so; central.declare.service).
+            purged = self.storage.purge_declarations(
+                now - dt.timedelta(days=DECLARATION_RETENTION_DAYS)
+            )
+            if purged:
+                log.info("%d declarations past retention deleted", purged)
         except StorageUnavailable as exc:
             log.warning("housekeeping postponed: %s", exc)
             return False

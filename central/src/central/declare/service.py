@@ -10,7 +10,8 @@ Storage: everything the citizen gave is one box sealed to the authority's key (t
 cannot read it back; `kiosk-central declarations --reveal` opens it, audited). Boxes are
 padded to a multiple of PAD_BYTES so their length does not tell a name's length. Requests that
 arrive together are stored in one transaction (`GroupWriter`: one commit for a group, which is
-what lets one SQLite file take hundreds of declarations a second, docs/benchmarks.md).
+what lets one SQLite file take hundreds of declarations a second, docs/benchmarks.md). The
+serving process's housekeeping deletes them RETENTION_DAYS after their validity (central.serving).
 
 Threads: `declare` is called from the web server's thread pool; the GroupWriter's own thread
 does the writing; the caller waits for its commit (an answer means the declaration is stored).
@@ -49,8 +50,9 @@ log = logging.getLogger(__name__)
 SIGNING_KEY_SETTING = "declaration_signing_key"
 DELEGATIONS_SETTING = "declaration_delegations"
 PAD_BYTES = 512
-RETENTION_DAYS = 21  # after a declaration stops being valid
-_PURGE_EVERY = dt.timedelta(hours=1)
+# Days a declaration is kept after it stops being valid (then central.serving's housekeeping
+# deletes it; the page's privacy notice says this figure).
+RETENTION_DAYS = 21
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 T = TypeVar("T")
@@ -231,8 +233,7 @@ class Desk:
         self.signer = load_signer(storage)
         self._secret = base64.b64decode(storage.person_key_secret())
         self._sealing = storage.authority_key().public
-        self._writer: GroupWriter[DeclarationRecord] = GroupWriter(self._store)
-        self._last_purge: dt.datetime | None = None
+        self._writer: GroupWriter[DeclarationRecord] = GroupWriter(storage.add_declarations)
 
     @property
     def delegations(self) -> Sequence[Mapping[str, Any]]:
@@ -301,15 +302,6 @@ class Desk:
             declaration.subject.full_name,
         )
         return issued, stored
-
-    def _store(self, batch: list[DeclarationRecord]) -> None:
-        self.storage.add_declarations(batch)
-        now = self.clock()
-        if self._last_purge is None or now - self._last_purge > _PURGE_EVERY:
-            self._last_purge = now
-            purged = self.storage.purge_declarations(now - dt.timedelta(days=RETENTION_DAYS))
-            if purged:
-                log.info("%d declarations past retention deleted", purged)
 
     def close(self) -> None:
         self._writer.close()
