@@ -290,3 +290,22 @@ def test_parse_reports_the_declaration_fields() -> None:
     assert fields["declaration_valid_until"] == "2026-12-04T01:12:00.000000Z"
     assert fields["declaration_summary"] == "symptoms+contact"
     assert credential.problems == ()
+
+
+def test_a_key_is_ended_early_by_a_newer_delegation(tmp_path: Path) -> None:
+    """A leaked declaration key: the root delegates it again, version 2, ending an hour after
+    T0; a kiosk that took it refuses codes the key signed after that."""
+    data = DataDir(tmp_path)
+    pinned = Settings(authority_signing_key=ROOT.public.to_text())
+    declarations.accept(pinned, data, [delegation_of()], T0)
+    ended = delegation_of(version=2, not_after=T0 + dt.timedelta(hours=1))
+    found, changed = declarations.accept(pinned, data, [ended], T0 + dt.timedelta(hours=2))
+    assert changed and [k.delegation.version for k in found.keys] == [2]
+    before, after = code(at=T0), code(at=T0 + dt.timedelta(hours=2))
+    assert found.check(before).status is SignatureStatus.VALID  # type: ignore[union-attr]
+    assert found.check(after).status is SignatureStatus.INVALID  # type: ignore[union-attr]
+    # The old delegation offered again (a replay) changes nothing.
+    again, changed = declarations.accept(
+        pinned, data, [delegation_of()], T0 + dt.timedelta(hours=3)
+    )
+    assert not changed and [k.delegation.version for k in again.keys] == [2]
