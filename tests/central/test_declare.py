@@ -17,7 +17,12 @@ from central.app import RateLimit
 from central.console.audit import entries
 from central.declare import texts
 from central.declare.form import MAX_NAME_IN_CODE
-from central.declare.service import install_signer, load_signer, open_declaration
+from central.declare.service import (
+    add_delegation,
+    install_signer,
+    load_signer,
+    open_declaration,
+)
 from central.schema import declarations
 from central.serving import Housekeeping
 from central.storage import InvalidInput, Storage
@@ -403,3 +408,27 @@ def test_housekeeping_deletes_declarations_21_days_after_their_validity(dapi: Ap
     later = record.valid_until + dt.timedelta(days=21, minutes=1)
     assert Housekeeping(dapi.storage, retention_days=0, clock=lambda: later).run_once()
     assert list(dapi.storage.declarations()) == []
+
+
+def test_a_leaked_key_is_ended_early_for_every_kiosk(
+    storage: Storage, server_clock: ServerClock
+) -> None:
+    now = server_clock()
+    install_signer(storage, ONLINE, delegation(now=now), now, root=ROOT.public)
+    fresh = SigningKey.generate()
+    install_signer(storage, fresh, delegation(fresh, now=now), now, root=ROOT.public)
+    ended = delegate(
+        ROOT, ONLINE.public, types=["declaration"], not_after=now, version=2,
+        issued_at=now - dt.timedelta(hours=1),
+    ).to_json()  # fmt: skip
+    with pytest.raises(InvalidInput, match="current key"):
+        add_delegation(storage, delegation(fresh, now=now), now, root=ROOT.public)
+    signer = add_delegation(storage, ended, now + dt.timedelta(seconds=1), root=ROOT.public)
+    assert signer.key.public == fresh.public  # the signer stays the new key
+    keys, _ = DeclarationKeys.from_delegations(
+        signer.delegations, root=ROOT.public, audience="cp", now=now
+    )
+    versions = {k.key: k.delegation.version for k in keys.keys}
+    assert versions == {ONLINE.public: 2, fresh.public: 1}
+    with pytest.raises(InvalidInput, match="not above"):
+        add_delegation(storage, ended, now, root=ROOT.public)

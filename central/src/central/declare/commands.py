@@ -20,7 +20,12 @@ from typing import Any
 
 from central import authority, cli
 from central.console import audit
-from central.declare.service import install_signer, load_signer, open_declaration
+from central.declare.service import (
+    add_delegation,
+    install_signer,
+    load_signer,
+    open_declaration,
+)
 from central.storage import InvalidInput
 from checkpoint_common.safelog import printable
 from checkpoint_common.timefmt import to_iso
@@ -28,7 +33,7 @@ from checkpoint_common.timefmt import to_iso
 
 def cmd_declaration_key(args: argparse.Namespace) -> int:
     now = cli._now()
-    if args.show or not args.key:
+    if args.show or not (args.key or args.add_delegation):
         with cli._storage(args, create=False) as storage:
             signer = load_signer(storage)
         if signer is None:
@@ -46,6 +51,23 @@ def cmd_declaration_key(args: argparse.Namespace) -> int:
                     "delegations": len(signer.delegations),
                 }
             )
+        return cli.EXIT_OK
+    if args.add_delegation:
+        try:
+            root = authority._public_key(args.root) if args.root else None
+            extra = authority._read_json(args.add_delegation, 1024 * 1024)
+        except authority.AuthorityError as exc:
+            raise cli.CliError(str(exc), exc.code) from exc
+        with cli._storage(args) as storage:
+            try:
+                signer = add_delegation(storage, extra, now, root=root)
+            except InvalidInput as exc:
+                raise cli.CliError(str(exc)) from exc
+            _audit(storage, audit.DECLARATION_KEY, now, subject="delegation added")
+        print(
+            f"{len(signer.delegations)} delegations served to kiosks; restart `serve`",
+            file=sys.stderr,
+        )
         return cli.EXIT_OK
     if not args.delegation:
         raise cli.CliError("--delegation: the root's delegation of this key (type declaration)")
@@ -145,6 +167,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "--delegation",
         metavar="FILE",
         help="`authority delegate --types declaration` for that key (signed by the root)",
+    )
+    p.add_argument(
+        "--add-delegation",
+        metavar="FILE",
+        help="serve a newer delegation of a key that no longer signs (to end a leaked key early)",
     )
     p.add_argument("--root", metavar="ROOT.pub", help="check the delegation against this root")
     p.add_argument("--passphrase-file", metavar="FILE", help="the key's passphrase")

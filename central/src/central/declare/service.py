@@ -122,6 +122,41 @@ def install_signer(
     return Signer(key, tuple(kept))
 
 
+def add_delegation(
+    storage: Storage, delegation: Any, now: dt.datetime, *, root: VerifyKey | None = None
+) -> Signer:
+    """Serve `delegation` (of a key that no longer signs) beside the current key's, replacing
+    that key's older one: how the authority ends a leaked key early (a higher version with an
+    earlier end; kiosks keep the highest version per key). Raises InvalidInput."""
+    signer = load_signer(storage)
+    if signer is None:
+        raise InvalidInput("no declaration key installed: install the current one first")
+    try:
+        envelope = Envelope.from_json(delegation)
+        delegated = verify_delegation(
+            delegation, root=root or envelope.signer, audience="*", now=now
+        )
+    except SignedDocumentError as exc:
+        raise InvalidInput(f"the delegation: {exc}") from exc
+    if delegated.key == signer.key.public:
+        raise InvalidInput("that is the current key's: use --key with --delegation")
+    kept: list[dict[str, Any]] = []
+    for served in signer.delegations:
+        was = verify_delegation(
+            served, root=Envelope.from_json(served).signer, audience="*", now=now
+        )
+        if was.key == delegated.key:
+            if was.version >= delegated.version:
+                raise InvalidInput(
+                    f"version {delegated.version} is not above the served {was.version}"
+                )
+            continue
+        kept.append(served)
+    kept.append(delegation)
+    storage.set_deployment_setting(DELEGATIONS_SETTING, json.dumps(kept))
+    return Signer(signer.key, tuple(kept))
+
+
 class GroupWriter(Generic[T]):
     """Writes items with `write(batch)` on its own thread, as many at once as are waiting (at
     most `max_batch`); `submit` returns once its item's batch committed, or raises what the
@@ -336,6 +371,7 @@ __all__ = [
     "NotSetUp",
     "Opened",
     "Signer",
+    "add_delegation",
     "install_signer",
     "load_signer",
     "open_declaration",
