@@ -309,3 +309,19 @@ def test_a_key_is_ended_early_by_a_newer_delegation(tmp_path: Path) -> None:
         pinned, data, [delegation_of()], T0 + dt.timedelta(hours=3)
     )
     assert not changed and [k.delegation.version for k in again.keys] == [2]
+
+
+def test_doctor_says_whether_declarations_can_be_checked(tmp_path: Path) -> None:
+    from kiosk.doctor import Status, check_declarations
+
+    data = DataDir(tmp_path)
+    pinned = Settings(authority_signing_key=ROOT.public.to_text())
+    assert check_declarations(pinned, tmp_path, T0).status is Status.OK  # not required here
+    strict = Settings(authority_signing_key=ROOT.public.to_text(), declaration_max_age_h=12)
+    failed = check_declarations(strict, tmp_path, T0)
+    assert failed.status is Status.FAIL and "declaration-keys import" in failed.action
+    declarations.accept(pinned, data, [delegation_of()], T0)
+    ok = check_declarations(strict, tmp_path, T0)
+    assert ok.status is Status.OK and "1 declaration key" in ok.detail
+    late = check_declarations(strict, tmp_path, T0 + dt.timedelta(days=91))
+    assert late.status is Status.FAIL and "ended" in late.detail
