@@ -131,6 +131,8 @@ def transport_problem(url: str) -> str | None:
 
 # A list of published documents (rotations, delegations) holds at most this many.
 MAX_DOCUMENTS = 64
+# The declaration keys answer: a few delegations (each a few hundred bytes).
+MAX_DECLARATION_KEYS_BYTES = 1024 * 1024
 
 
 def _retry_after(response: requests.Response) -> float:
@@ -363,6 +365,22 @@ class SyncClient:
             response.close()
             return None
         return self._read_limited(response, max_bytes)
+
+    def declaration_keys(self) -> Any:
+        """The health-declaration keys' delegations the server publishes (JSON, each checked by
+        the caller against the pinned root: kiosk.declarations). None when it publishes none.
+        The body is size-limited like every download."""
+        try:
+            response = self._request("GET", "/declarations/keys", auth=False, stream=True)
+        except RejectedError as exc:
+            if exc.status == 404:  # an older server, or declarations not set up
+                return None
+            raise
+        raw = self._read_limited(response, MAX_DECLARATION_KEYS_BYTES)
+        try:
+            return json.loads(raw)
+        except ValueError as exc:
+            raise TransientError("the server's declaration keys are not JSON") from exc
 
     def get_documents(self, doc_type: str, *, max_bytes: int) -> list[bytes]:
         """The published documents of a type (`/documents/TYPE`): each envelope as JSON bytes,

@@ -55,6 +55,7 @@ from checkpoint_common.signing import (
     sealing_key_of,
     verify_status_list,
 )
+from kiosk import declarations
 from kiosk.clock import Clock, from_iso, to_iso
 from kiosk.config import ConfigError, Settings, settings_with
 from kiosk.datadir import DataDir
@@ -99,6 +100,7 @@ class SyncReport:
     trust_list_changed: bool = False
     sealing_key_changed: bool = False
     root_rotated: bool = False
+    declaration_keys_changed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +192,7 @@ class SyncService:
         on_settings: Callable[[Settings], None] | None = None,
         on_trust_list: Callable[[TrustList], None] | None = None,
         on_status_list: Callable[[], None] | None = None,
+        on_declaration_keys: Callable[[], None] | None = None,
         batch_size: int = DEFAULT_BATCH,
         is_demo: Callable[[], bool] | None = None,
     ) -> None:
@@ -205,6 +208,7 @@ class SyncService:
         self._on_settings = on_settings
         self._on_trust_list = on_trust_list
         self._on_status_list = on_status_list
+        self._on_declaration_keys = on_declaration_keys
         self.batch_size = batch_size
         self._is_demo = is_demo
 
@@ -342,6 +346,7 @@ class SyncService:
                     refusals[0].doc_type, refusals[0].reason, f"{refusals[0]} (also: {others})"
                 )
             raise refusals[0]
+        changes["declaration_keys_changed"] = self._fetch_declaration_keys(client)
         return changes
 
     def _now(self) -> dt.datetime:
@@ -573,6 +578,26 @@ class SyncService:
         if self._on_trust_list:
             self._on_trust_list(trust)
         return True
+
+    def _fetch_declaration_keys(self, client: SyncClient) -> bool:
+        """The health-declaration keys (kiosk.declarations): each delegation is checked against
+        the pinned root key (after this round's rotations); none are taken without one. A
+        refused answer is logged and the keys held are kept: a scan never depends on this."""
+        settings = self._settings()
+        if not settings.authority_signing_key:
+            return False
+        body = client.declaration_keys()
+        if body is None:
+            return False
+        try:
+            envelopes = declarations.envelopes_of(body)
+            _, changed = declarations.accept(settings, self.data, envelopes, self._now())
+        except declarations.DeclarationKeysError as exc:
+            log.warning("declaration keys from the server refused: %s", exc)
+            return False
+        if changed and self._on_declaration_keys:
+            self._on_declaration_keys()
+        return changed
 
     def _device_status(self) -> DeviceStatus:
         """What this kiosk tells its server about itself (for its site manager)."""

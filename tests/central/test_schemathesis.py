@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import datetime as dt
 import json
 import os
 import subprocess
@@ -43,7 +44,8 @@ from schemathesis import checks as st_checks
 
 from central.app import create_app
 from central.storage import Storage
-from tests.authority import root_key_file, set_up_authority_at
+from checkpoint_common.signing import SigningKey, delegate
+from tests.authority import ROOT, root_key_file, set_up_authority_at
 from tests.central.conftest import ENGINES
 from tests.central.test_live import TIMEOUT, central_command, run_cli, start_server
 from tests.postgres import PostgresCluster
@@ -68,11 +70,20 @@ CONFORMANCE = [
     st_checks.response_headers_conformance,
     st_checks.response_schema_conformance,
 ]
-# The operations without a device token: enrollment, and the root key a kiosk shows as a
-# fingerprint before it enrolls.
-UNAUTHENTICATED = ("/api/v1/enroll", "/api/v1/authority")
+# The operations without a device token: enrollment, the root key a kiosk shows as a
+# fingerprint before it enrolls, and the citizens' health declarations (public by design: a
+# phone, no account; limited per client address instead).
+UNAUTHENTICATED = [
+    "/api/v1/enroll",
+    "/api/v1/authority",
+    "/api/v1/declarations",
+    "/api/v1/declarations/questions",
+    "/api/v1/declarations/keys",
+]
 # Answers whose body is a signed document's envelope, byte for byte (no server_time in it).
 SIGNED = ("/api/v1/config", "/api/v1/status-list")
+# Success is not 200 for these: enrollment needs a real code, a declaration answers 201.
+SUCCESS = {"POST /api/v1/enroll": 403, "POST /api/v1/declarations": 201}
 # Status codes seen per operation by the conformance test.
 STATUSES: dict[str, Counter[int]] = {}
 
@@ -136,10 +147,29 @@ def live(live_db: Path | str, tmp_path_factory: pytest.TempPathFactory) -> Itera
         capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert made.returncode == 0, made.stderr
-    for command in (("status-list", str(status)), ("publish", str(signed))):
+    # A declaration key delegated by the same root, so that the declarations' keys answer 200
+    # and a declaration 201.
+    online = SigningKey.generate()
+    (folder / "online.key").write_bytes(online.to_pem())
+    now = dt.datetime.now(dt.UTC)
+    delegation = delegate(
+        ROOT,
+        online.public,
+        types=["declaration"],
+        not_after=now + dt.timedelta(days=30),
+        version=1,
+        issued_at=now - dt.timedelta(minutes=5),
+    )
+    (folder / "delegation.json").write_text(json.dumps(delegation.to_json()))
+    key_command = ("declaration-key", "--key", str(folder / "online.key"))
+    for command in (
+        ("status-list", str(status)),
+        ("publish", str(signed)),
+        (*key_command, "--delegation", str(folder / "delegation.json")),
+    ):
         done = run_cli(db, *command)
         assert done.returncode == 0, done.stderr
-    with start_server(db, "--log-level", "warning") as server:
+    with start_server(db, "--log-level", "warning", "--declaration-rate-limit", "0") as server:
         made = run_cli(db, "enrollment-code", "--checkpoint", "Chợ Bến Thành - cổng 2")
         assert made.returncode == 0, made.stderr
         enrolled = requests.post(
@@ -213,10 +243,13 @@ def test_generated_requests_reached_the_handlers() -> None:
         pytest.skip("test_every_operation_conforms_and_never_fails did not run (-k?)")
     for operation, counts in sorted(STATUSES.items()):
         print(f"{operation}: {dict(sorted(counts.items()))}")
-        if operation not in ("POST /api/v1/enroll", "GET /api/v1/authority"):
-            # a generated code is never a valid one; the authority needs no parameters
-            assert counts[200] > 0, (operation, counts)
-    assert STATUSES["POST /api/v1/enroll"][403] > 0
+        if operation == "POST /api/v1/declarations":
+            # Generated people are mostly refused field by field (422), some get a code.
+            assert counts[422] > 0, (operation, counts)
+            continue
+        if operation == "GET /api/v1/authority":
+            continue  # the authority needs no parameters: nothing generated to vary
+        assert counts[SUCCESS.get(operation, 200)] > 0, (operation, counts)
 
 
 BAD_CREDENTIALS = {

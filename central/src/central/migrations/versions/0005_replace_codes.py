@@ -1,7 +1,7 @@
 """Enrollment codes issued to replace one device (issue #13: no enrollment takeover).
 
-Revision ID: 0004_replace_codes
-Revises: 0003_reports
+Revision ID: 0005_replace_codes
+Revises: 0004_declarations
 
 A device id that is already enrolled can be enrolled again only with its current token or with
 a code issued for it (`kiosk-central enrollment-code --replace DEVICE_ID`): the code names that
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_replace_codes"
-down_revision = "0003_reports"
+revision = "0005_replace_codes"
+down_revision = "0004_declarations"
 branch_labels = None
 depends_on = None
 
