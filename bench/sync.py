@@ -144,6 +144,31 @@ def enrollment_codes(db: str, count: int, checkpoints: int = 10) -> list[str]:
     return codes
 
 
+def set_up_authority(db: str) -> str:
+    """The operator's steps of docs/central.md ("The authority's keys, offline") with a root
+    made for this run: the server's online key delegated config and status lists, its sealing
+    key signed. Returns the root's public key, which the kiosk pins."""
+    from central.documents import Publisher
+    from checkpoint_common.signing import SigningKey, delegate, sealing_key_document, sign
+
+    root = SigningKey.generate()
+    now = dt.datetime.now(dt.UTC)
+    with Storage.open(db) as storage:
+        publisher = Publisher(storage)
+        delegation = delegate(
+            root,
+            publisher.online_key().public,
+            types=["config", "status_list"],
+            not_after=now + dt.timedelta(days=1),
+            version=1,
+            issued_at=now - dt.timedelta(minutes=1),
+        )
+        publisher.publish(delegation.to_bytes(), now=now, root=root.public)
+        sealing = sealing_key_document(storage.authority_key().public, version=1, issued_at=now)
+        publisher.publish(sign(sealing, root).to_bytes(), now=now)
+    return root.public.to_text()
+
+
 def stored_counts(db: str) -> tuple[int, int]:
     """(events stored, distinct (device_id, event_id) among them)."""
     with Storage.open(db, create=False) as storage, storage.db.query() as conn:
@@ -175,9 +200,10 @@ def bench_backlog(workdir: Path, engine: str, db: str, count: int, postgres_pid:
     from kiosk.gate import Gate
     from kiosk.sync.service import enroll
 
+    root = set_up_authority(db)
     with serving(db, 1) as server:
         data, config = workdir / f"kiosk-{engine}", workdir / f"kiosk-{engine}.toml"
-        gate = Gate.open(data, Settings(), SystemClock())
+        gate = Gate.open(data, Settings(authority_signing_key=root), SystemClock())
         new, _ = enroll(
             data_dir=data,
             settings=gate.settings,

@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from checkpoint_common.safelog import SafeFormatter, install_crash_hooks, printable
-from checkpoint_common.signing import VerifyKey
+from checkpoint_common.signing import SignedDocumentError, VerifyKey
+from kiosk import declarations as declaration_keys
 from kiosk.clock import SystemClock, from_iso, to_iso
 from kiosk.config import (
     KEYS,
@@ -49,8 +50,8 @@ from kiosk.gate import Gate, load_trust_list
 from kiosk.pin import MAX_DIGITS, MIN_DIGITS, hash_pin, is_valid_pin
 from kiosk.reports import trace_target
 from kiosk.store import PurgeRefused, RecordError, Store, StoreError, is_storage_full
-from kiosk.sync.client import SyncError
-from kiosk.sync.service import SyncService, enroll
+from kiosk.sync.client import SyncError, transport_problem
+from kiosk.sync.service import SyncService, authority_of, enroll
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -113,9 +114,15 @@ def _open_gate(args: argparse.Namespace, settings: Settings) -> Gate:
 
 
 def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
-    keyer = PersonKeyer(DataDir(_data_dir(args)).person_secret())
+    data = DataDir(_data_dir(args))
+    keyer = PersonKeyer(data.person_secret())
+    now = dt.datetime.now(dt.UTC)
     credential = parse(
-        _read_text_arg(args.text), keyer=keyer, trust=load_trust_list(settings, _data_dir(args))
+        _read_text_arg(args.text),
+        keyer=keyer,
+        trust=load_trust_list(settings, _data_dir(args)),
+        now=now,
+        declarations=declaration_keys.load(settings, data, now),
     )
     _print_json(credential.to_json())
     return EXIT_OK
@@ -288,6 +295,15 @@ def cmd_config(args: argparse.Namespace, settings: Settings) -> int:
         parsed = tuple(v.strip() for v in value.split(",") if v.strip())
     else:
         parsed = value
+    if key == "verify_tls" and parsed is False and not args.insecure:
+        raise CliError(
+            "turning TLS verification off lets anyone on the network pose as the server: give "
+            "--insecure to do it anyway (a test server only; kiosk doctor reports it)"
+        )
+    if key == "server_url" and parsed:
+        problem = transport_problem(parsed)
+        if problem:
+            raise CliError(problem)
     new = settings_with(settings, **{key: parsed})
     save_settings(new, path)
     print(f"{key} = {getattr(new, key)!r} saved to {path}", file=sys.stderr)
@@ -355,11 +371,60 @@ def _sync_service(args: argparse.Namespace, gate: Gate, config_path: Path) -> Sy
         clock=gate.clock,
         on_settings=save,
         on_status_list=gate.refresh_status_list_info,
+        on_declaration_keys=gate.reload_declaration_keys,
     )
+
+
+def _confirm_authority(args: argparse.Namespace, settings: Settings) -> VerifyKey | None:
+    """The root key to pin at enrollment: None when one is pinned already (never replaced
+    by the network). Otherwise the server's, shown as a fingerprint that the site manager
+    compares with the health authority's sheet: given as --authority-fingerprint, or confirmed
+    on the terminal. Raises CliError when they differ or nobody confirmed."""
+    if settings.authority_signing_key:
+        pinned = VerifyKey.from_text(settings.authority_signing_key)
+        print(f"authority key pinned on this kiosk: {pinned.fingerprint}", file=sys.stderr)
+        return None
+    try:
+        offered = authority_of(args.url, verify_tls=not args.insecure and settings.verify_tls)
+    except SignedDocumentError as exc:
+        raise CliError(f"the server's authority key is unusable: {exc.detail}") from exc
+    if offered is None:
+        raise CliError(
+            "the server has no health authority key to offer (its operator has not published "
+            "one: docs/central.md), and none is pinned here: not enrolled"
+        )
+    print(f"the server's health authority key: {offered.fingerprint}", file=sys.stderr)
+    if args.authority_fingerprint:
+        if not offered.matches_fingerprint(args.authority_fingerprint):
+            raise CliError(
+                f"the server's authority key {offered.fingerprint} is NOT the one given "
+                f"({printable(args.authority_fingerprint)}): not enrolled. This server is not "
+                "your health authority's, or the fingerprint was mistyped."
+            )
+        return offered
+    if not sys.stdin.isatty():
+        raise CliError(
+            "compare the fingerprint above with the health authority's and give it: "
+            "kiosk enroll URL CODE --authority-fingerprint 'XXXX XXXX XXXX XXXX XXXX'"
+        )
+    answer = input("Is this the fingerprint on the health authority's sheet? [y/N] ")
+    if answer.strip().lower() not in ("y", "yes", "c", "có", "co"):
+        raise CliError("fingerprint not confirmed: not enrolled")
+    return offered
 
 
 def cmd_enroll(args: argparse.Namespace, settings: Settings) -> int:
     config_path = Path(args.config) if args.config else default_config_path()
+    problem = transport_problem(args.url)
+    if problem:
+        raise CliError(problem)
+    if args.insecure:
+        print(
+            "WARNING: --insecure: the server's TLS certificate is not checked (a test server "
+            "only; `kiosk doctor` reports it as a failure)",
+            file=sys.stderr,
+        )
+    authority = _confirm_authority(args, settings)
     gate = _open_gate(args, settings)
     try:
         device_id = gate.store.device_id
@@ -372,6 +437,8 @@ def cmd_enroll(args: argparse.Namespace, settings: Settings) -> int:
         code=args.code,
         device_id=device_id,
         device_name=args.name or "",
+        authority=authority,
+        verify_tls=False if args.insecure else None,
     )
     save_settings(new, config_path)
     print(printable(f"enrolled as checkpoint {name!r} ({new.checkpoint_id})"), file=sys.stderr)
@@ -399,6 +466,34 @@ def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return EXIT_SYNC
+    return EXIT_OK
+
+
+def cmd_declaration_keys(args: argparse.Namespace, settings: Settings) -> int:
+    """`import FILE`: accept health-declaration keys brought on a USB stick (the delegation
+    file of `kiosk-central authority delegate`, or what `kiosk-central declaration-keys`
+    prints), checked against the pinned root. `show`: the keys in use."""
+    data = DataDir(_data_dir(args))
+    now = dt.datetime.now(dt.UTC)
+    if args.action == "import":
+        try:
+            raw = Path(args.file).read_bytes()
+        except OSError as exc:
+            raise CliError(f"cannot read {args.file}: {exc.strerror or exc}") from exc
+        try:
+            envelopes = declaration_keys.envelopes_of(json.loads(raw.decode("utf-8")))
+            keys, changed = declaration_keys.accept(settings, data, envelopes, now)
+        except (UnicodeDecodeError, ValueError) as exc:
+            # DeclarationKeysError is a ValueError, as are JSON errors.
+            raise CliError(f"{args.file}: {exc}") from exc
+        print(
+            f"{len(keys.keys)} declaration keys in use" + ("" if changed else " (nothing new)"),
+            file=sys.stderr,
+        )
+    else:
+        keys = declaration_keys.load(settings, data, now)
+    for item in declaration_keys.describe(keys):
+        _print_json(item)
     return EXIT_OK
 
 
@@ -570,6 +665,9 @@ def build_parser() -> argparse.ArgumentParser:
     s = config_sub.add_parser("set", parents=[common])
     s.add_argument("key")
     s.add_argument("value")
+    s.add_argument(
+        "--insecure", action="store_true", help="allow verify_tls false (a test server only)"
+    )
     p.set_defaults(func=cmd_config)
 
     p = sub.add_parser(
@@ -597,13 +695,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("code", help="the one-time enrollment code from the site manager")
     p.add_argument("--name", help="a name for this kiosk (e.g. 'cổng 1')")
     p.add_argument("--no-sync", action="store_true", help="do not sync right after enrolling")
+    p.add_argument(
+        "--authority-fingerprint",
+        metavar="FP",
+        help="the health authority's key fingerprint (from its sheet): checked, not asked",
+    )
+    p.add_argument(
+        "--insecure",
+        action="store_true",
+        help="do not check the server's TLS certificate (a test server only; doctor fails)",
+    )
     p.set_defaults(func=cmd_enroll)
+
+    p = sub.add_parser(
+        "status", parents=[common], help="sync status and the age of each signed document (JSON)"
+    )
+    p.set_defaults(func=cmd_sync, status=True)
 
     p = sub.add_parser("sync", parents=[common], help="deliver records / show sync status")
     mode = p.add_mutually_exclusive_group(required=True)
     mode.add_argument("--once", action="store_true", help="deliver everything, then exit")
     mode.add_argument("--status", action="store_true", help="print the sync status as JSON")
     p.set_defaults(func=cmd_sync)
+
+    p = sub.add_parser(
+        "declaration-keys",
+        parents=[common],
+        help="health-declaration keys: import a delegation file (offline), or show them",
+    )
+    keys_sub = p.add_subparsers(dest="action", required=True)
+    k = keys_sub.add_parser("import", parents=[common], help="accept keys from a file")
+    k.add_argument("file", help="a delegation (JSON) signed by the authority's root key")
+    keys_sub.add_parser("show", parents=[common], help="the keys in use, one JSON line each")
+    p.set_defaults(func=cmd_declaration_keys)
 
     p = sub.add_parser(
         "decode", parents=[common], help="read the QR code in image files, one JSON line each"

@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from checkpoint_common.seal import PublicKey, SealError
+from kiosk import declarations as declaration_keys
 from kiosk.clock import SystemClock, from_iso
 from kiosk.config import Settings
 from kiosk.datadir import DataDir
@@ -675,6 +676,136 @@ def check_admin_pin(settings: Settings) -> Check:
     return Check("admin PIN", Status.OK, f"set ({MIN_DIGITS} or more digits)")
 
 
+# -- trust: the pinned root, the transport, the signed documents -------------------------------
+
+
+def check_authority(settings: Settings) -> Check:
+    """The health authority's root key pinned on this kiosk (downloads are believed only
+    under it)."""
+    from checkpoint_common.signing import SignedDocumentError, VerifyKey
+
+    how = (
+        "Pin the health authority's key: reinstall with install.sh --authority ROOT.pub, or "
+        "kiosk config set authority_signing_key KEY, and compare the fingerprint it shows with "
+        "the authority's sheet (or enroll again and confirm the fingerprint)."
+    )
+    if not settings.authority_signing_key:
+        return Check(
+            "authority key",
+            Status.FAIL,
+            "no health authority key is pinned: no setting, status list or trust list from "
+            "the network can be checked, so none is believed",
+            how,
+        )
+    try:
+        key = VerifyKey.from_text(settings.authority_signing_key)
+    except SignedDocumentError as exc:
+        return Check("authority key", Status.FAIL, f"the pinned key is unusable: {exc}", how)
+    return Check("authority key", Status.OK, f"pinned, fingerprint {key.fingerprint}")
+
+
+def check_transport(settings: Settings) -> Check:
+    """TLS verification on, and no plain http to another machine."""
+    from kiosk.sync.client import transport_problem
+
+    if not settings.server_url:
+        return Check("transport", Status.OK, "not enrolled: nothing is sent")
+    problem = transport_problem(settings.server_url)
+    if problem:
+        return Check(
+            "transport",
+            Status.FAIL,
+            problem,
+            "Enroll again with the server's https:// address (kiosk enroll https://... CODE).",
+        )
+    if not settings.verify_tls:
+        return Check(
+            "transport",
+            Status.FAIL,
+            "the server's TLS certificate is NOT checked (--insecure): anyone on the network "
+            "could pose as the server and receive the device token",
+            "kiosk config set verify_tls true (give the server a certificate the kiosk trusts).",
+        )
+    return Check("transport", Status.OK, f"{settings.server_url}, certificate checked")
+
+
+def check_documents(settings: Settings, data_dir: Path, now: dt.datetime | None = None) -> Check:
+    """The age of each signed document the kiosk holds (by its signed issue time), and the
+    last refusal."""
+    from kiosk.sync.documents import TYPE_NAMES, DocumentShelf
+
+    now = now or dt.datetime.now(dt.UTC)
+    kept = DocumentShelf(data_dir).summary()
+    if not settings.server_url:
+        return Check("documents", Status.OK, "not enrolled: none downloaded")
+    if not kept:
+        return Check(
+            "documents",
+            Status.WARN,
+            "no signed document accepted yet (settings, status list, trust list, sealing key)",
+            "Let the kiosk sync (kiosk sync --once) and look at its last error "
+            "(kiosk sync --status).",
+        )
+    parts = []
+    for doc in kept:
+        hours = doc.age(now).total_seconds() / 3600
+        age = f"{hours:.0f} h" if hours < 48 else f"{hours / 24:.0f} days"
+        parts.append(f"{TYPE_NAMES.get(doc.doc_type, doc.doc_type)} v{doc.version} ({age} old)")
+    detail = "; ".join(parts)
+    status_list = next((d for d in kept if d.doc_type == "status_list"), None)
+    if status_list and status_list.age(now) > dt.timedelta(hours=settings.status_list_max_age_h):
+        return Check(
+            "documents",
+            Status.WARN,
+            f"the status list is stale: {detail}",
+            "Check the network and the server (kiosk sync --status shows the last error).",
+        )
+    return Check("documents", Status.OK, detail)
+
+
+def check_declarations(settings: Settings, data_dir: Path, now: dt.datetime) -> Check:
+    """Whether this kiosk can check the health declarations in personal QR codes
+    (docs/declarations.md): a FAIL only where the site needs a declaration and none can be
+    checked (everyone with a declared code would be referred or turned away)."""
+    keys = declaration_keys.load(settings, DataDir(data_dir), now)
+    needed = settings.declaration_max_age_h > 0 or not settings.accept_unsigned_personal_qr
+    how = (
+        "Pin the authority's root key (kiosk config set authority_signing_key KEY), then "
+        "`kiosk sync --once`, or `kiosk declaration-keys import FILE` from a USB stick."
+    )
+    current = [k for k in keys.keys if k.delegation.not_after > now]
+    if current:
+        until = max(k.delegation.not_after for k in current).date().isoformat()
+        return Check(
+            "declarations",
+            Status.OK,
+            f"{len(current)} declaration key(s), delegated until {until}: declared codes are "
+            "checked offline",
+        )
+    if keys.keys:
+        ended = max(k.delegation.not_after for k in keys.keys).date().isoformat()
+        return Check(
+            "declarations",
+            Status.FAIL if needed else Status.WARN,
+            f"the declaration keys' delegations ended on {ended}: newer codes are refused",
+            how,
+        )
+    if needed:
+        return Check(
+            "declarations",
+            Status.FAIL,
+            "this site needs a health declaration, but no declaration key is known: declared "
+            "codes cannot be checked, and their holders are referred or turned away",
+            how,
+        )
+    return Check(
+        "declarations",
+        Status.OK,
+        "no declaration key: declarations in personal codes are not checked (not required "
+        "here; the codes are read as any personal code)",
+    )
+
+
 # -- server, clock -------------------------------------------------------------------------------
 
 
@@ -710,11 +841,17 @@ def check_server(
             ],
             None,
         )
-    client = SyncClient(url, token=token, verify_tls=settings.verify_tls, timeout=timeout)
+    try:
+        client = SyncClient(url, token=token, verify_tls=settings.verify_tls, timeout=timeout)
+    except SyncError as exc:
+        return ServerResult([Check("server", Status.FAIL, str(exc), enroll)], None)
     before = dt.datetime.now(dt.UTC)
     start = time.perf_counter()
+    server_time: str | None = None
     try:
-        config, _ = client.config()
+        # Any authenticated request proves the token; the signed config is not checked here
+        # (the sync does that), only the server's time is read from the same exchange.
+        server_time = client.server_time()
     except AuthError:
         return ServerResult(
             [
@@ -748,12 +885,10 @@ def check_server(
     ms = (time.perf_counter() - start) * 1000
     after = dt.datetime.now(dt.UTC)
     offset = None
-    if config is not None:
+    if server_time is not None:
         with contextlib.suppress(ValueError):
-            offset = (
-                from_iso(config.server_time) - (before + (after - before) / 2)
-            ).total_seconds()
-    name = f", checkpoint '{config.checkpoint.name}'" if config else ""
+            offset = (from_iso(server_time) - (before + (after - before) / 2)).total_seconds()
+    name = f", checkpoint '{settings.checkpoint_name}'"
     return ServerResult(
         [
             Check("server", Status.OK, f"{url} answers in {ms:.0f} ms{name}"),
@@ -842,6 +977,11 @@ def run_checks(
         )
     )
     checks.append(check_admin_pin(settings))
+    step("trust")
+    checks.append(check_authority(settings))
+    checks.append(check_transport(settings))
+    checks.append(check_documents(settings, data_dir))
+    checks.append(check_declarations(settings, data_dir, dt.datetime.now(dt.UTC)))
     step("server")
     server = check_server(settings, data_dir, timeout=server_timeout)
     checks.extend(server.checks)

@@ -30,6 +30,12 @@
 #   --arch ARCH          machine architecture (default: uname -m) (tests)
 #   --raspberry-pi yes|no|auto   (default auto: /proc/device-tree/model)
 #   --start              start the kiosk now (default: enabled, starts at the next boot)
+#   --authority KEY|FILE the health authority's ROOT signing key, pinned on the kiosk: the
+#                        base64 public key or its file (root.pub from `kiosk-central authority
+#                        make-root`). Every downloaded setting, status list and trust list must
+#                        be signed under it; the network never replaces it. The installer prints
+#                        its fingerprint: compare it with the health authority's sheet. Without
+#                        it, the site manager confirms the fingerprint at enrollment.
 #   --authority-key KEY  the health authority's public key (`kiosk-central authority-key`), for
 #                        a site that cannot enroll yet: personal data is sealed to it from the
 #                        first scan (enrollment sets it otherwise). Without it, and until
@@ -60,6 +66,7 @@ SERVICE=checkpoint-kiosk
 CAGE=/usr/bin/cage
 AUTHORITY_KEY=""
 ADMIN_PIN=""
+AUTHORITY_ROOT=""
 
 die() { echo "install: error: $*" >&2; exit 2; }
 say() { echo "install: $*"; }
@@ -81,6 +88,7 @@ while (($#)); do
     --authority-key) AUTHORITY_KEY="${2:?}"; shift ;;
     --admin-pin) ADMIN_PIN=ask ;;
     --admin-pin-stdin) ADMIN_PIN=stdin ;;
+    --authority) AUTHORITY_ROOT="${2:?}"; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
@@ -320,6 +328,16 @@ else
   fi
   run systemctl --global daemon-reload
   ((START)) && say "log out and in again (or reboot) to start the kiosk"
+fi
+
+if [ -n "$AUTHORITY_ROOT" ]; then
+  if [ -f "$AUTHORITY_ROOT" ]; then
+    # A .pub file: its one line. A private key is refused: it never leaves the offline machine.
+    grep -q "PRIVATE KEY" "$AUTHORITY_ROOT" && die "--authority $AUTHORITY_ROOT is a private key: give root.pub"
+    AUTHORITY_ROOT="$(tr -d '[:space:]' < "$AUTHORITY_ROOT")"
+  fi
+  say "pinning the health authority's root key (compare the fingerprint below with its sheet)"
+  run /usr/local/bin/kiosk config set authority_signing_key "$AUTHORITY_ROOT"
 fi
 
 if [ -n "$AUTHORITY_KEY" ]; then

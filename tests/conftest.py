@@ -80,7 +80,11 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def settings() -> Settings:
-    return Settings(authority_public_key=AUTHORITY.public.to_text())
+    from tests.authority import ROOT_TEXT
+
+    return Settings(
+        authority_public_key=AUTHORITY.public.to_text(), authority_signing_key=ROOT_TEXT
+    )
 
 
 def personal_of(store: Store, event_id: str) -> PersonalData | None:
@@ -109,6 +113,8 @@ def db(tmp_path: Path) -> Path | str:
 
 @pytest.fixture
 def server(db: Path | str) -> Iterator[Server]:
+    """The server with the tests' health authority set up (tests/authority.py, done by
+    start_server): it serves documents signed under ROOT, which kiosks pin."""
     from tests.central.test_live import start_server
 
     with start_server(db) as live:

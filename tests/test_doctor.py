@@ -22,6 +22,7 @@ from kiosk.datadir import TOKEN_FILE_NAME
 from kiosk.doctor import VOLATILE_FS, filesystem_type
 from kiosk.pin import hash_pin
 from kiosk.store import Store, migrations
+from tests.authority import ROOT_FINGERPRINT, ROOT_TEXT, set_up_authority_at
 from tests.central.test_live import Server, run_cli, start_server
 from tests.conftest import AUTHORITY
 from tests.reliability.tmpfs import fill, tmpfs
@@ -34,11 +35,14 @@ class Site:
     def __init__(self, root: Path) -> None:
         self.data = root / "data"
         self.config = root / "kiosk.toml"
+        # Installed as the operator's guide says: the health authority's root pinned, its
+        # sealing key and an admin PIN.
         installed = Settings(
             source="demo",
             language="en",
             authority_public_key=AUTHORITY.public.to_text(),
             admin_pin_hash=PIN_HASH,
+            authority_signing_key=ROOT_TEXT,
         )
         save_settings(installed, self.config)
 
@@ -177,6 +181,7 @@ def test_unreachable_server_is_a_warning(site: Site, capsys: Any) -> None:
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[Server, Path]]:
     db = tmp_path / "central.db"
+    set_up_authority_at(db)
     with start_server(db) as live:
         yield live, db
 
@@ -189,7 +194,8 @@ def _enroll(site: Site, server: Server, db: Path, capsys: Any) -> None:
             "enroll",
             server.url,
             made.stdout.strip(),
-            "--no-sync",
+            "--authority-fingerprint",
+            ROOT_FINGERPRINT,
             "--data-dir",
             str(site.data),
             "--config",
@@ -214,6 +220,13 @@ def test_enrolled_kiosk_with_the_real_server_is_ready(
     assert "sealed to the health authority's key" in rows["personal data"]["detail"]
     # The offset to the server's clock was measured (same machine: well under a second).
     assert "the server (measured now)" in rows["clock"]["detail"]
+    assert rows["authority key"]["status"] == "ok"
+    assert ROOT_FINGERPRINT in rows["authority key"]["detail"]
+    assert rows["transport"]["status"] == "ok"
+    # The signed documents the first sync accepted, with their ages.
+    assert rows["documents"]["status"] == "ok"
+    assert "settings v" in rows["documents"]["detail"]
+    assert "sealing key v1" in rows["documents"]["detail"]
     fails = {name for name, row in rows.items() if row["status"] == "fail"}
     if _volatile(site.data):
         fails.discard("storage")
@@ -232,6 +245,41 @@ def test_a_refused_token_is_blocking(site: Site, server: tuple[Server, Path], ca
     assert rows["device token"]["status"] == "fail"
     assert "refused" in rows["device token"]["detail"]
     assert "enroll again" in rows["device token"]["action"]
+
+
+def test_no_pinned_authority_key_is_blocking(site: Site, capsys: Any) -> None:
+    site.set(authority_signing_key="")
+    code, rows = site.doctor(capsys)
+    assert code == EXIT_DOCTOR
+    assert rows["authority key"]["status"] == "fail"
+    assert "no health authority key is pinned" in rows["authority key"]["detail"]
+    assert "install.sh --authority" in rows["authority key"]["action"]
+
+
+def test_tls_verification_off_or_plain_http_to_another_machine_is_blocking(
+    site: Site, capsys: Any
+) -> None:
+    # Only with --insecure can verification be turned off at all; the doctor fails it.
+    config = ["--data-dir", str(site.data), "--config", str(site.config)]
+    with pytest.raises(SystemExit) as refused:
+        main(["config", "set", "verify_tls", "false", *config])
+    assert refused.value.code == 2
+    assert "--insecure" in capsys.readouterr().err
+    assert main(["config", "set", "verify_tls", "false", "--insecure", *config]) == EXIT_OK
+    site.set(server_url="https://central.example.vn")
+    code, rows = site.doctor(capsys)
+    assert code == EXIT_DOCTOR
+    assert rows["transport"]["status"] == "fail"
+    assert "NOT checked" in rows["transport"]["detail"]
+    # An old settings file with plain http to another machine (set before this check existed).
+    site.set(verify_tls=True, server_url="http://192.0.2.10:8000")
+    site.data.mkdir(parents=True, mode=0o700, exist_ok=True)
+    (site.data / TOKEN_FILE_NAME).write_text("some-token")
+    code, rows = site.doctor(capsys)
+    assert code == EXIT_DOCTOR
+    assert rows["transport"]["status"] == "fail"
+    assert "plain http to 192.0.2.10 is refused" in rows["transport"]["detail"]
+    assert rows["server"]["status"] == "fail"  # not even tried: the token would go in clear
 
 
 def test_the_doctor_changes_nothing_in_the_data_directory(site: Site, capsys: Any) -> None:

@@ -250,3 +250,26 @@ def test_qt_platform_libraries_are_installed_by_setup_and_the_installer(tmp_path
     apt = next(c for c in commands(done) if "apt-get install" in c)
     for package in (*setup, "cage", "xwayland"):
         assert f" {package}" in apt, package
+
+
+def test_the_authority_root_is_pinned_at_install_from_its_pub_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kiosk.cli import main
+    from tests.authority import ROOT_FINGERPRINT, ROOT_TEXT, root_key_file
+
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    private = root_key_file(keys)
+    done, _ = dry_run(tmp_path, "bookworm", "--authority", str(keys / "root.pub"))
+    assert done.returncode == 0, done.stderr
+    [pin] = [c for c in commands(done) if "authority_signing_key" in c]
+    assert pin == f"/usr/local/bin/kiosk config set authority_signing_key {ROOT_TEXT}"
+    # The command the installer runs pins it and shows the fingerprint to compare.
+    config = tmp_path / "kiosk.toml"
+    assert main(["config", "set", "authority_signing_key", ROOT_TEXT, "--config", str(config)]) == 0
+    assert f'authority_signing_key = "{ROOT_TEXT}"' in config.read_text()
+    assert f"fingerprint: {ROOT_FINGERPRINT}" in capsys.readouterr().err
+    # The root's private key is refused: it never leaves the offline machine.
+    done, _ = dry_run(tmp_path, "bookworm", "--authority", str(private))
+    assert done.returncode == 2 and "is a private key" in done.stderr

@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import json
 import os
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -39,9 +40,11 @@ from kiosk.store import (
     FORMAT_HELD,
     FORMAT_SEALED,
     FORMAT_WITHHELD,
+    META_AUTHORITY_KEY,
     META_HOLDING_KEY,
     Store,
 )
+from tests.authority import set_up_authority_at
 from tests.central.test_live import run_cli, start_server
 from tests.conftest import AUTHORITY, START, personal_of
 from tests.test_sync import Kiosk, drain
@@ -251,8 +254,12 @@ def test_a_kiosk_without_the_authority_key_records_clear_fields_only_then_seals_
         assert not store.has_holding_key()
         assert files_holding(kiosk.data, marker_bytes()) == {}
 
+        set_up_authority_at(db)
         with start_server(db) as server:
             kiosk.enroll(server, db)
+            # The first sync brings the authority's sealing key (a root-signed document):
+            # from then on scans keep their personal data, sealed to it.
+            drain(kiosk.service())
             assert kiosk.gate.keeps_personal_data
             kiosk.clock.advance(120)
             after = kiosk.gate.scan(CCCD).event_id
@@ -438,3 +445,28 @@ def test_after_the_retention_period_nothing_of_a_purged_event_is_left_in_the_dat
     finally:
         gate.close()
     assert files_holding(data_dir, needles) == {}
+
+
+def test_a_reseal_cut_short_resumes_with_the_same_key(tmp_path: Path) -> None:
+    """A kill while an old folder's held boxes were being re-sealed (the authority key already
+    noted, the holding key still there, no box re-sealed yet): the next open with that same key
+    finishes the job instead of leaving them held, and so undelivered, for ever."""
+    data_dir = tmp_path / "kiosk"
+    holding, ids = _old_kiosk_folder(data_dir)
+    conn = sqlite3.connect(data_dir / "kiosk.db")
+    with conn:  # what the killed round had done: the key noted, nothing re-sealed yet
+        conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+            (META_AUTHORITY_KEY, AUTHORITY.public.to_text()),
+        )
+    conn.close()
+    with Store.open(data_dir / "kiosk.db", authority=AUTHORITY.public) as store:
+        assert store.authority_key == AUTHORITY.public and store.has_holding_key()
+        # What the gate does at start and the sync at each round with the settings' key.
+        assert store.use_authority_key(AUTHORITY.public) == 3
+        assert not store.has_holding_key()
+        formats = store.db.conn.execute("SELECT DISTINCT payload_format FROM events").fetchall()
+        assert formats == [(FORMAT_SEALED,)]
+        opened = personal_of(store, ids[0])
+        assert opened is not None and opened.fields == {"n": "H. T. Q. Mai"}
+    assert files_holding(data_dir, [holding.encode()]) == {}

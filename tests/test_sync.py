@@ -25,7 +25,8 @@ from kiosk.events import Reason, Verdict
 from kiosk.gate import Gate
 from kiosk.sync.client import AuthError, RateLimited, SyncClient, SyncError, TransientError
 from kiosk.sync.service import SyncReport, SyncService, enroll
-from tests.central.test_live import Server, run_cli
+from tests.authority import ROOT_TEXT, root_key_file
+from tests.central.test_live import Server, central_command, run_cli
 from tests.faultproxy import FaultProxy
 
 NOW = dt.datetime.now(dt.UTC)
@@ -33,6 +34,13 @@ NOW = dt.datetime.now(dt.UTC)
 
 def personal(i: int) -> str:
     return f"001099{i:06d}|NGUYEN VAN AN|1990-12-01|0|1630000000{i:08d}|<1<<0900000000"
+
+
+def run_cli_plain(*args: str) -> subprocess.CompletedProcess[str]:
+    """A `kiosk-central` command that opens no database (the authority's offline tools)."""
+    return subprocess.run(
+        [*central_command(), *args], capture_output=True, text=True, timeout=60, check=False
+    )
 
 
 def central_events(db: Path) -> list[dict[str, Any]]:
@@ -49,15 +57,30 @@ class Kiosk:
         self.config = root / "kiosk.toml"
         self.clock = clock
         # No nightly auto-checkout: these tests count events, and may run across 03:00 local.
-        settings = Settings(duplicate_window_s=0, gate_mode="in", auto_checkout_time="")
+        settings = Settings(
+            duplicate_window_s=0,
+            gate_mode="in",
+            auto_checkout_time="",
+            authority_signing_key=ROOT_TEXT,
+        )
         self.gate = Gate.open(self.data, settings, clock)
         self.session = requests.Session()
         self.session.headers["Connection"] = "close"  # one connection per request (the proxy)
         self.via: str | None = None  # talk through this address instead of the server's
         self.timeout = (5.0, 30.0)  # connect, read: the product's defaults
 
-    def enroll(self, server: Server, db: Path, checkpoint: str = "Chợ Bến Thành") -> None:
-        made = run_cli(db, "enrollment-code", "--checkpoint", checkpoint)
+    def enroll(
+        self,
+        server: Server,
+        db: Path,
+        checkpoint: str = "Chợ Bến Thành",
+        *,
+        replace: bool = False,
+    ) -> None:
+        """Enroll with a new code (`replace`: a code issued for this very device, as the site
+        manager makes for a kiosk whose token was lost or revoked)."""
+        extra = ["--replace", self.gate.store.device_id] if replace else []
+        made = run_cli(db, "enrollment-code", "--checkpoint", checkpoint, *extra)
         assert made.returncode == 0, made.stderr
         new, _ = enroll(
             data_dir=self.data,
@@ -347,7 +370,15 @@ def test_status_list_and_trust_list_updates_reach_the_decisions(
     loaded = run_cli(db, "status-list", str(listed))
     assert loaded.returncode == 0, loaded.stderr
     certificate = _signed_certificate_and_trust_file(tmp_path / "trust.json")
-    loaded = run_cli(db, "trust-list", str(tmp_path / "trust.json"))
+    # The operator's steps: the root signs the list offline, the serving host publishes it.
+    key = root_key_file(tmp_path)
+    signed = tmp_path / "trust.signed.json"
+    made = run_cli_plain(
+        "authority", "sign", "--key", str(key), "--type", "trust_list", "--version", "2",
+        "-o", str(signed), str(tmp_path / "trust.json"),
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    loaded = run_cli(db, "publish", str(signed))
     assert loaded.returncode == 0, loaded.stderr
 
     before = kiosk.gate.scan(certificate)

@@ -23,7 +23,7 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin.py" line="182"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="160"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="192"/>
         <source>This device</source>
         <translation>This device</translation>
     </message>
@@ -94,7 +94,7 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_common.py" line="434"/>
-        <location filename="../../kiosk/ui/texts.py" line="116"/>
+        <location filename="../../kiosk/ui/texts.py" line="117"/>
         <source>Vaccine certificate</source>
         <translation>Vaccine certificate</translation>
     </message>
@@ -103,173 +103,255 @@
         <location filename="../../kiosk/ui/manual.py" line="318"/>
         <location filename="../../kiosk/ui/scan_page.py" line="342"/>
         <location filename="../../kiosk/ui/scan_page.py" line="546"/>
-        <location filename="../../kiosk/ui/texts.py" line="117"/>
+        <location filename="../../kiosk/ui/texts.py" line="118"/>
         <source>Manual entry</source>
         <translation>Manual entry</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_common.py" line="436"/>
-        <location filename="../../kiosk/ui/texts.py" line="118"/>
+        <location filename="../../kiosk/ui/texts.py" line="119"/>
         <source>Venue code</source>
         <translation>Venue code</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_common.py" line="437"/>
-        <location filename="../../kiosk/ui/texts.py" line="119"/>
+        <location filename="../../kiosk/ui/texts.py" line="120"/>
         <source>Unknown code</source>
         <translation>Unknown code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="161"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="193"/>
         <source>Checkpoint</source>
         <translation>Checkpoint</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="162"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="194"/>
         <source>Device ID</source>
         <translation>Device ID</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="163"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="195"/>
         <source>Server</source>
         <translation>Server</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="164"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="196"/>
         <source>Waiting to send</source>
         <translation>Waiting to send</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="165"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="197"/>
         <source>Personal data</source>
         <translation>Personal data</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="166"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="170"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="290"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="198"/>
+        <source>Health authority key</source>
+        <translation>Health authority key</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="199"/>
+        <source>Signed documents</source>
+        <translation>Signed documents</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="200"/>
+        <source>Same fingerprint: enroll</source>
+        <translation>Same fingerprint: enroll</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="201"/>
+        <source>Different: cancel</source>
+        <translation>Different: cancel</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="202"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="206"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="328"/>
         <source>Enroll this device</source>
         <translation>Enroll this device</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="167"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="203"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="185"/>
         <source>Server address</source>
         <translation>Server address</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="168"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="204"/>
         <source>Enrollment code</source>
         <translation>Enrollment code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="171"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="207"/>
         <source>Privacy notice</source>
         <translation>Privacy notice</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="173"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="209"/>
         <source>An A4 poster (a Vietnamese and an English page) that says what the kiosk keeps, for how long and who can open it (Decree 13/2023/NĐ-CP). Print it and put it up beside the kiosk. Who runs the checkpoint is set in Settings.</source>
         <translation>An A4 poster (a Vietnamese and an English page) that says what the kiosk keeps, for how long and who can open it (Decree 13/2023/NĐ-CP). Print it and put it up beside the kiosk. Who runs the checkpoint is set in Settings.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="180"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="216"/>
         <source>Save the poster (PDF)</source>
         <translation>Save the poster (PDF)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="216"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="252"/>
         <source>Not enrolled: the kiosk works offline</source>
         <translation>Not enrolled: the kiosk works offline</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="227"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="263"/>
         <source>Sealed to the health authority&apos;s key {key}</source>
         <translation>Sealed to the health authority&apos;s key {key}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="229"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="265"/>
         <source>NOT KEPT: this kiosk has no health authority key. Scans are recorded with their time and masked name only: no ID number, full name or phone for the health officer. Enroll this device, or reinstall with --authority.</source>
         <translation>NOT KEPT: this kiosk has no health authority key. Scans are recorded with their time and masked name only: no ID number, full name or phone for the health officer. Enroll this device, or reinstall with --authority.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="235"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="271"/>
         <source>{n} records without personal data.</source>
         <translation>{n} records without personal data.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="237"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="273"/>
         <source>{n} records</source>
         <translation>{n} records</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="239"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="275"/>
         <source>{n} refused by the server</source>
         <translation>{n} refused by the server</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="250"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="271"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="288"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="309"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="279"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="286"/>
         <source>Not saved: {reason}</source>
         <translation>Not saved: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="255"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="293"/>
         <source>Saving…</source>
         <translation>Saving…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="265"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="303"/>
         <source>Poster saved to {path}: print it on A4</source>
         <translation>Poster saved to {path}: print it on A4</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="289"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="327"/>
         <source>Read from the QR code. Check the server address, then tap “{button}”.</source>
         <translation>Read from the QR code. Check the server address, then tap “{button}”.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="319"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="358"/>
         <source>Not a server address: {reason}</source>
         <translation>Not a server address: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="323"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="362"/>
         <source>Enter the server address and the enrollment code</source>
         <translation>Enter the server address and the enrollment code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="327"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="366"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="500"/>
+        <source>Use an https:// address (plain http only to this machine)</source>
+        <translation>Use an https:// address (plain http only to this machine)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="375"/>
+        <source>Asking the server for the health authority&apos;s key…</source>
+        <translation>Asking the server for the health authority&apos;s key…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="387"/>
+        <source>This server offers no health authority key: it cannot be trusted yet</source>
+        <translation>This server offers no health authority key: it cannot be trusted yet</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="392"/>
+        <source>The server&apos;s health authority key: {fingerprint}. Compare it with the fingerprint on the health authority&apos;s sheet.</source>
+        <translation>The server&apos;s health authority key: {fingerprint}. Compare it with the fingerprint on the health authority&apos;s sheet.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="400"/>
+        <source>Compare the fingerprint, then confirm</source>
+        <translation>Compare the fingerprint, then confirm</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="414"/>
+        <source>Not enrolled: the fingerprint was not the authority&apos;s</source>
+        <translation>Not enrolled: the fingerprint was not the authority&apos;s</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="423"/>
         <source>Enrolling…</source>
         <translation>Enrolling…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="361"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="462"/>
         <source>Enrolled, but the settings were not saved: {reason}</source>
         <translation>Enrolled, but the settings were not saved: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="383"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="484"/>
         <source>Enrolled as checkpoint {name}</source>
         <translation>Enrolled as checkpoint {name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="392"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="493"/>
         <source>The enrollment code was refused (wrong, used or expired)</source>
         <translation>The enrollment code was refused (wrong, used or expired)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="394"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="495"/>
+        <source>This device is enrolled already: ask the site manager for a code issued for this device</source>
+        <translation>This device is enrolled already: ask the site manager for a code issued for this device</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="502"/>
+        <source>The server&apos;s health authority key is not usable</source>
+        <translation>The server&apos;s health authority key is not usable</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="504"/>
         <source>The server could not be reached: {reason}</source>
         <translation>The server could not be reached: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="396"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="399"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="506"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="509"/>
         <source>Enrollment failed: {reason}</source>
         <translation>Enrollment failed: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="521"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="525"/>
+        <source>None pinned: nothing downloaded is believed</source>
+        <translation>None pinned: nothing downloaded is believed</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="533"/>
+        <source>None yet</source>
+        <translation>None yet</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="538"/>
+        <source>{n} h old</source>
+        <translation>{n} h old</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="540"/>
+        <source>{n} days old</source>
+        <translation>{n} days old</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_reports.py" line="180"/>
@@ -497,7 +579,7 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_settings.py" line="215"/>
-        <location filename="../../kiosk/ui/texts.py" line="314"/>
+        <location filename="../../kiosk/ui/texts.py" line="343"/>
         <source>Not enrolled</source>
         <translation>Not enrolled</translation>
     </message>
@@ -613,7 +695,7 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/inside_page.py" line="66"/>
-        <location filename="../../kiosk/ui/texts.py" line="189"/>
+        <location filename="../../kiosk/ui/texts.py" line="200"/>
         <source>born {year}</source>
         <translation>born {year}</translation>
     </message>
@@ -1003,306 +1085,366 @@
         <translation>No sound device</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="113"/>
+        <location filename="../../kiosk/ui/texts.py" line="114"/>
         <source>Personal QR code</source>
         <translation>Personal QR code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="114"/>
+        <location filename="../../kiosk/ui/texts.py" line="115"/>
         <source>Chip ID card (CCCD)</source>
         <translation>Chip ID card (CCCD)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="115"/>
+        <location filename="../../kiosk/ui/texts.py" line="116"/>
         <source>Health-insurance card (BHYT)</source>
         <translation>Health-insurance card (BHYT)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="125"/>
-        <location filename="../../kiosk/ui/texts.py" line="129"/>
+        <location filename="../../kiosk/ui/texts.py" line="126"/>
+        <location filename="../../kiosk/ui/texts.py" line="130"/>
         <source>IN</source>
         <translation>IN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="125"/>
-        <location filename="../../kiosk/ui/texts.py" line="129"/>
+        <location filename="../../kiosk/ui/texts.py" line="126"/>
+        <location filename="../../kiosk/ui/texts.py" line="130"/>
         <source>OUT</source>
         <translation>OUT</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="129"/>
+        <location filename="../../kiosk/ui/texts.py" line="130"/>
         <source>AUTO</source>
         <translation>AUTO</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="134"/>
+        <location filename="../../kiosk/ui/texts.py" line="135"/>
         <source>Full inside, please wait</source>
         <translation>Full inside, please wait</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="135"/>
+        <location filename="../../kiosk/ui/texts.py" line="136"/>
         <source>Under quarantine, please see the medical staff</source>
         <translation>Under quarantine, please see the medical staff</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="137"/>
+        <location filename="../../kiosk/ui/texts.py" line="138"/>
         <source>Under health monitoring (yellow)</source>
         <translation>Under health monitoring (yellow)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="138"/>
+        <location filename="../../kiosk/ui/texts.py" line="139"/>
         <source>This kind of code is not accepted here</source>
         <translation>This kind of code is not accepted here</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="139"/>
+        <location filename="../../kiosk/ui/texts.py" line="140"/>
         <source>This is the place&apos;s code. Please show your personal code</source>
         <translation>This is the place&apos;s code. Please show your personal code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="140"/>
+        <location filename="../../kiosk/ui/texts.py" line="141"/>
         <source>Code not recognised. Please show your personal QR, ID card or health-insurance card</source>
         <translation>Code not recognised. Please show your personal QR, ID card or health-insurance card</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="143"/>
+        <location filename="../../kiosk/ui/texts.py" line="144"/>
         <source>The certificate&apos;s signature is not valid</source>
         <translation>The certificate&apos;s signature is not valid</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="144"/>
+        <location filename="../../kiosk/ui/texts.py" line="145"/>
         <source>The certificate could not be checked on this kiosk</source>
         <translation>The certificate could not be checked on this kiosk</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="145"/>
+        <location filename="../../kiosk/ui/texts.py" line="146"/>
         <source>Certificate expired</source>
         <translation>Certificate expired</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="146"/>
+        <location filename="../../kiosk/ui/texts.py" line="147"/>
         <source>The certificate states no expiry date</source>
         <translation>The certificate states no expiry date</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="147"/>
+        <location filename="../../kiosk/ui/texts.py" line="148"/>
         <source>Health declaration: please see the medical staff</source>
         <translation>Health declaration: please see the medical staff</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="148"/>
+        <location filename="../../kiosk/ui/texts.py" line="149"/>
+        <source>The health declaration in this code is not genuine</source>
+        <translation>The health declaration in this code is not genuine</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="152"/>
+        <source>No health declaration: please declare, or see the staff</source>
+        <translation>No health declaration: please declare, or see the staff</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="153"/>
+        <source>The health declaration is too old: please declare again</source>
+        <translation>The health declaration is too old: please declare again</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="154"/>
+        <source>Symptoms declared</source>
+        <translation>Symptoms declared</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="155"/>
+        <source>Contact with a case or travel declared</source>
+        <translation>Contact with a case or travel declared</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="156"/>
+        <source>This place needs a health declaration: please declare first</source>
+        <translation>This place needs a health declaration: please declare first</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="159"/>
         <source>Closed by the nightly checkout</source>
         <translation>Closed by the nightly checkout</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="171"/>
+        <location filename="../../kiosk/ui/texts.py" line="182"/>
         <source>PLEASE WAIT</source>
         <translation>PLEASE WAIT</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="173"/>
+        <location filename="../../kiosk/ui/texts.py" line="184"/>
         <source>COME IN</source>
         <translation>COME IN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="174"/>
+        <location filename="../../kiosk/ui/texts.py" line="185"/>
         <source>GOODBYE</source>
         <translation>GOODBYE</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="175"/>
+        <location filename="../../kiosk/ui/texts.py" line="186"/>
         <source>SEE THE MEDICAL STAFF</source>
         <translation>SEE THE MEDICAL STAFF</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="176"/>
+        <location filename="../../kiosk/ui/texts.py" line="187"/>
         <source>WRONG CODE</source>
         <translation>WRONG CODE</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="177"/>
+        <location filename="../../kiosk/ui/texts.py" line="188"/>
         <source>NO ENTRY</source>
         <translation>NO ENTRY</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="178"/>
+        <location filename="../../kiosk/ui/texts.py" line="189"/>
         <source>NOT RECORDED</source>
         <translation>NOT RECORDED</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="204"/>
+        <location filename="../../kiosk/ui/texts.py" line="215"/>
         <source>Already recorded at {time}</source>
         <translation>Already recorded at {time}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="214"/>
+        <location filename="../../kiosk/ui/texts.py" line="225"/>
         <source>Exit recorded</source>
         <translation>Exit recorded</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="224"/>
+        <location filename="../../kiosk/ui/texts.py" line="242"/>
+        <source>no symptoms</source>
+        <translation>no symptoms</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="245"/>
+        <source>symptoms declared</source>
+        <translation>symptoms declared</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="245"/>
+        <source>contact or travel declared</source>
+        <translation>contact or travel declared</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="246"/>
+        <source>Declared at {time}</source>
+        <translation>Declared at {time}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="253"/>
         <source>The kiosk&apos;s storage is full: scans are not being recorded</source>
         <translation>The kiosk&apos;s storage is full: scans are not being recorded</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="225"/>
+        <location filename="../../kiosk/ui/texts.py" line="254"/>
         <source>Guard: write each visitor&apos;s name and phone on paper, call the site manager</source>
         <translation>Guard: write each visitor&apos;s name and phone on paper, call the site manager</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="227"/>
+        <location filename="../../kiosk/ui/texts.py" line="256"/>
         <source>The record could not be saved. Scan the code once more</source>
         <translation>The record could not be saved. Scan the code once more</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="228"/>
+        <location filename="../../kiosk/ui/texts.py" line="257"/>
         <source>Guard: if it fails again, write the name and phone on paper, call the site manager</source>
         <translation>Guard: if it fails again, write the name and phone on paper, call the site manager</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="238"/>
+        <location filename="../../kiosk/ui/texts.py" line="267"/>
         <source>Storage full: NOT recording. Call the site manager</source>
         <translation>Storage full: NOT recording. Call the site manager</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="240"/>
+        <location filename="../../kiosk/ui/texts.py" line="269"/>
         <source>Storage almost full: call the site manager</source>
         <translation>Storage almost full: call the site manager</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="247"/>
+        <location filename="../../kiosk/ui/texts.py" line="276"/>
         <source>Camera: starting</source>
         <translation>Camera: starting</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="248"/>
-        <location filename="../../kiosk/ui/texts.py" line="260"/>
+        <location filename="../../kiosk/ui/texts.py" line="277"/>
+        <location filename="../../kiosk/ui/texts.py" line="289"/>
         <source>Camera disconnected</source>
         <translation>Camera disconnected</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="249"/>
+        <location filename="../../kiosk/ui/texts.py" line="278"/>
         <source>Camera shows nothing (covered?)</source>
         <translation>Camera shows nothing (covered?)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="257"/>
+        <location filename="../../kiosk/ui/texts.py" line="286"/>
         <source>The camera shows nothing</source>
         <translation>The camera shows nothing</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="258"/>
+        <location filename="../../kiosk/ui/texts.py" line="287"/>
         <source>Is it covered or turned away? Meanwhile:</source>
         <translation>Is it covered or turned away? Meanwhile:</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="261"/>
+        <location filename="../../kiosk/ui/texts.py" line="290"/>
         <source>Codes cannot be read by the camera. Meanwhile:</source>
         <translation>Codes cannot be read by the camera. Meanwhile:</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="268"/>
+        <location filename="../../kiosk/ui/texts.py" line="297"/>
         <source>Scan the code with the hand scanner (USB), it still works</source>
         <translation>Scan the code with the hand scanner (USB), it still works</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="269"/>
+        <location filename="../../kiosk/ui/texts.py" line="298"/>
         <source>No scanner, or no code: the guard taps Manual entry</source>
         <translation>No scanner, or no code: the guard taps Manual entry</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="279"/>
+        <location filename="../../kiosk/ui/texts.py" line="308"/>
         <source>Hold your QR code up to the camera above the screen</source>
         <translation>Hold your QR code up to the camera above the screen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="280"/>
+        <location filename="../../kiosk/ui/texts.py" line="309"/>
         <source>Hold your QR code to the camera below the screen</source>
         <translation>Hold your QR code to the camera below the screen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="281"/>
+        <location filename="../../kiosk/ui/texts.py" line="310"/>
         <source>Hold your QR code to the camera left of the screen</source>
         <translation>Hold your QR code to the camera left of the screen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="282"/>
+        <location filename="../../kiosk/ui/texts.py" line="311"/>
         <source>Hold your QR code to the camera right of the screen</source>
         <translation>Hold your QR code to the camera right of the screen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="289"/>
+        <location filename="../../kiosk/ui/texts.py" line="318"/>
         <source>Personal QR (phone or paper)</source>
         <translation>Personal QR (phone or paper)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="289"/>
+        <location filename="../../kiosk/ui/texts.py" line="318"/>
         <source>Chip ID card: the code is at the top right</source>
         <translation>Chip ID card: the code is at the top right</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="294"/>
+        <location filename="../../kiosk/ui/texts.py" line="323"/>
         <source>just now</source>
         <translation>just now</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="296"/>
+        <location filename="../../kiosk/ui/texts.py" line="325"/>
         <source>{n} min ago</source>
         <translation>{n} min ago</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="298"/>
+        <location filename="../../kiosk/ui/texts.py" line="327"/>
         <source>{n} h ago</source>
         <translation>{n} h ago</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="299"/>
+        <location filename="../../kiosk/ui/texts.py" line="328"/>
         <source>{n} days ago</source>
         <translation>{n} days ago</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="314"/>
+        <location filename="../../kiosk/ui/texts.py" line="343"/>
         <source>Offline (not enrolled)</source>
         <translation>Offline (not enrolled)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="316"/>
+        <location filename="../../kiosk/ui/texts.py" line="345"/>
         <source>Needs re-enrollment</source>
         <translation>Needs re-enrollment</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="319"/>
-        <location filename="../../kiosk/ui/texts.py" line="325"/>
+        <location filename="../../kiosk/ui/texts.py" line="351"/>
+        <source>No authority key</source>
+        <translation>No authority key</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="353"/>
+        <source>Server data refused</source>
+        <translation>Server data refused</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="357"/>
+        <location filename="../../kiosk/ui/texts.py" line="363"/>
         <source>Offline</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="320"/>
+        <location filename="../../kiosk/ui/texts.py" line="358"/>
         <source>never synced</source>
         <translation>never synced</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="325"/>
+        <location filename="../../kiosk/ui/texts.py" line="363"/>
         <source>Online</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="327"/>
+        <location filename="../../kiosk/ui/texts.py" line="365"/>
         <source>last synced {ago}</source>
         <translation>last synced {ago}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="329"/>
+        <location filename="../../kiosk/ui/texts.py" line="367"/>
         <source>{n} waiting</source>
         <translation>{n} waiting</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="329"/>
+        <location filename="../../kiosk/ui/texts.py" line="367"/>
         <source>{n} waiting to send</source>
         <translation>{n} waiting to send</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="336"/>
+        <location filename="../../kiosk/ui/texts.py" line="374"/>
         <source>Entries and exits are kept {days} days for contact tracing</source>
         <translation>Entries and exits are kept {days} days for contact tracing</translation>
     </message>

@@ -23,7 +23,7 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin.py" line="182"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="160"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="192"/>
         <source>This device</source>
         <translation>Thiết bị này</translation>
     </message>
@@ -94,7 +94,7 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_common.py" line="434"/>
-        <location filename="../../kiosk/ui/texts.py" line="116"/>
+        <location filename="../../kiosk/ui/texts.py" line="117"/>
         <source>Vaccine certificate</source>
         <translation>Hộ chiếu vắc-xin</translation>
     </message>
@@ -103,173 +103,255 @@
         <location filename="../../kiosk/ui/manual.py" line="318"/>
         <location filename="../../kiosk/ui/scan_page.py" line="342"/>
         <location filename="../../kiosk/ui/scan_page.py" line="546"/>
-        <location filename="../../kiosk/ui/texts.py" line="117"/>
+        <location filename="../../kiosk/ui/texts.py" line="118"/>
         <source>Manual entry</source>
         <translation>Nhập thủ công</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_common.py" line="436"/>
-        <location filename="../../kiosk/ui/texts.py" line="118"/>
+        <location filename="../../kiosk/ui/texts.py" line="119"/>
         <source>Venue code</source>
         <translation>Mã địa điểm</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_common.py" line="437"/>
-        <location filename="../../kiosk/ui/texts.py" line="119"/>
+        <location filename="../../kiosk/ui/texts.py" line="120"/>
         <source>Unknown code</source>
         <translation>Mã không xác định</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="161"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="193"/>
         <source>Checkpoint</source>
         <translation>Điểm kiểm dịch</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="162"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="194"/>
         <source>Device ID</source>
         <translation>Mã thiết bị</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="163"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="195"/>
         <source>Server</source>
         <translation>Máy chủ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="164"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="196"/>
         <source>Waiting to send</source>
         <translation>Chờ gửi</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="165"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="197"/>
         <source>Personal data</source>
         <translation>Dữ liệu cá nhân</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="166"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="170"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="290"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="198"/>
+        <source>Health authority key</source>
+        <translation>Khóa của cơ quan y tế</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="199"/>
+        <source>Signed documents</source>
+        <translation>Tài liệu có chữ ký</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="200"/>
+        <source>Same fingerprint: enroll</source>
+        <translation>Dấu vân tay trùng khớp: đăng ký</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="201"/>
+        <source>Different: cancel</source>
+        <translation>Không khớp: hủy</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="202"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="206"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="328"/>
         <source>Enroll this device</source>
         <translation>Đăng ký thiết bị</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="167"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="203"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="185"/>
         <source>Server address</source>
         <translation>Địa chỉ máy chủ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="168"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="204"/>
         <source>Enrollment code</source>
         <translation>Mã đăng ký</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="171"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="207"/>
         <source>Privacy notice</source>
         <translation>Thông báo về dữ liệu cá nhân</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="173"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="209"/>
         <source>An A4 poster (a Vietnamese and an English page) that says what the kiosk keeps, for how long and who can open it (Decree 13/2023/NĐ-CP). Print it and put it up beside the kiosk. Who runs the checkpoint is set in Settings.</source>
         <translation>Tờ thông báo khổ A4 (một trang tiếng Việt, một trang tiếng Anh) nói rõ máy lưu những gì, lưu bao lâu và ai được xem (Nghị định 13/2023/NĐ-CP). Hãy in ra và dán cạnh máy. Đơn vị quản lý điểm được đặt trong Cài đặt.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="180"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="216"/>
         <source>Save the poster (PDF)</source>
         <translation>Lưu tờ thông báo (PDF)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="216"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="252"/>
         <source>Not enrolled: the kiosk works offline</source>
         <translation>Chưa đăng ký: máy hoạt động ngoại tuyến</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="227"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="263"/>
         <source>Sealed to the health authority&apos;s key {key}</source>
         <translation>Đã mã hóa bằng khóa của cơ quan y tế {key}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="229"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="265"/>
         <source>NOT KEPT: this kiosk has no health authority key. Scans are recorded with their time and masked name only: no ID number, full name or phone for the health officer. Enroll this device, or reinstall with --authority.</source>
         <translation>KHÔNG LƯU: máy chưa có khóa của cơ quan y tế. Mỗi lượt quét chỉ ghi thời gian và tên viết tắt: không có số giấy tờ, họ tên đầy đủ hay số điện thoại cho cán bộ y tế. Hãy đăng ký thiết bị, hoặc cài lại với --authority.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="235"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="271"/>
         <source>{n} records without personal data.</source>
         <translation>{n} lượt ghi không có dữ liệu cá nhân.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="237"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="273"/>
         <source>{n} records</source>
         <translation>{n} lượt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="239"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="275"/>
         <source>{n} refused by the server</source>
         <translation>{n} lượt bị máy chủ từ chối</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="250"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="271"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="288"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="309"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="279"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="286"/>
         <source>Not saved: {reason}</source>
         <translation>Chưa lưu được: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="255"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="293"/>
         <source>Saving…</source>
         <translation>Đang lưu…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="265"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="303"/>
         <source>Poster saved to {path}: print it on A4</source>
         <translation>Đã lưu tờ thông báo vào {path}: hãy in ra khổ A4</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="289"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="327"/>
         <source>Read from the QR code. Check the server address, then tap “{button}”.</source>
         <translation>Đã đọc từ mã QR. Kiểm tra địa chỉ máy chủ, rồi chạm “{button}”.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="319"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="358"/>
         <source>Not a server address: {reason}</source>
         <translation>Địa chỉ máy chủ không hợp lệ: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="323"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="362"/>
         <source>Enter the server address and the enrollment code</source>
         <translation>Vui lòng nhập địa chỉ máy chủ và mã đăng ký</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="327"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="366"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="500"/>
+        <source>Use an https:// address (plain http only to this machine)</source>
+        <translation>Hãy dùng địa chỉ https:// (http thường chỉ dùng được cho chính máy này)</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="375"/>
+        <source>Asking the server for the health authority&apos;s key…</source>
+        <translation>Đang hỏi máy chủ khóa của cơ quan y tế…</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="387"/>
+        <source>This server offers no health authority key: it cannot be trusted yet</source>
+        <translation>Máy chủ này không cung cấp khóa của cơ quan y tế: chưa thể tin cậy</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="392"/>
+        <source>The server&apos;s health authority key: {fingerprint}. Compare it with the fingerprint on the health authority&apos;s sheet.</source>
+        <translation>Khóa của cơ quan y tế do máy chủ gửi: {fingerprint}. Hãy so sánh với dấu vân tay trên giấy của cơ quan y tế.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="400"/>
+        <source>Compare the fingerprint, then confirm</source>
+        <translation>So sánh dấu vân tay rồi xác nhận</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="414"/>
+        <source>Not enrolled: the fingerprint was not the authority&apos;s</source>
+        <translation>Chưa đăng ký: dấu vân tay không phải của cơ quan y tế</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="423"/>
         <source>Enrolling…</source>
         <translation>Đang đăng ký…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="361"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="462"/>
         <source>Enrolled, but the settings were not saved: {reason}</source>
         <translation>Đã đăng ký, nhưng chưa lưu được cài đặt: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="383"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="484"/>
         <source>Enrolled as checkpoint {name}</source>
         <translation>Đã đăng ký là điểm kiểm dịch {name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="392"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="493"/>
         <source>The enrollment code was refused (wrong, used or expired)</source>
         <translation>Mã đăng ký bị từ chối (sai, đã dùng hoặc hết hạn)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="394"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="495"/>
+        <source>This device is enrolled already: ask the site manager for a code issued for this device</source>
+        <translation>Thiết bị này đã được đăng ký: hãy xin quản lý điểm một mã cấp riêng cho thiết bị này</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="502"/>
+        <source>The server&apos;s health authority key is not usable</source>
+        <translation>Khóa của cơ quan y tế do máy chủ gửi không dùng được</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="504"/>
         <source>The server could not be reached: {reason}</source>
         <translation>Không kết nối được máy chủ: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="396"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="399"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="506"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="509"/>
         <source>Enrollment failed: {reason}</source>
         <translation>Đăng ký không thành công: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="521"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="525"/>
+        <source>None pinned: nothing downloaded is believed</source>
+        <translation>Chưa cài khóa: không tin dữ liệu tải về nào</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="533"/>
+        <source>None yet</source>
+        <translation>Chưa có</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="538"/>
+        <source>{n} h old</source>
+        <translation>{n} giờ trước</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="540"/>
+        <source>{n} days old</source>
+        <translation>{n} ngày trước</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_reports.py" line="180"/>
@@ -497,7 +579,7 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_settings.py" line="215"/>
-        <location filename="../../kiosk/ui/texts.py" line="314"/>
+        <location filename="../../kiosk/ui/texts.py" line="343"/>
         <source>Not enrolled</source>
         <translation>Chưa đăng ký</translation>
     </message>
@@ -613,7 +695,7 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/inside_page.py" line="66"/>
-        <location filename="../../kiosk/ui/texts.py" line="189"/>
+        <location filename="../../kiosk/ui/texts.py" line="200"/>
         <source>born {year}</source>
         <translation>sinh năm {year}</translation>
     </message>
@@ -1003,306 +1085,366 @@
         <translation>Không có loa</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="113"/>
+        <location filename="../../kiosk/ui/texts.py" line="114"/>
         <source>Personal QR code</source>
         <translation>Mã QR cá nhân</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="114"/>
+        <location filename="../../kiosk/ui/texts.py" line="115"/>
         <source>Chip ID card (CCCD)</source>
         <translation>Căn cước công dân (CCCD)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="115"/>
+        <location filename="../../kiosk/ui/texts.py" line="116"/>
         <source>Health-insurance card (BHYT)</source>
         <translation>Thẻ bảo hiểm y tế (BHYT)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="125"/>
-        <location filename="../../kiosk/ui/texts.py" line="129"/>
+        <location filename="../../kiosk/ui/texts.py" line="126"/>
+        <location filename="../../kiosk/ui/texts.py" line="130"/>
         <source>IN</source>
         <translation>VÀO</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="125"/>
-        <location filename="../../kiosk/ui/texts.py" line="129"/>
+        <location filename="../../kiosk/ui/texts.py" line="126"/>
+        <location filename="../../kiosk/ui/texts.py" line="130"/>
         <source>OUT</source>
         <translation>RA</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="129"/>
+        <location filename="../../kiosk/ui/texts.py" line="130"/>
         <source>AUTO</source>
         <translation>TỰ ĐỘNG</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="134"/>
+        <location filename="../../kiosk/ui/texts.py" line="135"/>
         <source>Full inside, please wait</source>
         <translation>Đã đủ số người bên trong, vui lòng chờ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="135"/>
+        <location filename="../../kiosk/ui/texts.py" line="136"/>
         <source>Under quarantine, please see the medical staff</source>
         <translation>Thuộc diện cách ly, vui lòng gặp nhân viên y tế</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="137"/>
+        <location filename="../../kiosk/ui/texts.py" line="138"/>
         <source>Under health monitoring (yellow)</source>
         <translation>Thuộc diện theo dõi y tế (mức vàng)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="138"/>
+        <location filename="../../kiosk/ui/texts.py" line="139"/>
         <source>This kind of code is not accepted here</source>
         <translation>Loại mã này không được chấp nhận tại đây</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="139"/>
+        <location filename="../../kiosk/ui/texts.py" line="140"/>
         <source>This is the place&apos;s code. Please show your personal code</source>
         <translation>Đây là mã QR của địa điểm. Vui lòng đưa mã QR cá nhân</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="140"/>
+        <location filename="../../kiosk/ui/texts.py" line="141"/>
         <source>Code not recognised. Please show your personal QR, ID card or health-insurance card</source>
         <translation>Không nhận dạng được mã. Vui lòng đưa mã QR cá nhân, CCCD hoặc thẻ BHYT</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="143"/>
+        <location filename="../../kiosk/ui/texts.py" line="144"/>
         <source>The certificate&apos;s signature is not valid</source>
         <translation>Chữ ký của chứng nhận không hợp lệ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="144"/>
+        <location filename="../../kiosk/ui/texts.py" line="145"/>
         <source>The certificate could not be checked on this kiosk</source>
         <translation>Máy này chưa kiểm tra được chứng nhận</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="145"/>
+        <location filename="../../kiosk/ui/texts.py" line="146"/>
         <source>Certificate expired</source>
         <translation>Chứng nhận đã hết hạn</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="146"/>
+        <location filename="../../kiosk/ui/texts.py" line="147"/>
         <source>The certificate states no expiry date</source>
         <translation>Chứng nhận không ghi ngày hết hạn</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="147"/>
+        <location filename="../../kiosk/ui/texts.py" line="148"/>
         <source>Health declaration: please see the medical staff</source>
         <translation>Khai báo y tế có dấu hiệu cần kiểm tra</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="148"/>
+        <location filename="../../kiosk/ui/texts.py" line="149"/>
+        <source>The health declaration in this code is not genuine</source>
+        <translation>Khai báo y tế trong mã này không hợp lệ</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="152"/>
+        <source>No health declaration: please declare, or see the staff</source>
+        <translation>Chưa khai báo y tế: vui lòng khai báo hoặc gặp nhân viên</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="153"/>
+        <source>The health declaration is too old: please declare again</source>
+        <translation>Khai báo y tế đã hết hạn: vui lòng khai báo lại</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="154"/>
+        <source>Symptoms declared</source>
+        <translation>Có khai báo triệu chứng</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="155"/>
+        <source>Contact with a case or travel declared</source>
+        <translation>Có khai báo tiếp xúc F0 hoặc đi về từ vùng dịch</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="156"/>
+        <source>This place needs a health declaration: please declare first</source>
+        <translation>Nơi này yêu cầu khai báo y tế: vui lòng khai báo trước</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="159"/>
         <source>Closed by the nightly checkout</source>
         <translation>Tự động ghi nhận ra vào cuối ngày</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="171"/>
+        <location filename="../../kiosk/ui/texts.py" line="182"/>
         <source>PLEASE WAIT</source>
         <translation>VUI LÒNG CHỜ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="173"/>
+        <location filename="../../kiosk/ui/texts.py" line="184"/>
         <source>COME IN</source>
         <translation>MỜI VÀO</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="174"/>
+        <location filename="../../kiosk/ui/texts.py" line="185"/>
         <source>GOODBYE</source>
         <translation>MỜI RA</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="175"/>
+        <location filename="../../kiosk/ui/texts.py" line="186"/>
         <source>SEE THE MEDICAL STAFF</source>
         <translation>GẶP NHÂN VIÊN Y TẾ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="176"/>
+        <location filename="../../kiosk/ui/texts.py" line="187"/>
         <source>WRONG CODE</source>
         <translation>CHƯA ĐÚNG MÃ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="177"/>
+        <location filename="../../kiosk/ui/texts.py" line="188"/>
         <source>NO ENTRY</source>
         <translation>KHÔNG ĐƯỢC VÀO</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="178"/>
+        <location filename="../../kiosk/ui/texts.py" line="189"/>
         <source>NOT RECORDED</source>
         <translation>CHƯA GHI ĐƯỢC</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="204"/>
+        <location filename="../../kiosk/ui/texts.py" line="215"/>
         <source>Already recorded at {time}</source>
         <translation>Đã ghi nhận lúc {time}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="214"/>
+        <location filename="../../kiosk/ui/texts.py" line="225"/>
         <source>Exit recorded</source>
         <translation>Đã ghi nhận lượt ra</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="224"/>
+        <location filename="../../kiosk/ui/texts.py" line="242"/>
+        <source>no symptoms</source>
+        <translation>không triệu chứng</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="245"/>
+        <source>symptoms declared</source>
+        <translation>có triệu chứng</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="245"/>
+        <source>contact or travel declared</source>
+        <translation>có yếu tố dịch tễ</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="246"/>
+        <source>Declared at {time}</source>
+        <translation>Đã khai báo lúc {time}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="253"/>
         <source>The kiosk&apos;s storage is full: scans are not being recorded</source>
         <translation>Bộ nhớ của máy đã đầy: không ghi được lượt quét</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="225"/>
+        <location filename="../../kiosk/ui/texts.py" line="254"/>
         <source>Guard: write each visitor&apos;s name and phone on paper, call the site manager</source>
         <translation>Bảo vệ: ghi tên và số điện thoại của từng người ra giấy, gọi quản lý điểm</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="227"/>
+        <location filename="../../kiosk/ui/texts.py" line="256"/>
         <source>The record could not be saved. Scan the code once more</source>
         <translation>Chưa lưu được lượt này. Vui lòng quét lại mã</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="228"/>
+        <location filename="../../kiosk/ui/texts.py" line="257"/>
         <source>Guard: if it fails again, write the name and phone on paper, call the site manager</source>
         <translation>Bảo vệ: nếu vẫn lỗi, ghi tên và số điện thoại ra giấy, gọi quản lý điểm</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="238"/>
+        <location filename="../../kiosk/ui/texts.py" line="267"/>
         <source>Storage full: NOT recording. Call the site manager</source>
         <translation>Bộ nhớ đầy: KHÔNG ghi được. Gọi quản lý điểm</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="240"/>
+        <location filename="../../kiosk/ui/texts.py" line="269"/>
         <source>Storage almost full: call the site manager</source>
         <translation>Bộ nhớ sắp đầy, vui lòng gọi quản lý</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="247"/>
+        <location filename="../../kiosk/ui/texts.py" line="276"/>
         <source>Camera: starting</source>
         <translation>Camera: đang khởi động</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="248"/>
-        <location filename="../../kiosk/ui/texts.py" line="260"/>
+        <location filename="../../kiosk/ui/texts.py" line="277"/>
+        <location filename="../../kiosk/ui/texts.py" line="289"/>
         <source>Camera disconnected</source>
         <translation>Mất kết nối camera</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="249"/>
+        <location filename="../../kiosk/ui/texts.py" line="278"/>
         <source>Camera shows nothing (covered?)</source>
         <translation>Camera không thấy gì (bị che?)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="257"/>
+        <location filename="../../kiosk/ui/texts.py" line="286"/>
         <source>The camera shows nothing</source>
         <translation>Camera không thấy gì</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="258"/>
+        <location filename="../../kiosk/ui/texts.py" line="287"/>
         <source>Is it covered or turned away? Meanwhile:</source>
         <translation>Camera bị che hay bị xoay đi? Trong lúc chờ:</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="261"/>
+        <location filename="../../kiosk/ui/texts.py" line="290"/>
         <source>Codes cannot be read by the camera. Meanwhile:</source>
         <translation>Camera không đọc được mã. Trong lúc chờ:</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="268"/>
+        <location filename="../../kiosk/ui/texts.py" line="297"/>
         <source>Scan the code with the hand scanner (USB), it still works</source>
         <translation>Quét mã bằng máy quét cầm tay (USB): vẫn dùng được</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="269"/>
+        <location filename="../../kiosk/ui/texts.py" line="298"/>
         <source>No scanner, or no code: the guard taps Manual entry</source>
         <translation>Không có máy quét hoặc không có mã: bảo vệ bấm Nhập thủ công</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="279"/>
+        <location filename="../../kiosk/ui/texts.py" line="308"/>
         <source>Hold your QR code up to the camera above the screen</source>
         <translation>Đưa mã QR vào khung, hướng về camera phía trên màn hình</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="280"/>
+        <location filename="../../kiosk/ui/texts.py" line="309"/>
         <source>Hold your QR code to the camera below the screen</source>
         <translation>Đưa mã QR vào khung, hướng về camera phía dưới màn hình</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="281"/>
+        <location filename="../../kiosk/ui/texts.py" line="310"/>
         <source>Hold your QR code to the camera left of the screen</source>
         <translation>Đưa mã QR vào khung, hướng về camera bên trái màn hình</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="282"/>
+        <location filename="../../kiosk/ui/texts.py" line="311"/>
         <source>Hold your QR code to the camera right of the screen</source>
         <translation>Đưa mã QR vào khung, hướng về camera bên phải màn hình</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="289"/>
+        <location filename="../../kiosk/ui/texts.py" line="318"/>
         <source>Personal QR (phone or paper)</source>
         <translation>Mã QR cá nhân (điện thoại hoặc giấy)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="289"/>
+        <location filename="../../kiosk/ui/texts.py" line="318"/>
         <source>Chip ID card: the code is at the top right</source>
         <translation>CCCD gắn chip: mã ở góc trên bên phải</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="294"/>
+        <location filename="../../kiosk/ui/texts.py" line="323"/>
         <source>just now</source>
         <translation>vừa xong</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="296"/>
+        <location filename="../../kiosk/ui/texts.py" line="325"/>
         <source>{n} min ago</source>
         <translation>{n} phút trước</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="298"/>
+        <location filename="../../kiosk/ui/texts.py" line="327"/>
         <source>{n} h ago</source>
         <translation>{n} giờ trước</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="299"/>
+        <location filename="../../kiosk/ui/texts.py" line="328"/>
         <source>{n} days ago</source>
         <translation>{n} ngày trước</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="314"/>
+        <location filename="../../kiosk/ui/texts.py" line="343"/>
         <source>Offline (not enrolled)</source>
         <translation>Ngoại tuyến (chưa đăng ký)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="316"/>
+        <location filename="../../kiosk/ui/texts.py" line="345"/>
         <source>Needs re-enrollment</source>
         <translation>Cần đăng ký lại thiết bị</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="319"/>
-        <location filename="../../kiosk/ui/texts.py" line="325"/>
+        <location filename="../../kiosk/ui/texts.py" line="351"/>
+        <source>No authority key</source>
+        <translation>Chưa có khóa cơ quan y tế</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="353"/>
+        <source>Server data refused</source>
+        <translation>Đã từ chối dữ liệu máy chủ</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="357"/>
+        <location filename="../../kiosk/ui/texts.py" line="363"/>
         <source>Offline</source>
         <translation>Ngoại tuyến</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="320"/>
+        <location filename="../../kiosk/ui/texts.py" line="358"/>
         <source>never synced</source>
         <translation>chưa đồng bộ lần nào</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="325"/>
+        <location filename="../../kiosk/ui/texts.py" line="363"/>
         <source>Online</source>
         <translation>Trực tuyến</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="327"/>
+        <location filename="../../kiosk/ui/texts.py" line="365"/>
         <source>last synced {ago}</source>
         <translation>đồng bộ {ago}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="329"/>
+        <location filename="../../kiosk/ui/texts.py" line="367"/>
         <source>{n} waiting</source>
         <translation>{n} chờ gửi</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="329"/>
+        <location filename="../../kiosk/ui/texts.py" line="367"/>
         <source>{n} waiting to send</source>
         <translation>{n} lượt chờ gửi</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="336"/>
+        <location filename="../../kiosk/ui/texts.py" line="374"/>
         <source>Entries and exits are kept {days} days for contact tracing</source>
         <translation>Thông tin ra vào được lưu {days} ngày để truy vết dịch</translation>
     </message>

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import email.utils
 import gzip
+import ipaddress
 import json
 import logging
-from dataclasses import dataclass
+import urllib.parse
 from typing import Any
 
 import requests
@@ -20,13 +21,11 @@ import requests
 from checkpoint_common.protocol import (
     API_PREFIX,
     DEVICE_STATUS_HEADER,
-    ConfigResponse,
     DeviceStatus,
     EnrollRequest,
     EnrollResponse,
     EventPayload,
     ProtocolError,
-    StatusListResponse,
     UploadRequest,
     UploadResponse,
     to_json,
@@ -88,12 +87,52 @@ class EnrollmentRefused(SyncError):
     kind = "enrollment_refused"
 
 
-@dataclass(frozen=True, slots=True)
-class Fetched:
-    """A download: `body` None when the server said 304 (unchanged)."""
+class EnrollmentConflict(SyncError):
+    """409: the device id is enrolled already and this kiosk could not prove it is that
+    device (its token is not the current one): a code issued for it is needed."""
 
-    body: Any
-    etag: str | None
+    kind = "enrollment_conflict"
+
+
+class InsecureTransport(SyncError):
+    """The address would send the device token and records in clear over a network: plain
+    http is refused except to this machine (loopback)."""
+
+    kind = "insecure_transport"
+
+
+LOOPBACK_NAMES = frozenset({"localhost", "localhost.", "ip6-localhost"})
+
+
+def transport_problem(url: str) -> str | None:
+    """Why the kiosk must not talk to `url`, or None. Only https, or http to loopback
+    (127.0.0.0/8, ::1, localhost): anything else would carry the device token in clear."""
+    try:
+        parts = urllib.parse.urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return f"{url!r} is not a server address"
+    if parts.scheme == "https" and host:
+        return None
+    if parts.scheme != "http" or not host:
+        return f"{url!r} is not an https:// address"
+    if host in LOOPBACK_NAMES:
+        return None
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return None
+    except ValueError:
+        pass
+    return (
+        f"plain http to {host} is refused: it would send the device token and records in "
+        "clear; use https:// (http only to this machine: 127.0.0.1, ::1, localhost)"
+    )
+
+
+# A list of published documents (rotations, delegations) holds at most this many.
+MAX_DOCUMENTS = 64
+# The declaration keys answer: a few delegations (each a few hundred bytes).
+MAX_DECLARATION_KEYS_BYTES = 1024 * 1024
 
 
 def _retry_after(response: requests.Response) -> float:
@@ -118,6 +157,9 @@ class SyncClient:
         session: requests.Session | None = None,
         timeout: tuple[float, float] = (CONNECT_TIMEOUT_S, READ_TIMEOUT_S),
     ) -> None:
+        problem = transport_problem(base_url)
+        if problem:
+            raise InsecureTransport(problem)
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.verify_tls = verify_tls
@@ -140,6 +182,7 @@ class SyncClient:
         headers: dict[str, str] | None = None,
         params: dict[str, str] | None = None,
         auth: bool = True,
+        stream: bool = False,
     ) -> requests.Response:
         all_headers = {"Accept": "application/json", **(headers or {})}
         if auth:
@@ -158,6 +201,7 @@ class SyncClient:
                 params=params,
                 timeout=self.timeout,
                 verify=self.verify_tls,
+                stream=stream,
             )
         except requests.exceptions.SSLError as exc:
             # A bad certificate is not transient in the usual sense, but nothing is lost by
@@ -196,8 +240,30 @@ class SyncClient:
 
     # -- calls --------------------------------------------------------------------------------
 
-    def enroll(self, code: str, device_id: str, device_name: str = "") -> EnrollResponse:
-        body = json.dumps(to_json(EnrollRequest(code.strip(), device_id, device_name))).encode()
+    def authority(self) -> str | None:
+        """The root key (base64) the server says its documents are signed under, None when it
+        has none. Believed only after a person compared its fingerprint (kiosk enroll)."""
+        try:
+            response = self._request("GET", "/authority", auth=False)
+        except RejectedError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        data = self._json(response)
+        key = data.get("root_key") if isinstance(data, dict) else None
+        if not isinstance(key, str):
+            raise TransientError("bad authority answer: no root_key")
+        return key
+
+    def enroll(
+        self,
+        code: str,
+        device_id: str,
+        device_name: str = "",
+        current_token: str | None = None,
+    ) -> EnrollResponse:
+        request = EnrollRequest(code.strip(), device_id, device_name, current_token)
+        body = json.dumps(to_json(request)).encode()
         try:
             response = self._request(
                 "POST",
@@ -208,6 +274,14 @@ class SyncClient:
             )
         except AuthError as exc:
             raise EnrollmentRefused("the enrollment code is unknown, used or expired") from exc
+        except RejectedError as exc:
+            if exc.status == 409:
+                raise EnrollmentConflict(
+                    "this device is enrolled already and its token is not the current one: ask "
+                    "for a code issued for this device (kiosk-central enrollment-code --replace "
+                    "DEVICE_ID)"
+                ) from exc
+            raise
         try:
             return EnrollResponse.from_json(self._json(response))
         except ProtocolError as exc:
@@ -242,43 +316,83 @@ class SyncClient:
             raise TransientError("the server answered for events that were not sent")
         return answer
 
-    def _get(self, path: str, etag: str | None, params: dict[str, str] | None = None) -> Fetched:
+    def _read_limited(self, response: requests.Response, max_bytes: int) -> bytes:
+        """The body, refused past `max_bytes` (a hostile server cannot fill the memory)."""
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in response.iter_content(64 * 1024):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise TransientError(f"the server's answer is larger than {max_bytes} bytes")
+                chunks.append(chunk)
+        except requests.exceptions.RequestException as exc:
+            raise TransientError(f"download cut off: {type(exc).__name__}") from exc
+        finally:
+            response.close()
+        return b"".join(chunks)
+
+    def server_time(self) -> str | None:
+        """An authenticated request that changes nothing: proves the token is accepted and
+        returns the server's time (`server_time`), None if the answer has none."""
+        response = self._request("GET", "/documents/sealing_key", stream=True)
+        data = self._read_limited(response, 16 * 1024 * 1024)
+        try:
+            value = json.loads(data).get("server_time")
+        except (ValueError, AttributeError):
+            return None
+        return value if isinstance(value, str) else None
+
+    def get_document(
+        self,
+        path: str,
+        *,
+        max_bytes: int,
+        etag: str | None = None,
+        params: dict[str, str] | None = None,
+    ) -> bytes | None:
+        """GET a signed document (its envelope is the body). None: 304 (unchanged since
+        `etag`) or 404 (nothing published yet). The bytes are not checked here: the caller
+        verifies them (kiosk.sync.documents)."""
         headers = {"If-None-Match": etag} if etag else {}
-        response = self._request("GET", path, headers=headers, params=params)
-        if response.status_code == 304:
-            return Fetched(None, etag)
-        return Fetched(self._json(response), response.headers.get("ETag"))
-
-    def config(self, etag: str | None = None) -> tuple[ConfigResponse | None, str | None]:
-        fetched = self._get("/config", etag)
-        if fetched.body is None:
-            return None, fetched.etag
         try:
-            return ConfigResponse.from_json(fetched.body), fetched.etag
-        except ProtocolError as exc:
-            raise TransientError(f"bad config answer: {exc}") from exc
-
-    def status_list(
-        self, since: int | None, etag: str | None = None
-    ) -> tuple[StatusListResponse | None, str | None]:
-        params = {"since": str(since)} if since is not None else None
-        fetched = self._get("/status-list", etag, params)
-        if fetched.body is None:
-            return None, fetched.etag
-        try:
-            return StatusListResponse.from_json(fetched.body), fetched.etag
-        except ProtocolError as exc:
-            raise TransientError(f"bad status list answer: {exc}") from exc
-
-    def trust_list(self, etag: str | None = None) -> tuple[dict[str, Any] | None, str | None]:
-        """The trust list as the file format kiosk.formats.dcc reads (validated by the caller
-        with TrustList before it is saved)."""
-        try:
-            fetched = self._get("/trust-list", etag)
+            response = self._request("GET", path, headers=headers, params=params, stream=True)
         except RejectedError as exc:
-            if exc.status == 404:  # the authority has not published a list yet
-                return None, etag
+            if exc.status == 404:
+                return None
             raise
-        if fetched.body is not None and not isinstance(fetched.body, dict):
-            raise TransientError("bad trust list answer: not an object")
-        return fetched.body, fetched.etag
+        if response.status_code == 304:
+            response.close()
+            return None
+        return self._read_limited(response, max_bytes)
+
+    def declaration_keys(self) -> Any:
+        """The health-declaration keys' delegations the server publishes (JSON, each checked by
+        the caller against the pinned root: kiosk.declarations). None when it publishes none.
+        The body is size-limited like every download."""
+        try:
+            response = self._request("GET", "/declarations/keys", auth=False, stream=True)
+        except RejectedError as exc:
+            if exc.status == 404:  # an older server, or declarations not set up
+                return None
+            raise
+        raw = self._read_limited(response, MAX_DECLARATION_KEYS_BYTES)
+        try:
+            return json.loads(raw)
+        except ValueError as exc:
+            raise TransientError("the server's declaration keys are not JSON") from exc
+
+    def get_documents(self, doc_type: str, *, max_bytes: int) -> list[bytes]:
+        """The published documents of a type (`/documents/TYPE`): each envelope as JSON bytes,
+        unchecked (the caller verifies each)."""
+        raw = self.get_document(f"/documents/{doc_type}", max_bytes=max_bytes)
+        if raw is None:
+            return []
+        try:
+            data = json.loads(raw)
+        except ValueError as exc:
+            raise TransientError("the server's answer is not JSON") from exc
+        documents = data.get("documents") if isinstance(data, dict) else None
+        if not isinstance(documents, list) or len(documents) > MAX_DOCUMENTS:
+            raise TransientError(f"bad {doc_type} answer: not a list of documents")
+        return [json.dumps(d, separators=(",", ":")).encode() for d in documents]

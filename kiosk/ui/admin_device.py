@@ -1,6 +1,7 @@
 """Admin: this device. What it is (checkpoint, device id, server, records waiting to be sent),
-its enrollment with the central server (server address + one-time enrollment code), and the
-privacy notice poster to print (kiosk.ui.poster), saved as a PDF to a USB stick or the kiosk's
+its enrollment with the central server (server address + one-time enrollment code), the health
+authority's key it trusts and the age of the signed documents it holds, and the privacy notice
+poster to print (kiosk.ui.poster), saved as a PDF to a USB stick or the kiosk's
 exports folder.
 
 Thread contract: GUI thread. The counts come from the gate thread (`runner.call`). Enrollment
@@ -8,6 +9,11 @@ is network I/O: it runs on a thread of its own (Tasks.run_in_thread), never on t
 (a slow server would hold up scans) nor the GUI thread; the settings it returns are applied
 back on the GUI thread with SettingsHolder, and the gate's person keyer is reloaded (the
 deployment's secret replaced the kiosk's own) before `on_enrolled` asks for a sync round.
+
+Pinning the root (issue #13): a kiosk without the health authority's key pinned first asks the
+server for its key (a thread of its own), shows its fingerprint, and enrolls only after the
+site manager pressed "Same fingerprint: enroll" (having compared it with the authority's
+sheet). A kiosk with a pinned key enrolls at once; the network never replaces that key.
 """
 
 from __future__ import annotations
@@ -30,13 +36,22 @@ from PySide6.QtWidgets import (
 )
 
 from checkpoint_common.enrollqr import Invite, parse_invite
+from checkpoint_common.signing import SignedDocumentError, VerifyKey
 from kiosk.config import KEYS, ConfigError, Settings, settings_with
 from kiosk.credentials import PersonKeyer
 from kiosk.datadir import DataDir
 from kiosk.export import MEDIA_PATTERNS, safe_file_part
 from kiosk.gate import Gate
-from kiosk.sync.client import EnrollmentRefused, SyncError, TransientError
-from kiosk.sync.service import enroll
+from kiosk.sync.client import (
+    EnrollmentConflict,
+    EnrollmentRefused,
+    InsecureTransport,
+    SyncError,
+    TransientError,
+    transport_problem,
+)
+from kiosk.sync.documents import TYPE_NAMES, DocumentShelf
+from kiosk.sync.service import authority_of, enroll
 from kiosk.ui.admin_common import (
     FolderPicker,
     Message,
@@ -93,7 +108,7 @@ class DevicePanel(QWidget):
         self.facts = QFormLayout()
         self.facts.setVerticalSpacing(10)
         self.facts.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        facts = ("checkpoint", "device", "server", "waiting", "personal")
+        facts = ("checkpoint", "device", "server", "waiting", "personal", "authority", "documents")
         self.values = {key: PlainLabel() for key in facts}
         self.names = {key: PlainLabel() for key in self.values}
         for key, value in self.values.items():
@@ -122,6 +137,21 @@ class DevicePanel(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.enroll_button)
         buttons.addStretch(1)
+        # The server's root key, shown for comparison before it is pinned.
+        self.offered: VerifyKey | None = None
+        self.fingerprint = PlainLabel()
+        self.fingerprint.setWordWrap(True)
+        self.fingerprint.hide()
+        self.confirm_button = big_button(colour=GREEN)
+        self.confirm_button.clicked.connect(self.confirm_fingerprint)
+        self.cancel_button = big_button(colour=BLUE)
+        self.cancel_button.clicked.connect(self.reject_fingerprint)
+        confirm = QHBoxLayout()
+        confirm.addWidget(self.confirm_button)
+        confirm.addWidget(self.cancel_button)
+        confirm.addStretch(1)
+        self.confirm_button.hide()
+        self.cancel_button.hide()
         # The privacy notice: an A4 poster to print (Vietnamese and English pages).
         self._today = today
         self._exports_dir = DataDir(data_dir).exports
@@ -143,6 +173,8 @@ class DevicePanel(QWidget):
         column.addWidget(self.enroll_title)
         column.addLayout(form)
         column.addLayout(buttons)
+        column.addWidget(self.fingerprint)
+        column.addLayout(confirm)
         column.addWidget(self.message)
         column.addSpacing(18)
         column.addWidget(self.poster_title)
@@ -163,6 +195,10 @@ class DevicePanel(QWidget):
         self.names["server"].setText(tr("Server"))
         self.names["waiting"].setText(tr("Waiting to send"))
         self.names["personal"].setText(tr("Personal data"))
+        self.names["authority"].setText(tr("Health authority key"))
+        self.names["documents"].setText(tr("Signed documents"))
+        self.confirm_button.setText(tr("Same fingerprint: enroll"))
+        self.cancel_button.setText(tr("Different: cancel"))
         self.enroll_title.setText(tr("Enroll this device"))
         self.url_label.setText(tr("Server address"))
         self.code_label.setText(tr("Enrollment code"))
@@ -238,6 +274,8 @@ class DevicePanel(QWidget):
             if info.quarantined:
                 waiting += " · " + tr("{n} refused by the server").format(n=info.quarantined)
             self.values["waiting"].setText(waiting)
+        self.values["authority"].setText(authority_text(settings))
+        self.values["documents"].setText(documents_text(self._data_dir))
 
     # -- the privacy notice ---------------------------------------------------------------------
 
@@ -312,6 +350,7 @@ class DevicePanel(QWidget):
         code = self.code.text().strip()
         set_invalid(self.url, False)
         set_invalid(self.code, False)
+        self._hide_fingerprint()
         try:
             settings_with(self._holder.current(), server_url=url)
         except ConfigError as exc:
@@ -322,8 +361,65 @@ class DevicePanel(QWidget):
             set_invalid(self.url if not url else self.code, True)
             self.message.error(tr("Enter the server address and the enrollment code"))
             return
+        if transport_problem(url):
+            set_invalid(self.url, True)
+            self.message.error(tr("Use an https:// address (plain http only to this machine)"))
+            return
         self.enrolling = True
         self.enroll_button.setEnabled(False)
+        before = self._holder.current()
+        if before.authority_signing_key:
+            self._enroll(url, code, None)
+            return
+        # No root pinned yet: the server's, for the site manager to compare first.
+        self.message.info(tr("Asking the server for the health authority's key…"))
+        self._background.run_in_thread(
+            lambda: authority_of(url, verify_tls=before.verify_tls),
+            self._show_fingerprint,
+            self._enroll_failed,
+            name="authority",
+        )
+
+    def _show_fingerprint(self, key: VerifyKey | None) -> None:
+        if key is None:
+            self._done()
+            self.message.error(
+                tr("This server offers no health authority key: it cannot be trusted yet")
+            )
+            return
+        self.offered = key
+        self.fingerprint.setText(
+            tr(
+                "The server's health authority key: {fingerprint}. Compare it with the "
+                "fingerprint on the health authority's sheet."
+            ).format(fingerprint=key.fingerprint)
+        )
+        self.fingerprint.show()
+        self.confirm_button.show()
+        self.cancel_button.show()
+        self.message.info(tr("Compare the fingerprint, then confirm"))
+
+    def confirm_fingerprint(self) -> None:
+        key = self.offered
+        if key is None:
+            return
+        log.info("authority key %s confirmed by the site manager", key.fingerprint)
+        self._hide_fingerprint()
+        self._enroll(self.url.text().strip().rstrip("/"), self.code.text().strip(), key)
+
+    def reject_fingerprint(self) -> None:
+        log.warning("authority key %s refused by the site manager", self.offered)
+        self._hide_fingerprint()
+        self._done()
+        self.message.error(tr("Not enrolled: the fingerprint was not the authority's"))
+
+    def _hide_fingerprint(self) -> None:
+        self.offered = None
+        self.fingerprint.hide()
+        self.confirm_button.hide()
+        self.cancel_button.hide()
+
+    def _enroll(self, url: str, code: str, authority: VerifyKey | None) -> None:
         self.message.info(tr("Enrolling…"))
         before = self._holder.current()
         data_dir = self._data_dir
@@ -332,7 +428,12 @@ class DevicePanel(QWidget):
             # The network part: its own thread; nothing here touches widgets or the store.
             self._background.run_in_thread(
                 lambda: enroll(
-                    data_dir=data_dir, settings=before, url=url, code=code, device_id=device_id
+                    data_dir=data_dir,
+                    settings=before,
+                    url=url,
+                    code=code,
+                    device_id=device_id,
+                    authority=authority,
                 ),
                 lambda answer: self._enrolled(before, answer),
                 self._enroll_failed,
@@ -390,6 +491,15 @@ class DevicePanel(QWidget):
         if isinstance(error, EnrollmentRefused):
             set_invalid(self.code, True)
             text = tr("The enrollment code was refused (wrong, used or expired)")
+        elif isinstance(error, EnrollmentConflict):
+            text = tr(
+                "This device is enrolled already: ask the site manager for a code issued for "
+                "this device"
+            )
+        elif isinstance(error, InsecureTransport):
+            text = tr("Use an https:// address (plain http only to this machine)")
+        elif isinstance(error, SignedDocumentError):
+            text = tr("The server's health authority key is not usable")
         elif isinstance(error, TransientError):
             text = tr("The server could not be reached: {reason}").format(reason=error)
         elif isinstance(error, SyncError | OSError):
@@ -403,3 +513,32 @@ class DevicePanel(QWidget):
     def _done(self) -> None:
         self.enrolling = False
         self.enroll_button.setEnabled(True)
+
+
+def authority_text(settings: Settings) -> str:
+    """The pinned root's fingerprint, or that none is pinned (nothing downloaded is believed)."""
+    if not settings.authority_signing_key:
+        return tr("None pinned: nothing downloaded is believed")
+    try:
+        return VerifyKey.from_text(settings.authority_signing_key).fingerprint
+    except SignedDocumentError:
+        return tr("None pinned: nothing downloaded is believed")
+
+
+def documents_text(data_dir: Path, now: dt.datetime | None = None) -> str:
+    """Each signed document held, its version and its age by its signed issue time."""
+    now = now or dt.datetime.now(dt.UTC)
+    kept = DocumentShelf(data_dir).summary()
+    if not kept:
+        return tr("None yet")
+    parts = []
+    for doc in kept:
+        hours = max(0, int(doc.age(now).total_seconds() // 3600))
+        age = (
+            tr("{n} h old").format(n=hours)
+            if hours < 48
+            else tr("{n} days old").format(n=hours // 24)
+        )
+        name = TYPE_NAMES.get(doc.doc_type, doc.doc_type)
+        parts.append(f"{name} v{doc.version} ({age})")
+    return " · ".join(parts)

@@ -114,11 +114,21 @@ class Kiosk:
         return envelope(self.device_id, events, **kwargs)
 
 
-def new_code(storage: Storage, checkpoint: str, now: dt.datetime, hours: float = 24) -> str:
+def new_code(
+    storage: Storage,
+    checkpoint: str,
+    now: dt.datetime,
+    hours: float = 24,
+    replaces: str | None = None,
+) -> str:
     cp = storage.ensure_checkpoint(checkpoint, now)
     code = tokens.new_enrollment_code()
     storage.add_enrollment_code(
-        cp.id, tokens.code_digest(code), now=now, expires_at=now + dt.timedelta(hours=hours)
+        cp.id,
+        tokens.code_digest(code),
+        now=now,
+        expires_at=now + dt.timedelta(hours=hours),
+        replaces_device=replaces,
     )
     return code
 
@@ -160,11 +170,17 @@ class Api:
         self.clock = clock
         self.client = client
 
-    def enroll(self, checkpoint: str = "Chợ Bến Thành - cổng 2", device_id: str = "dev-1") -> Kiosk:
+    def enroll(
+        self,
+        checkpoint: str = "Chợ Bến Thành - cổng 2",
+        device_id: str = "dev-1",
+        current_token: str | None = None,
+    ) -> Kiosk:
         code = new_code(self.storage, checkpoint, self.clock())
-        response = self.client.post(
-            "/api/v1/enroll", json={"code": code, "device_id": device_id, "device_name": "cổng 1"}
-        )
+        request = {"code": code, "device_id": device_id, "device_name": "cổng 1"}
+        if current_token is not None:
+            request["current_token"] = current_token
+        response = self.client.post("/api/v1/enroll", json=request)
         assert response.status_code == 200, response.text
         body = response.json()
         return Kiosk(device_id, body["device_token"], body["checkpoint"]["id"])
@@ -173,6 +189,11 @@ class Api:
 def make_api(
     storage: Storage, clock: ServerClock, rate_limit: RateLimit | None = None, **kwargs: Any
 ) -> Iterator[Api]:
+    """The API with the tests' health authority set up (tests/authority.py): it signs
+    configs and status lists with its delegated online key, and serves the sealing key."""
+    from tests.authority import set_up_authority
+
+    set_up_authority(storage, now=clock())
     with TestClient(create_app(storage, clock=clock, rate_limit=rate_limit, **kwargs)) as client:
         yield Api(storage, clock, client)
 

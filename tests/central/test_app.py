@@ -16,18 +16,22 @@ from typing import Any
 import pytest
 
 from central import database as database_module
+from central import tokens
 from central.app import RateLimit
 from central.storage import Storage
 from checkpoint_common.protocol import (
     MAX_BATCH_EVENTS,
     MAX_BODY_BYTES,
-    ConfigResponse,
     EnrollResponse,
     StatusEntry,
-    StatusListResponse,
     UploadResponse,
 )
+from checkpoint_common.signing import (
+    StatusListChange,
+    sealing_key_of,
+)
 from checkpoint_common.timefmt import from_iso, to_iso
+from tests.authority import ROOT_FINGERPRINT, ROOT_TEXT, publish_trust_list, signed, verify
 
 from .conftest import T0, Api, Kiosk, S, ServerClock, gzipped, make_api, new_code
 
@@ -64,18 +68,24 @@ def test_enrollment_gives_token_checkpoint_settings_and_the_deployment_secret(ap
     body = EnrollResponse.from_json(response.json())
     assert body.device_id == "dev-9"
     assert (body.checkpoint.id, body.checkpoint.name) == (cp.id, "Chợ Bến Thành - cổng 2")
-    assert body.settings == {
-        "capacity": 300,
-        "checkpoint_name": "Chợ Bến Thành - cổng 2",
-        # the key the kiosk seals personal data to; the server keeps its private half
-        "authority_public_key": api.storage.authority_key().public.to_text(),
-    }
+    # Nothing unsigned that a kiosk would believe: its settings come in the signed config.
+    assert body.settings == {}
     assert body.person_key_secret == api.storage.person_key_secret()
     assert from_iso(body.server_time) == T0
     config = api.client.get(
         "/api/v1/config", headers={"Authorization": f"Bearer {body.device_token}"}
     )
     assert config.status_code == 200
+    document = signed(config, "config", cp.id)
+    assert document.content["settings"] == {
+        "capacity": 300,
+        "checkpoint_name": "Chợ Bến Thành - cổng 2",
+    }
+    # The key kiosks seal personal data to comes only as a root-signed document.
+    sealing = api.client.get("/api/v1/documents/sealing_key", headers=config.request.headers)
+    [envelope] = sealing.json()["documents"]
+    sealed_to = sealing_key_of(verify(json.dumps(envelope).encode(), "sealing_key", cp.id))
+    assert sealed_to == api.storage.authority_key().public
 
 
 def test_an_enrollment_code_is_one_time_and_expires(api: Api, server_clock: ServerClock) -> None:
@@ -116,10 +126,56 @@ def test_a_broken_enrollment_request_is_400(api: Api, body: bytes) -> None:
 
 def test_enrolling_again_retires_the_old_token(api: Api) -> None:
     first = api.enroll("A", "dev-1")
-    second = api.enroll("B", "dev-1")
+    # Enrolling an enrolled device id again takes its current token (it is that device) ...
+    second = api.enroll("B", "dev-1", current_token=first.token)
     assert api.client.get("/api/v1/config", headers=first.headers).status_code == 401
     config = api.client.get("/api/v1/config", headers=second.headers)
-    assert config.json()["checkpoint"]["name"] == "B"
+    assert signed(config, "config", second.checkpoint_id).content["checkpoint"]["name"] == "B"
+
+
+def test_an_enrolled_device_id_is_not_taken_over_without_its_token(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    victim = api.enroll("Chợ A", "dev-1")
+    # Device ids are not secret: an intruder with any code tries to take this one.
+    code = new_code(api.storage, "Intruder's gate", T0)
+    caplog.set_level(logging.WARNING)
+    for current in (None, "a token it guessed", victim.token[:-1] + "x"):
+        taken = api.client.post(
+            "/api/v1/enroll",
+            json={"code": code, "device_id": "dev-1", "current_token": current},
+        )
+        assert (taken.status_code, taken.json()["error"]) == (409, "device_enrolled")
+        assert "--replace" in taken.json()["detail"]
+    # Nothing changed: the kiosk's token works, its checkpoint is the same, the code unused.
+    config = api.client.get("/api/v1/config", headers=victim.headers)
+    assert signed(config, "config", victim.checkpoint_id).content["checkpoint"]["name"] == "Chợ A"
+    assert "device dev-1 is enrolled already" in caplog.text
+    fresh = api.client.post("/api/v1/enroll", json={"code": code, "device_id": "dev-2"})
+    assert fresh.status_code == 200
+
+
+def test_a_code_issued_to_replace_a_device_enrolls_only_that_device(api: Api) -> None:
+    lost = api.enroll("Chợ A", "dev-1")  # its data folder was lost with its token
+    api.storage.revoke_device("dev-1", T0)
+    cp = api.storage.ensure_checkpoint("Chợ A", T0)
+    code = tokens.new_enrollment_code()
+    api.storage.add_enrollment_code(
+        cp.id,
+        tokens.code_digest(code),
+        now=T0,
+        expires_at=T0 + dt.timedelta(hours=1),
+        replaces_device="dev-1",
+    )
+    other = api.client.post("/api/v1/enroll", json={"code": code, "device_id": "dev-2"})
+    assert (other.status_code, other.json()["error"]) == (403, "enrollment_code_invalid")
+    # A revoked device's own token proves nothing any more: the code does.
+    back = api.client.post(
+        "/api/v1/enroll", json={"code": code, "device_id": "dev-1", "current_token": lost.token}
+    )
+    assert back.status_code == 200
+    headers = {"Authorization": f"Bearer {back.json()['device_token']}"}
+    assert api.client.get("/api/v1/config", headers=headers).status_code == 200
 
 
 # -- upload -------------------------------------------------------------------------------------
@@ -312,8 +368,8 @@ def protected_operations(api: Api) -> list[tuple[str, str]]:
 def test_the_protected_endpoints_are_the_expected_ones(api: Api) -> None:
     assert sorted(protected_operations(api)) == [
         ("GET", "/api/v1/config"),
+        ("GET", "/api/v1/documents/{doc_type}"),
         ("GET", "/api/v1/status-list"),
-        ("GET", "/api/v1/trust-list"),
         ("POST", "/api/v1/events"),
     ]
 
@@ -351,12 +407,13 @@ def test_a_revoked_device_gets_403_everywhere(api: Api, kiosk: Kiosk) -> None:
 # -- downloads ----------------------------------------------------------------------------------
 
 
-def test_config_etag_and_304(api: Api, kiosk: Kiosk) -> None:
+def test_config_signed_etag_and_304(api: Api, kiosk: Kiosk) -> None:
     first = api.client.get("/api/v1/config", headers=kiosk.headers)
     assert first.status_code == 200
-    config = ConfigResponse.from_json(first.json())
+    config = signed(first, "config", kiosk.checkpoint_id)
     assert first.headers["ETag"] == f'"{config.version}"'
-    assert config.checkpoint.id == kiosk.checkpoint_id
+    assert config.content["checkpoint"]["id"] == kiosk.checkpoint_id
+    assert config.audience == kiosk.checkpoint_id
     same = api.client.get(
         "/api/v1/config", headers={**kiosk.headers, "If-None-Match": first.headers["ETag"]}
     )
@@ -367,34 +424,57 @@ def test_config_etag_and_304(api: Api, kiosk: Kiosk) -> None:
         "/api/v1/config", headers={**kiosk.headers, "If-None-Match": first.headers["ETag"]}
     )
     assert changed.status_code == 200
-    assert changed.json()["settings"]["capacity"] == 50
+    newer = signed(changed, "config", kiosk.checkpoint_id, last_version=config.version)
+    assert newer.content["settings"]["capacity"] == 50
     assert changed.headers["ETag"] != first.headers["ETag"]
-    # The bare version (unquoted, as a kiosk may store it from the body) matches too.
+    # The bare version (unquoted) matches too.
     bare = api.client.get(
-        "/api/v1/config",
-        headers={**kiosk.headers, "If-None-Match": changed.json()["version"]},
+        "/api/v1/config", headers={**kiosk.headers, "If-None-Match": str(newer.version)}
     )
     assert bare.status_code == 304
 
 
-def test_status_list_full_incremental_and_304(api: Api, kiosk: Kiosk) -> None:
+def test_without_a_delegation_nothing_is_signed(tmp_path: Path, server_clock: ServerClock) -> None:
+    from fastapi.testclient import TestClient
+
+    from central.app import create_app
+
+    with (
+        Storage.open(tmp_path / "bare.db") as storage,
+        TestClient(create_app(storage, clock=server_clock)) as client,
+    ):
+        code = new_code(storage, "Gate", T0)
+        token = client.post("/api/v1/enroll", json={"code": code, "device_id": "d"}).json()[
+            "device_token"
+        ]
+        response = client.get("/api/v1/config", headers={"Authorization": f"Bearer {token}"})
+        assert (response.status_code, response.json()["error"]) == (503, "not_signed")
+        assert "kiosk-central publish" in response.json()["detail"]
+        assert client.get("/api/v1/authority").status_code == 404
+
+
+def test_status_list_signed_full_incremental_and_304(api: Api, kiosk: Kiosk) -> None:
     empty = api.client.get("/api/v1/status-list", headers=kiosk.headers)
-    assert (empty.json()["version"], empty.json()["full"], empty.json()["upserts"]) == (0, True, [])
+    assert (empty.status_code, empty.json()["error"]) == (404, "status_list_not_loaded")
     api.storage.load_status_list(
         [StatusEntry("a", "red", "2026-12-01T00:00:00Z"), StatusEntry("b", "yellow")], T0
     )
-    api.storage.load_status_list([StatusEntry("a", "green"), StatusEntry("c", "red")], T0)
+    api.clock.advance(60)
+    api.storage.load_status_list([StatusEntry("a", "green"), StatusEntry("c", "red")], api.clock())
     full = api.client.get("/api/v1/status-list", headers=kiosk.headers)
-    body = StatusListResponse.from_json(full.json())
-    assert (body.version, body.full, body.removed) == (2, True, ())
+    document = signed(full, "status_list", kiosk.checkpoint_id)
+    body = StatusListChange.of(document)
+    assert (body.version, body.full, body.removed, body.count) == (2, True, (), 2)
     assert [(e.person_key, e.colour) for e in body.upserts] == [("a", "green"), ("c", "red")]
+    # Issued when version 2 was made: its age on a kiosk is the list's own.
+    assert document.issued_at == api.clock()
     assert full.headers["ETag"] == '"2"'
     changes = api.client.get("/api/v1/status-list", params={"since": 1}, headers=kiosk.headers)
-    body = StatusListResponse.from_json(changes.json())
-    assert (body.full, body.removed) == (False, ("b",))
-    assert [e.person_key for e in body.upserts] == ["a", "c"]
+    batch = StatusListChange.of(signed(changes, "status_list", kiosk.checkpoint_id))
+    assert (batch.full, batch.since, batch.removed, batch.count) == (False, 1, ("b",), 2)
+    assert [e.person_key for e in batch.upserts] == ["a", "c"]
     unknown = api.client.get("/api/v1/status-list", params={"since": 77}, headers=kiosk.headers)
-    assert unknown.json()["full"] is True
+    assert StatusListChange.of(signed(unknown, "status_list", kiosk.checkpoint_id)).full
     same = api.client.get(
         "/api/v1/status-list",
         params={"since": 2},
@@ -406,32 +486,36 @@ def test_status_list_full_incremental_and_304(api: Api, kiosk: Kiosk) -> None:
     assert "server_time" in negative.json()
 
 
-def test_trust_list_404_then_etag_and_304(api: Api, kiosk: Kiosk) -> None:
-    missing = api.client.get("/api/v1/trust-list", headers=kiosk.headers)
-    assert (missing.status_code, missing.json()["error"]) == (404, "trust_list_not_loaded")
-    keys = [{"kid": "AAECAwQFBgc=", "public_key": "MFkw"}]
-    api.storage.load_trust_list("2026-11-25.1", keys, T0)
-    got = api.client.get("/api/v1/trust-list", headers=kiosk.headers)
-    assert got.status_code == 200
-    assert got.json()["version"] == "2026-11-25.1"
-    assert got.json()["keys"] == keys
-    assert got.headers["ETag"] == '"2026-11-25.1"'
-    same = api.client.get(
-        "/api/v1/trust-list", headers={**kiosk.headers, "If-None-Match": 'W/"2026-11-25.1"'}
-    )
-    assert same.status_code == 304
+def test_published_documents_are_served_as_signed(api: Api, kiosk: Kiosk) -> None:
+    none = api.client.get("/api/v1/documents/trust_list", headers=kiosk.headers)
+    assert none.json()["documents"] == []
+    content = {"version": "2026-11-25.1", "keys": []}
+    publish_trust_list(api.storage, content, version=3, now=api.clock())
+    got = api.client.get("/api/v1/documents/trust_list", headers=kiosk.headers)
+    [envelope] = got.json()["documents"]
+    document = verify(json.dumps(envelope).encode(), "trust_list", kiosk.checkpoint_id)
+    assert (document.version, document.content) == (3, content)
+    # Configs and status lists are signed by the server itself, never published.
+    unknown = api.client.get("/api/v1/documents/config", headers=kiosk.headers)
+    assert unknown.status_code == 422
+    authority = api.client.get("/api/v1/authority").json()
+    assert (authority["root_key"], authority["fingerprint"]) == (ROOT_TEXT, ROOT_FINGERPRINT)
 
 
 # -- cross-cutting --------------------------------------------------------------------------------
 
 
 def test_every_response_has_a_date_header_and_json_has_server_time(api: Api, kiosk: Kiosk) -> None:
+    config = api.client.get("/api/v1/config", headers=kiosk.headers)
+    # A signed document is its envelope, byte for byte: the time is in the Date header only.
+    assert config.headers["Date"] == "Wed, 25 Nov 2026 03:00:00 GMT"
+    assert set(config.json()) == {"format", "body", "signer", "signature", "delegation"}
     responses = [
-        api.client.get("/api/v1/config", headers=kiosk.headers),
+        api.client.get("/api/v1/authority"),
         api.client.get("/api/v1/config"),
         api.client.get("/api/v1/nope"),
         api.client.put("/api/v1/config", headers=kiosk.headers),
-        api.client.get("/api/v1/trust-list", headers=kiosk.headers),
+        api.client.get("/api/v1/documents/trust_list", headers=kiosk.headers),
         api.client.post(EVENTS, content=b"x", headers=kiosk.headers),
         post_events(api, kiosk, kiosk.envelope([])),
         api.client.get("/"),

@@ -28,7 +28,9 @@ from central.reveal import reveal
 from central.storage import Storage
 from checkpoint_common.personkey import derive_person_key, legacy_person_key
 from checkpoint_common.seal import PersonalData, PublicKey, seal_personal, seal_personal_v1
+from checkpoint_common.signing import StatusListChange
 from checkpoint_common.timefmt import to_iso
+from tests.authority import signed
 
 from .conftest import T0, Api, Kiosk, ServerClock
 
@@ -456,8 +458,9 @@ def test_status_list_by_identifier(api: Api, accounts: Accounts, kiosk: Kiosk) -
     [entry] = api.storage.status_list().upserts
     assert (entry.person_key, entry.colour) == (key, "red")
     # The kiosks get it.
-    answer = api.client.get("/api/v1/status-list", headers=kiosk.headers).json()
-    assert [u["person_key"] for u in answer["upserts"]] == [key]
+    answer = api.client.get("/api/v1/status-list", headers=kiosk.headers)
+    change = StatusListChange.of(signed(answer, "status_list", kiosk.checkpoint_id))
+    assert [u.person_key for u in change.upserts] == [key]
     page = officer.post("/console/status", person="079 199 012 345", action="lift")
     assert "Phiên bản 2: 0 mục." in page.text
     assert [e.action for e in audit.entries(api.storage.db)][:2] == [

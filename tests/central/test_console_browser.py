@@ -27,6 +27,7 @@ from kiosk.config import Settings, save_settings
 from kiosk.events import Direction, Verdict
 from kiosk.gate import Gate, ManualEntry
 from kiosk.sync.service import SyncService, enroll
+from tests.authority import ROOT, ROOT_TEXT
 from tests.browser import chromium, chromium_path
 from tests.central.test_live import Server, central_command, db_option, run_cli, start_server
 
@@ -81,7 +82,9 @@ class SiteKiosk:
         self.data = root / "data"
         # Started in the past: its scans happen then, and it syncs "now".
         self.clock = FakeClock(dt.datetime.now(dt.UTC) - dt.timedelta(hours=hours_ago))
-        settings = Settings(duplicate_window_s=0, auto_checkout_time="")
+        settings = Settings(
+            duplicate_window_s=0, auto_checkout_time="", authority_signing_key=ROOT_TEXT
+        )
         gate = Gate.open(self.data, settings, self.clock)
         device_id = gate.store.device_id
         gate.close()
@@ -446,5 +449,6 @@ def test_a_kiosk_reads_the_enrollment_qr_off_the_site_managers_screen(
         url=invite.server_url,
         code=invite.code,
         device_id=device_id,
+        authority=ROOT.public,  # the fingerprint compared, as the Device page asks
     )
     assert settings.checkpoint_id == checkpoint_id and name == "Nhà văn hóa phường 5"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import logging
 import stat
 import threading
 from pathlib import Path
@@ -20,6 +21,7 @@ from central.storage import (
     CLOCK_CORRECTED,
     CLOCK_OK,
     CLOCK_UNVERIFIED,
+    EnrollmentConflict,
     EnrollmentRefused,
     InvalidInput,
     Storage,
@@ -177,7 +179,18 @@ def test_enrolling_again_replaces_the_token_and_clears_a_revocation(storage: Sto
     assert storage.revoke_device("d1", T0)
     assert storage.device_by_token(tokens.token_digest("token-d1")).revoked  # type: ignore[union-attr]
     assert not storage.revoke_device("nobody", T0)
-    code = new_code(storage, "B", T0)
+    # A revoked device comes back only with a code issued for it (its old token is revoked).
+    plain = new_code(storage, "B", T0)
+    with pytest.raises(EnrollmentConflict):
+        storage.enroll(
+            tokens.code_digest(plain),
+            device_id="d1",
+            device_name="",
+            token_sha256="new",
+            now=T0,
+            current_token_sha256=tokens.token_digest("token-d1"),
+        )
+    code = new_code(storage, "B", T0, replaces="d1")
     storage.enroll(
         tokens.code_digest(code), device_id="d1", device_name="", token_sha256="new", now=T0
     )
@@ -432,6 +445,46 @@ def test_the_anchor_with_the_shortest_transit_is_kept(storage: Storage) -> None:
     storage.ingest("dev-1", upload([event], sent_mono_ns=2000 * S), T0 + dt.timedelta(seconds=1005))
     [stored] = list(storage.events())
     assert stored.corrected_time == T0 + dt.timedelta(seconds=500)
+
+
+def test_an_anchor_that_would_shift_a_boot_by_minutes_is_refused(
+    storage: Storage, caplog: pytest.LogCaptureFixture
+) -> None:
+    cp = enrolled(storage)
+    storage.ingest("dev-1", upload([], sent_mono_ns=1000 * S), T0)
+    # Someone with this device's token claims the boot ran 2 hours longer than it did: the
+    # boot's offset would move by 2 hours. Refused; the events keep the genuine anchor.
+    event = make_event(cp, mono_ns=900 * S, clock_synced=False)
+    caplog.set_level(logging.WARNING)
+    forged = upload([event], sent_mono_ns=(1010 + 7200) * S)
+    storage.ingest("dev-1", forged, T0 + dt.timedelta(seconds=10))
+    [stored] = list(storage.events())
+    assert stored.corrected_time == T0 - dt.timedelta(seconds=100)
+    assert "anchor moving the boot's offset by 7200 s refused" in caplog.text
+
+
+def test_a_device_that_moves_checkpoint_is_logged_and_its_anchors_reset(
+    storage: Storage, caplog: pytest.LogCaptureFixture
+) -> None:
+    enrolled(storage, "Gate A", "dev-1")
+    storage.ingest("dev-1", upload([], sent_mono_ns=1000 * S), T0)
+    caplog.set_level(logging.WARNING)
+    code = new_code(storage, "Gate B", T0)
+    cp_b = storage.enroll(
+        tokens.code_digest(code),
+        device_id="dev-1",
+        device_name="",
+        token_sha256="t2",
+        now=T0,
+        current_token_sha256=tokens.token_digest("token-dev-1"),
+    ).id
+    assert "moved from checkpoint" in caplog.text and "anchors were reset" in caplog.text
+    # The old anchor is gone: an event of that boot is not corrected by it any more.
+    event = make_event(cp_b, mono_ns=900 * S, clock_synced=False)
+    later = T0 + dt.timedelta(hours=3)
+    storage.ingest("dev-1", upload([event], sent_mono_ns=1000 * S), later)
+    [stored] = list(storage.events())
+    assert stored.corrected_time == later - dt.timedelta(seconds=100)
 
 
 # -- stays and co-presence ----------------------------------------------------------------------

@@ -47,6 +47,7 @@ from kiosk.formats import TrustList, parse
 from kiosk.gate import MAX_PAYLOAD_BYTES, Gate
 from kiosk.store import Store
 from kiosk.sync.service import SyncService, enroll, payload_of
+from tests.authority import ROOT_TEXT
 from tests.central.test_live import run_cli, start_server
 from tests.conftest import personal_of
 from tests.reliability.conftest import FULL, scale
@@ -422,7 +423,7 @@ def test_upload_stores_each_hostile_event_exactly_or_rejects_it_alone(
         try:
             new_settings, _ = enroll(
                 data_dir=data_dir,
-                settings=Settings(language="en"),
+                settings=Settings(language="en", authority_signing_key=ROOT_TEXT),
                 url=server.url,
                 code=made.stdout.strip(),
                 device_id=store.device_id,

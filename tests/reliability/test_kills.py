@@ -33,6 +33,7 @@ from kiosk.config import Settings, save_settings, settings_with
 from kiosk.gate import Gate
 from kiosk.store import Store, migrations
 from kiosk.sync.service import enroll
+from tests.authority import ROOT_TEXT
 from tests.central.test_live import run_cli, start_server
 from tests.conftest import AUTHORITY
 from tests.faultproxy import FaultProxy
@@ -226,7 +227,7 @@ def test_kill_during_upload(tmp_path: Path) -> None:
     log = tmp_path / "driver.log"
     began = time.monotonic()
     with start_server(db) as server:
-        gate = Gate.open(data, Settings(), SystemClock())
+        gate = Gate.open(data, Settings(authority_signing_key=ROOT_TEXT), SystemClock())
         try:
             made = run_cli(db, "enrollment-code", "--checkpoint", "Chợ Bến Thành - cổng 1")
             assert made.returncode == 0, made.stderr

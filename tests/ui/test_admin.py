@@ -610,6 +610,7 @@ def test_quit_disarms_by_itself(site: Site) -> None:
 
 
 def test_enrollment_with_the_real_server(site: Site, tmp_path: Path) -> None:
+    from tests.authority import ROOT_FINGERPRINT, ROOT_TEXT, set_up_authority_at
     from tests.central.test_live import run_cli, start_server
 
     page = unlocked_page(site)
@@ -621,11 +622,23 @@ def test_enrollment_with_the_real_server(site: Site, tmp_path: Path) -> None:
     assert panel.values["server"].text() == "Not enrolled: the kiosk works offline"
     old_secret = DataDir(site.data_dir).person_secret()
 
+    assert panel.values["authority"].text() == "None pinned: nothing downloaded is believed"
+
     db = tmp_path / "central.db"
+    set_up_authority_at(db)
     with start_server(db) as server:
         panel.url.setText(server.url)
         panel.code.setText("WRONG-CODE-123")
         panel.enroll_button.click()
+        # No key pinned: the server's is shown first, for the site manager to compare.
+        site.qtbot.waitUntil(lambda: panel.confirm_button.isVisible(), timeout=WAIT_MS * 2)
+        assert ROOT_FINGERPRINT in panel.fingerprint.text()
+        panel.cancel_button.click()
+        assert not panel.enrolling and "not the authority's" in panel.message.text()
+        assert site.holder.current().authority_signing_key == ""
+        panel.enroll_button.click()
+        site.qtbot.waitUntil(lambda: panel.confirm_button.isVisible(), timeout=WAIT_MS * 2)
+        panel.confirm_button.click()
         site.qtbot.waitUntil(lambda: not panel.enrolling, timeout=WAIT_MS * 2)
         assert "refused" in panel.message.text(), panel.message.text()
         assert site.enrolled == [] and site.holder.current().server_url == ""
@@ -634,9 +647,12 @@ def test_enrollment_with_the_real_server(site: Site, tmp_path: Path) -> None:
         assert made.returncode == 0, made.stderr
         panel.code.setText(made.stdout.strip())
         panel.enroll_button.click()
+        site.qtbot.waitUntil(lambda: panel.confirm_button.isVisible(), timeout=WAIT_MS * 2)
+        panel.confirm_button.click()
         site.qtbot.waitUntil(lambda: not panel.enrolling, timeout=WAIT_MS * 2)
     assert panel.message.text() == "Enrolled as checkpoint Chợ Bến Thành - cổng 2"
     now = site.holder.current()
+    assert now.authority_signing_key == ROOT_TEXT  # pinned after the comparison
     assert now.server_url == server.url and now.checkpoint_name == "Chợ Bến Thành - cổng 2"
     assert now.admin_pin_hash  # the local settings stayed
     assert load_settings(site.config) == now
@@ -648,6 +664,7 @@ def test_enrollment_with_the_real_server(site: Site, tmp_path: Path) -> None:
     assert site.on_gate(lambda g: g.keyer.key(probe)) == PersonKeyer(new_secret).key(probe)
     settle(site, page)
     assert panel.values["server"].text() == server.url
+    assert panel.values["authority"].text() == ROOT_FINGERPRINT
 
 
 def test_enrollment_needs_an_address_and_a_code(site: Site) -> None:

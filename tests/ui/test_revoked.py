@@ -11,6 +11,7 @@ from kiosk.datadir import DataDir
 from kiosk.store import Store
 from kiosk.sync.client import AuthError
 from kiosk.sync.service import enroll
+from tests.authority import ROOT_TEXT, set_up_authority_at
 from tests.central.test_live import run_cli, start_server
 from tests.ui.conftest import WAIT_MS
 
@@ -19,8 +20,8 @@ CODE = (
 )
 
 
-def _enroll(data_dir: Path, db: Path, url: str, current: Settings) -> Settings:
-    made = run_cli(db, "enrollment-code", "--checkpoint", "Chợ Bến Thành")
+def _enroll(data_dir: Path, db: Path, url: str, current: Settings, *extra: str) -> Settings:
+    made = run_cli(db, "enrollment-code", "--checkpoint", "Chợ Bến Thành", *extra)
     assert made.returncode == 0, made.stderr
     with Store.open(DataDir(data_dir).db) as store:
         device_id = store.device_id
@@ -36,14 +37,16 @@ def test_a_revoked_kiosk_says_so_keeps_recording_and_delivers_after_re_enrollmen
 ) -> None:
     db = tmp_path / "central.db"
     data_dir = tmp_path / "data"
+    set_up_authority_at(db)
     with start_server(db) as server:
-        enrolled = _enroll(data_dir, db, server.url, Settings(language="en"))
+        pinned = Settings(language="en", authority_signing_key=ROOT_TEXT)
+        enrolled = _enroll(data_dir, db, server.url, pinned)
         kiosk = kiosk_factory(
             [CODE],
             server_url=enrolled.server_url,
             checkpoint_id=enrolled.checkpoint_id,
             checkpoint_name=enrolled.checkpoint_name,
-            authority_public_key=enrolled.authority_public_key,
+            authority_signing_key=ROOT_TEXT,
         )
         parts = kiosk.parts
         device_id = parts.runner.run_store(lambda s: s.device_id)
@@ -63,8 +66,9 @@ def test_a_revoked_kiosk_says_so_keeps_recording_and_delivers_after_re_enrollmen
         status = parts.service.status()
         assert status.needs_reenrollment and status.waiting == 1  # kept, not deleted
 
-        # The site manager enrolls the kiosk again (a new code for the same checkpoint).
-        again = _enroll(data_dir, db, server.url, parts.holder.current())
+        # The site manager enrolls the kiosk again with a code issued for this device (a
+        # revoked device's own token proves nothing any more).
+        again = _enroll(data_dir, db, server.url, parts.holder.current(), "--replace", device_id)
         parts.holder.apply(again)
         parts.scheduler.trigger_now()
         qtbot.waitUntil(lambda: label.text().startswith("Online"), timeout=WAIT_MS * 2)

@@ -115,6 +115,11 @@ def test_the_connection_s_words() -> None:
     assert sync_text(None, now, 2) == ("Offline (not enrolled) · 2 waiting to send", "neutral")
     revoked = dataclasses.replace(OFFLINE, needs_reenrollment=True)
     assert sync_text(revoked, now, 1)[1] == "warn"
+    # A forged or replayed document refused, or no root pinned: the site manager must look.
+    refused = dataclasses.replace(OFFLINE, last_error_kind="refused")
+    assert sync_text(refused, now, 0) == ("Server data refused", "warn")
+    unpinned = dataclasses.replace(OFFLINE, last_error_kind="not_pinned")
+    assert sync_text(unpinned, now, 0) == ("No authority key", "warn")
 
 
 def test_the_connection_s_words_in_vietnamese(kiosk_factory: Any) -> None:

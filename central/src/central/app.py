@@ -38,7 +38,7 @@ import time
 import zlib
 from collections.abc import Awaitable, Callable, MutableMapping
 from email.utils import formatdate
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Query, Request, Security
 from fastapi.encoders import jsonable_encoder
@@ -52,9 +52,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from central import tokens
 from central.console.sites import note_device_status
+from central.documents import PUBLISHABLE, NotSigned, Publisher
 from central.storage import (
-    CheckpointRecord,
     DeviceRecord,
+    EnrollmentConflict,
     EnrollmentRefused,
     InvalidInput,
     Storage,
@@ -69,14 +70,12 @@ from checkpoint_common.protocol import (
     MAX_BODY_BYTES,
     STATUS_REJECTED,
     Checkpoint,
-    ConfigResponse,
     DeviceStatus,
     EnrollRequest,
     EnrollResponse,
     EventPayload,
     EventResult,
     ProtocolError,
-    StatusListResponse,
     UploadRequest,
     UploadResponse,
     to_json,
@@ -136,9 +135,25 @@ class ErrorResponse(BaseModel):
     server_time: str
 
 
-class TrustListResponse(BaseModel):
-    version: str | int
-    keys: list[dict[str, str]]
+class SignedEnvelope(BaseModel):
+    """A signed document exactly as the authority's tools write it (docs/protocol.md, "The
+    envelope"): the response body itself, byte for byte what was signed around."""
+
+    format: str
+    body: str
+    signer: str
+    signature: str
+    delegation: dict[str, str] | None = None
+
+
+class SignedEnvelopes(BaseModel):
+    documents: list[SignedEnvelope]
+    server_time: str
+
+
+class AuthorityResponse(BaseModel):
+    root_key: str
+    fingerprint: str
     server_time: str
 
 
@@ -303,9 +318,12 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         401: "no or unknown device token",
         403: "device revoked",
         404: "nothing loaded yet",
+        409: "this device id is enrolled already: send its current token, or use a code issued "
+        "for it (enrollment-code --replace)",
         413: "too large: halve the batch and try again",
         429: "too many requests: wait Retry-After seconds",
-        503: "database busy or unavailable: retry later (Retry-After)",
+        503: "database busy or unavailable, or the document cannot be signed now (no "
+        "delegation published): retry later (Retry-After)",
     }
     return {c: {"model": ErrorResponse, "description": text[c]} for c in codes}
 
@@ -369,10 +387,14 @@ def create_app(
     clock: Clock = _utc_now,
     rate_limit: RateLimit | None = None,
     monotonic: Callable[[], float] = time.monotonic,
+    declaration_rate_limit: RateLimit | str | None = "default",
+    declaration_valid_hours: int = 24,
 ) -> FastAPI:
     """The API of docs/protocol.md on `storage`. `clock` gives the server's time (UTC-aware):
     server_time, Date, receive times, enrollment expiry. `rate_limit`: None (default) = off.
-    `monotonic` paces the rate limiter (injectable for tests)."""
+    `monotonic` paces the rate limiters (injectable for tests). The health declarations
+    (central.declare): `declaration_rate_limit` per client address ("default":
+    central.declare.web.DEFAULT_RATE_LIMIT; None: off), codes valid `declaration_valid_hours`."""
     app = FastAPI(
         title="Checkpoint kiosk central server",
         version="1",
@@ -381,14 +403,10 @@ def create_app(
     app.state.storage = storage
     limiter = _RateLimiter(rate_limit, monotonic) if rate_limit else None
     bearer = HTTPBearer(auto_error=False, description="the device token from enrollment")
-    authority_public = storage.authority_key().public
+    publisher = Publisher(storage)
+    app.state.publisher = publisher
     # device id -> (the last DEVICE_STATUS_HEADER written, when); per process.
     reports: dict[str, tuple[str, dt.datetime]] = {}
-
-    def kiosk_settings(checkpoint: CheckpointRecord) -> dict[str, Any]:
-        """The checkpoint's settings plus the deployment's: the key kiosks seal personal data
-        to (checkpoint_common.seal)."""
-        return {**checkpoint.kiosk_settings(), "authority_public_key": authority_public.to_text()}
 
     def now_iso() -> str:
         return to_iso(clock())
@@ -420,6 +438,13 @@ def create_app(
         error = "busy" if isinstance(exc, StorageBusy) else "unavailable"
         log.warning("database %s: answering 503 (%s)", error, exc)
         return error_body(503, error, "try again later", {"Retry-After": str(_BUSY_RETRY_AFTER_S)})
+
+    @app.exception_handler(NotSigned)
+    async def _not_signed(request: Request, exc: NotSigned) -> Response:
+        # The operator has not published a delegation for this server's online key (or it
+        # ended): kiosks keep their last good documents and try again later.
+        log.warning("cannot sign for %s: %s", request.url.path, exc)
+        return error_body(503, "not_signed", str(exc), {"Retry-After": "300"})
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -472,10 +497,27 @@ def create_app(
 
     # -- enrollment -------------------------------------------------------------------------
 
+    @app.get(
+        f"{API_PREFIX}/authority",
+        response_model=AuthorityResponse,
+        responses=_errors(404, 503),
+        openapi_extra={"security": []},
+        summary="The health authority's root key this server's documents are signed under",
+    )
+    def authority() -> Response:
+        # Shown by a kiosk at enrollment as a fingerprint that the site manager compares with
+        # the authority's own: never believed without that comparison (or a pinned key).
+        root = publisher.root()
+        if root is None:
+            raise ApiError(404, "authority_not_set", "the operator has published no root key")
+        return answer(
+            {"root_key": root.to_text(), "fingerprint": root.fingerprint, "server_time": now_iso()}
+        )
+
     @app.post(
         f"{API_PREFIX}/enroll",
         response_model=EnrollResponse,
-        responses=_errors(400, 403, 413, 503),
+        responses=_errors(400, 403, 409, 413, 503),
         openapi_extra=_openapi_body("EnrollRequest"),
         summary="Enroll a kiosk with a one-time code",
     )
@@ -490,6 +532,7 @@ def create_app(
         code = _text(data, "code")
         device_id = _text(data, "device_id")
         device_name = _text(data, "device_name", optional=True)
+        current = _text(data, "current_token", optional=True)
         token = tokens.new_device_token()
         try:
             checkpoint = storage.enroll(
@@ -498,15 +541,24 @@ def create_app(
                 device_name=device_name,
                 token_sha256=tokens.token_digest(token),
                 now=clock(),
+                current_token_sha256=tokens.token_digest(current) if current else None,
             )
         except EnrollmentRefused as exc:
             raise ApiError(403, "enrollment_code_invalid", "unknown, used or expired") from exc
+        except EnrollmentConflict as exc:
+            raise ApiError(
+                409,
+                "device_enrolled",
+                "this device id is enrolled already: enroll from that device (its current "
+                "token), or with a code issued for it (enrollment-code --replace DEVICE_ID)",
+            ) from exc
         return answer(
             EnrollResponse(
                 device_token=token,
                 device_id=device_id,
                 checkpoint=Checkpoint(checkpoint.id, checkpoint.name),
-                settings=kiosk_settings(checkpoint),
+                # Nothing a kiosk believes: it takes its settings from the signed config.
+                settings={},
                 person_key_secret=storage.person_key_secret(),
                 server_time=now_iso(),
             )
@@ -559,73 +611,66 @@ def create_app(
 
     # -- downloads --------------------------------------------------------------------------
 
+    def signed(data: bytes, headers: dict[str, str]) -> Response:
+        # The envelope is the body, byte for byte: a kiosk checks the very bytes signed.
+        return Response(data, media_type="application/json", headers=headers)
+
     @app.get(
         f"{API_PREFIX}/config",
-        response_model=ConfigResponse,
+        response_model=SignedEnvelope,
         responses={**_NOT_MODIFIED, **_errors(401, 403, 429, 503)},
-        summary="The checkpoint's server-managed settings",
+        summary="The checkpoint's server-managed settings, signed by the online key",
     )
     def config(request: Request, device: Device) -> Response:
         checkpoint = storage.checkpoint(device.checkpoint_id)
         if checkpoint is None:  # checkpoints are never deleted; a device always has one
             raise ApiError(404, "not_found", "the device's checkpoint is gone")
-        # The authority key's id is part of the version: a kiosk that fetched its settings
-        # before the server handed out keys must not get a 304 forever.
-        version = f"{checkpoint.config_version}-{authority_public.key_id}"
-        etag = _etag(version)
+        etag = _etag(checkpoint.config_version)
         headers = {"ETag": etag, "Cache-Control": "no-cache"}
         if _not_modified(request, etag):
             return Response(status_code=304, headers=headers)
-        return answer(
-            ConfigResponse(
-                version=version,
-                checkpoint=Checkpoint(checkpoint.id, checkpoint.name),
-                settings=kiosk_settings(checkpoint),
-                server_time=now_iso(),
-            ),
-            headers=headers,
-        )
+        return signed(publisher.sign_config(checkpoint, clock()), headers)
 
     @app.get(
         f"{API_PREFIX}/status-list",
-        response_model=StatusListResponse,
-        responses={**_NOT_MODIFIED, **_errors(401, 403, 429, 503)},
-        summary="The status list: changes since a version, or all of it",
+        response_model=SignedEnvelope,
+        responses={**_NOT_MODIFIED, **_errors(401, 403, 404, 429, 503)},
+        summary="The status list: a signed change batch since a version, or all of it",
     )
     def status_list(
         request: Request,
         device: Device,
-        since: Annotated[int | None, Query(ge=0, le=2**62)] = None,
+        since: Annotated[int | None, Query(ge=0, le=2**53 - 1)] = None,
     ) -> Response:
         version = storage.status_list_version()
         headers = {"ETag": _etag(version), "Cache-Control": "no-cache"}
-        if _not_modified(request, headers["ETag"]):
+        if _not_modified(request, headers["ETag"]) or (since is not None and since == version):
             return Response(status_code=304, headers=headers)
+        if version == 0:
+            raise ApiError(404, "status_list_not_loaded", "no status list has been loaded yet")
         changes = storage.status_list(since)
         # The version is the one the changes were read at (it may have moved on meanwhile).
         headers["ETag"] = _etag(changes.version)
-        return answer(
-            StatusListResponse(
-                changes.version, changes.full, changes.upserts, changes.removed, now_iso()
-            ),
-            headers=headers,
-        )
+        return signed(publisher.sign_status_list(changes, since, clock()), headers)
 
     @app.get(
-        f"{API_PREFIX}/trust-list",
-        response_model=TrustListResponse,
-        responses={**_NOT_MODIFIED, **_errors(401, 403, 404, 429, 503)},
-        summary="The EU DCC trust list (the kiosk's trust-list file format)",
+        f"{API_PREFIX}/documents/{{doc_type}}",
+        response_model=SignedEnvelopes,
+        responses=_errors(401, 403, 404, 429, 503),
+        summary="Documents the authority's root signed and the operator published",
     )
-    def trust_list(request: Request, device: Device) -> Response:
-        current = storage.trust_list()
-        if current is None:
-            raise ApiError(404, "trust_list_not_loaded", "no trust list has been loaded yet")
-        headers = {"ETag": _etag(current.version), "Cache-Control": "no-cache"}
-        if _not_modified(request, headers["ETag"]):
-            return Response(status_code=304, headers=headers)
-        body = {"version": current.version, "keys": current.keys, "server_time": now_iso()}
-        return answer(body, headers=headers)
+    def documents(
+        doc_type: Literal["trust_list", "sealing_key", "delegation", "signing_key_rotation"],
+        device: Device,
+    ) -> Response:
+        # trust_list, sealing_key, delegation, signing_key_rotation: every published one for
+        # this kiosk's checkpoint and for all (rotations: every one, oldest first).
+        if doc_type not in PUBLISHABLE:
+            raise ApiError(404, "not_found", f"no published documents of type {doc_type[:40]!r}")
+        found = publisher.published(doc_type, device.checkpoint_id)
+        body = b",".join(found)
+        text = b'{"documents":[' + body + b'],"server_time":"' + now_iso().encode() + b'"}'
+        return Response(text, media_type="application/json", headers={"Cache-Control": "no-cache"})
 
     # -- overview page ----------------------------------------------------------------------
 
@@ -651,7 +696,12 @@ def create_app(
             routes=app.routes,
         )
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        for name, model in (("UploadRequest", UploadRequest), ("EnrollRequest", EnrollRequest)):
+        models: list[tuple[str, Any]] = [
+            ("UploadRequest", UploadRequest),
+            ("EnrollRequest", EnrollRequest),
+            *OPENAPI_MODELS.items(),
+        ]
+        for name, model in models:
             model_schema = TypeAdapter(model).json_schema(
                 ref_template="#/components/schemas/{model}"
             )
@@ -666,6 +716,24 @@ def create_app(
     from central.console.web import install_console
 
     install_console(app, storage, clock)
+    # The citizens' health declarations (central/declare): /declare and its API.
+    from central.declare.service import Desk
+    from central.declare.web import DEFAULT_RATE_LIMIT, OPENAPI_MODELS, install_declarations
+
+    desk = Desk(storage, clock, valid_hours=declaration_valid_hours)
+    app.state.declarations = desk
+    # Its writer thread stops with the app (after writing what is queued).
+    app.router.on_shutdown.append(desk.close)
+    install_declarations(
+        app,
+        desk,
+        rate_limit=DEFAULT_RATE_LIMIT
+        if declaration_rate_limit == "default"
+        else declaration_rate_limit
+        if isinstance(declaration_rate_limit, RateLimit)
+        else None,
+        monotonic=monotonic,
+    )
     return app
 
 

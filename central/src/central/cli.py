@@ -43,6 +43,7 @@ from central.storage import (
     Storage,
     StorageError,
     UnknownCheckpoint,
+    UnknownDevice,
 )
 from checkpoint_common.protocol import SERVER_SETTINGS, ProtocolError, StatusEntry
 from checkpoint_common.safelog import install_crash_hooks, printable
@@ -148,6 +149,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # third of the time to drain a backlog (bench/sync.py).
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     host, port = sock.getsockname()[:2]
+    try:
+        declaration_limit = (
+            None
+            if args.declaration_rate_limit == 0
+            else RateLimit(args.declaration_rate_limit, args.declaration_burst)
+        )
+    except ValueError as exc:
+        raise CliError(f"--declaration-rate-limit: {exc}") from exc
+    from checkpoint_common.declaration import MAX_VALID_HOURS
+
+    if not 1 <= args.declaration_valid_hours <= MAX_VALID_HOURS:
+        raise CliError(f"--declaration-valid-hours: from 1 to {MAX_VALID_HOURS}")
     # Opened (schema checked, created or refused) here, once, before any worker starts.
     with _storage(args) as storage:
         shown_host = f"[{host}]" if family == socket.AF_INET6 else host
@@ -166,6 +179,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             tls_key=args.tls_key,
             log_level=args.log_level,
             retention_days=args.retention_days,
+            declaration_rate_limit=declaration_limit,
+            declaration_valid_hours=args.declaration_valid_hours,
         )
         run(storage, sock, options, location.url.render_as_string(hide_password=False))
     return EXIT_OK
@@ -193,15 +208,94 @@ def cmd_enrollment_code(args: argparse.Namespace) -> int:
             raise CliError(f"checkpoint name: {exc}") from exc
         code = tokens.new_enrollment_code()
         expires = now + dt.timedelta(hours=args.valid_hours)
-        storage.add_enrollment_code(
-            checkpoint.id, tokens.code_digest(code), now=now, expires_at=expires
-        )
+        try:
+            storage.add_enrollment_code(
+                checkpoint.id,
+                tokens.code_digest(code),
+                now=now,
+                expires_at=expires,
+                replaces_device=args.replace,
+            )
+        except UnknownDevice as exc:
+            raise CliError(f"no device {printable(args.replace)!r} to replace") from exc
     print(code)
+    for_whom = f" for device {args.replace} only" if args.replace else ""
     print(
         printable(
-            f"checkpoint {checkpoint.id} ({checkpoint.name}); one use, valid until "
+            f"checkpoint {checkpoint.id} ({checkpoint.name}); one use{for_whom}, valid until "
             f"{to_iso(expires)[:16]}Z. On the kiosk: kiosk enroll URL {code}"
         ),
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    """Serve root-signed documents (central.documents): each file is checked as a kiosk
+    would check it before anything is served; one bad file stops the rest."""
+    from central.documents import Publisher, PublishError
+    from checkpoint_common.signing import SignedDocumentError, VerifyKey
+
+    root = None
+    if args.root:
+        text = Path(args.root).read_text().strip() if Path(args.root).is_file() else args.root
+        try:
+            root = VerifyKey.from_text(text)
+        except SignedDocumentError as exc:
+            raise CliError(f"--root: {exc.detail}") from exc
+    with _storage(args) as storage:
+        publisher = Publisher(storage)
+        for name in args.files:
+            try:
+                data = Path(name).read_bytes()
+            except OSError as exc:
+                raise CliError(f"cannot read {name}: {exc.strerror}") from exc
+            try:
+                done = publisher.publish(data, now=_now(), root=root)
+            except PublishError as exc:
+                raise CliError(f"{name}: {exc}") from exc
+            root = None  # checked against the server's root from now on (after a rotation too)
+            _print_json(
+                {
+                    "file": name,
+                    "type": done.type,
+                    "version": done.version,
+                    "audience": done.audience,
+                    "replaced": done.replaced,
+                    "root_fingerprint": done.root.fingerprint,
+                }
+            )
+    return EXIT_OK
+
+
+def cmd_signing_key(args: argparse.Namespace) -> int:
+    """The server's online signing key (public half) for the root to delegate to, and the
+    sealing key as a content file for the root to sign (docs/central.md)."""
+    from central.documents import Publisher
+
+    with _storage(args) as storage:
+        publisher = Publisher(storage)
+        key = publisher.new_online_key() if args.new else publisher.online_key()
+        sealing = storage.authority_key().public
+        root = publisher.root()
+    public = key.public
+    if args.out:
+        folder = Path(args.out)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "online.pub").write_text(public.to_text() + "\n")
+        (folder / "sealing_key.json").write_text(json.dumps({"key": sealing.to_text()}) + "\n")
+    _print_json(
+        {
+            "online_key": public.to_text(),
+            "online_fingerprint": public.fingerprint,
+            "sealing_key": sealing.to_text(),
+            "root_fingerprint": root.fingerprint if root else None,
+        }
+    )
+    print(
+        f"online key {public.fingerprint}: delegate to it on the root's machine "
+        "(kiosk-central authority delegate --to online.pub ...), then kiosk-central publish "
+        "the delegation here",
         file=sys.stderr,
     )
     return EXIT_OK
@@ -237,6 +331,11 @@ def _setting_value(key: str, text: str) -> Any:
     default = getattr(Settings(), key)
     if isinstance(default, str):
         return text
+    if isinstance(default, bool):
+        lowered = text.strip().lower()
+        if lowered not in ("true", "false", "1", "0", "yes", "no"):
+            raise CliError(f"{key}: {text!r} is not true or false")
+        return lowered in ("true", "1", "yes")
     if isinstance(default, int):
         try:
             return int(text)
@@ -529,6 +628,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="requests per minute per device, over it 429 with Retry-After (default: no limit)",
     )
     p.add_argument("--burst", type=int, default=10, help="requests allowed at once (10)")
+    p.add_argument(
+        "--declaration-rate-limit",
+        type=float,
+        default=20,
+        metavar="PER_MINUTE",
+        help="health declarations per minute per client address (20; 0: no limit)",
+    )
+    p.add_argument(
+        "--declaration-burst", type=int, default=10, help="declarations allowed at once (10)"
+    )
+    p.add_argument(
+        "--declaration-valid-hours",
+        type=int,
+        default=24,
+        help="how long a declaration's QR code counts at the gate (24)",
+    )
     p.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS with this certificate chain")
     p.add_argument("--tls-key", metavar="PEM", help="... and this private key")
     p.add_argument(
@@ -553,7 +668,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--valid-hours", type=float, default=ENROLLMENT_CODE_HOURS, help="validity (24 h)"
     )
+    p.add_argument(
+        "--replace",
+        metavar="DEVICE_ID",
+        help="a code for this enrolled device only (it lost its token, or was revoked)",
+    )
     p.set_defaults(func=cmd_enrollment_code)
+
+    p = sub.add_parser(
+        "publish",
+        parents=[common],
+        help="serve root-signed documents (trust list, sealing key, delegation, rotation)",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="envelopes from `authority ...`")
+    p.add_argument(
+        "--root",
+        metavar="ROOT.pub",
+        help="the authority's root public key (file or base64): required the first time",
+    )
+    p.set_defaults(func=cmd_publish)
+
+    p = sub.add_parser(
+        "signing-key",
+        parents=[common],
+        help="print the server's online signing key and sealing key, for the root to sign",
+    )
+    p.add_argument("--out", metavar="DIR", help="also write online.pub and sealing_key.json here")
+    p.add_argument("--new", action="store_true", help="replace the online key (after a leak)")
+    p.set_defaults(func=cmd_signing_key)
 
     p = sub.add_parser("checkpoints", parents=[common], help="list checkpoints with today's counts")
     p.add_argument("--json", action="store_true", help="one JSON object per checkpoint")
@@ -645,6 +787,10 @@ def build_parser() -> argparse.ArgumentParser:
     from central import commands
 
     commands.register(sub, common)
+    # Citizens' health declarations: the signing key, reading them (central/declare).
+    from central.declare import commands as declare_commands
+
+    declare_commands.register(sub, common)
     return parser
 
 

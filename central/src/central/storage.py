@@ -89,6 +89,7 @@ from central.schema import (
     boot_anchors,
     checkpoints,
     counters,
+    declarations,
     deployment,
     devices,
     enrollment_codes,
@@ -113,6 +114,7 @@ from checkpoint_common.protocol import (
 )
 from checkpoint_common.seal import PrivateKey
 from checkpoint_common.settings import ConfigError, Settings, validate
+from checkpoint_common.signing import SigningKey
 from checkpoint_common.timefmt import from_iso, to_iso
 
 log = logging.getLogger(__name__)
@@ -136,6 +138,10 @@ _CLOCK_TOLERANCE = dt.timedelta(seconds=2)
 # starts this far back, not at the beginning of the data.
 TRACE_LOOKBACK = dt.timedelta(hours=24)
 
+# A new clock anchor for a boot that already has one may move the boot's offset by at most this
+# (docs/protocol.md, "Clock correction"): more is refused.
+MAX_ANCHOR_SHIFT_NS = CLOCK_FLAG_THRESHOLD_S * 10**9
+
 _ETAG_SAFE = re.compile(r"[!#-~]{1,100}")
 
 CLOCK_OK = "ok"
@@ -150,6 +156,12 @@ DEMO = "demo"
 
 class EnrollmentRefused(StorageError):
     """The enrollment code is unknown, already used, or expired (one answer for all three)."""
+
+
+class EnrollmentConflict(StorageError):
+    """The device id is enrolled already, and neither its current token nor a code issued to
+    replace it was given: nothing changed (the old token keeps working, the code stays
+    unused)."""
 
 
 class UnknownCheckpoint(StorageError):
@@ -316,6 +328,10 @@ class StatusChanges:
     full: bool
     upserts: tuple[StatusEntry, ...]
     removed: tuple[str, ...]
+    # When `version` was made (None for version 0) and how many entries the list holds at it:
+    # the signed status list's issue time and count (central.documents).
+    created_at: dt.datetime | None = None
+    count: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -710,6 +726,10 @@ class Storage:
         made = {
             "person_key_secret": base64.b64encode(secrets.token_bytes(32)).decode("ascii"),
             "authority_private_key": PrivateKey.generate().to_text(),
+            # The online key that signs configs and status lists under the root's delegation
+            # (central.documents); made here, once, so that every worker process signs with
+            # the same one.
+            "online_signing_key": base64.b64encode(SigningKey.generate().seed).decode("ascii"),
         }
         with self.db.write() as conn:
             conn.execute(
@@ -729,6 +749,28 @@ class Storage:
                 )
             self._deployment[key] = value
         return value
+
+    def deployment_setting(self, key: str) -> str | None:
+        """A deployment value that may be missing (None), read each time (another process,
+        `kiosk-central declaration-key`, may set it)."""
+        with self.db.query() as conn:
+            value = conn.execute(
+                select(deployment.c.value).where(deployment.c.key == key)
+            ).scalar_one_or_none()
+        return None if value is None else str(value)
+
+    def set_deployment_setting(self, key: str, value: str) -> None:
+        """Set (or replace) a deployment value that is not one of the secrets made at first
+        open (those are never replaced)."""
+        if key in ("person_key_secret", "authority_private_key"):
+            raise InvalidInput(f"{key} is never replaced")
+        with self.db.write() as conn:
+            conn.execute(
+                self.db.insert(deployment)
+                .values(key=key, value=value)
+                .on_conflict_do_update(index_elements=["key"], set_={"value": value})
+            )
+        self._deployment.pop(key, None)
 
     def ensure_partitions(self, day: dt.date) -> None:
         """PostgreSQL: make `day` and the DAYS_AHEAD days after it have an events partition,
@@ -751,6 +793,37 @@ class Storage:
         """The health authority's private key that kiosks seal personal data to (made at first
         open). The reference server keeps it in its database; see docs/central.md."""
         return PrivateKey.from_text(self._deployment_value("authority_private_key"))
+
+    def deployment_value(self, key: str) -> str | None:
+        """A value of the deployment table (None when absent), read fresh from the database:
+        published documents and keys change while the server runs (central.documents)."""
+        with self.db.query() as conn:
+            value = conn.execute(select(deployment.c.value).where(deployment.c.key == key)).scalar()
+        return None if value is None else str(value)
+
+    def deployment_values(self, prefix: str) -> dict[str, str]:
+        """Every deployment value whose key starts with `prefix`."""
+        with self.db.query() as conn:
+            rows = conn.execute(
+                select(deployment.c.key, deployment.c.value).where(
+                    deployment.c.key.startswith(prefix, autoescape=True)
+                )
+            ).all()
+        return {str(r.key): str(r.value) for r in rows}
+
+    def set_deployment_values(self, values: Mapping[str, str]) -> None:
+        """Insert or replace deployment values in one transaction (the "deployment" lock
+        serialises writers that read before they write, as `kiosk-central publish`)."""
+        with self.db.write() as conn:
+            self.db.lock(conn, "deployment")
+            for key, value in values.items():
+                conn.execute(
+                    self.db.upsert(deployment, ["key"], update=["value"]).values(
+                        key=key, value=value
+                    )
+                )
+        for key in values:
+            self._deployment.pop(key, None)
 
     # -- checkpoints --------------------------------------------------------------------------
 
@@ -854,13 +927,27 @@ class Storage:
     # -- enrollment and devices ---------------------------------------------------------------
 
     def add_enrollment_code(
-        self, checkpoint_id: str, code_sha256: str, *, now: dt.datetime, expires_at: dt.datetime
+        self,
+        checkpoint_id: str,
+        code_sha256: str,
+        *,
+        now: dt.datetime,
+        expires_at: dt.datetime,
+        replaces_device: str | None = None,
     ) -> None:
-        """Store a one-time code's hash for the checkpoint. Raises UnknownCheckpoint."""
+        """Store a one-time code's hash for the checkpoint. `replaces_device`: the code may
+        enroll that device id again although it is enrolled (and only that device). Raises
+        UnknownCheckpoint, UnknownDevice (no such device to replace)."""
         with self.db.write() as conn:
             exists = conn.execute(
                 select(checkpoints.c.id).where(checkpoints.c.id == checkpoint_id)
             ).scalar()
+            if replaces_device is not None:
+                known = conn.execute(
+                    select(devices.c.device_id).where(devices.c.device_id == replaces_device)
+                ).scalar()
+                if known is None:
+                    raise UnknownDevice(f"no device {replaces_device!r} to replace")
             if exists is not None:
                 conn.execute(
                     enrollment_codes.insert().values(
@@ -868,6 +955,7 @@ class Storage:
                         checkpoint_id=checkpoint_id,
                         created_at=now,
                         expires_at=expires_at,
+                        replaces_device=replaces_device,
                     )
                 )
                 return
@@ -881,24 +969,58 @@ class Storage:
         device_name: str,
         token_sha256: str,
         now: dt.datetime,
+        current_token_sha256: str | None = None,
     ) -> CheckpointRecord:
         """Use a one-time code: mark it used and (re-)register the device with a new token.
 
-        A device enrolling again (a new code) gets a new token and the new checkpoint; its old
-        token stops working. Two enrollments racing for one code: one wins (the conditional
-        UPDATE below is atomic on both engines). Raises EnrollmentRefused for an unknown, used
-        or expired code.
+        A device id that is enrolled already is taken over only by its holder: the request
+        carries that device's current token (`current_token_sha256`, not revoked), or the code
+        was issued to replace it (`add_enrollment_code(replaces_device=...)`). Otherwise
+        EnrollmentConflict, and nothing changes: the code stays unused, the old token keeps
+        working. A code issued to replace a device enrolls only that device. A device that
+        moves to another checkpoint is logged as a warning and its clock anchors are dropped
+        (times of its next boot are corrected from its next upload, never from the old
+        anchors). The new token replaces the old one. Two enrollments racing for one code: one
+        wins (the conditional UPDATE below is atomic on both engines). Raises
+        EnrollmentRefused for an unknown, used or expired code, or a replacement code used by
+        another device.
         """
         code = enrollment_codes.c
+        d = devices.c
+        moved_from: str | None = None
         with self.db.write() as conn:
-            checkpoint_id = conn.execute(
-                select(code.checkpoint_id).where(
+            found = conn.execute(
+                select(code.checkpoint_id, code.replaces_device).where(
                     code.code_sha256 == code_sha256, code.used_at.is_(None), code.expires_at > now
                 )
-            ).scalar()
+            ).first()
+            if found is None:
+                raise EnrollmentRefused("enrollment code unknown, used or expired")
+            checkpoint_id, replaces = found.checkpoint_id, found.replaces_device
+            if replaces is not None and replaces != device_id:
+                raise EnrollmentRefused("this code replaces another device")
+            existing = conn.execute(
+                select(d.checkpoint_id, d.token_sha256, d.revoked_at)
+                .where(d.device_id == device_id)
+                .with_for_update()
+            ).first()
+            if existing is not None:
+                holder = (
+                    current_token_sha256 is not None
+                    and existing.revoked_at is None
+                    and secrets.compare_digest(existing.token_sha256, current_token_sha256)
+                )
+                if not (holder or replaces == device_id):
+                    log.warning(
+                        "enrollment refused: device %s is enrolled already (no current token, "
+                        "no code issued to replace it)",
+                        device_id,
+                    )
+                    raise EnrollmentConflict(f"device {device_id} is enrolled already")
+                if existing.checkpoint_id != checkpoint_id:
+                    moved_from = str(existing.checkpoint_id)
             taken = (
-                checkpoint_id is not None
-                and conn.execute(
+                conn.execute(
                     update(enrollment_codes)
                     .where(code.code_sha256 == code_sha256, code.used_at.is_(None))
                     .values(used_at=now, used_by=device_id)
@@ -907,6 +1029,10 @@ class Storage:
             )
             if not taken:
                 raise EnrollmentRefused("enrollment code unknown, used or expired")
+            if moved_from is not None:
+                # The anchors tied this device's boots to its old place's uploads; a device that
+                # moves starts again (an intruder's anchors could otherwise shift its times).
+                conn.execute(boot_anchors.delete().where(boot_anchors.c.device_id == device_id))
             conn.execute(
                 self.db.upsert(
                     devices,
@@ -928,10 +1054,17 @@ class Storage:
                     last_contact=now,
                 )
             )
+        if moved_from is not None:
+            log.warning(
+                "device %s moved from checkpoint %s to %s: its clock anchors were reset",
+                device_id,
+                moved_from,
+                checkpoint_id,
+            )
         log.info("device %s enrolled for checkpoint %s", device_id, checkpoint_id)
-        found = self.checkpoint(str(checkpoint_id))
-        assert found is not None
-        return found
+        record = self.checkpoint(str(checkpoint_id))
+        assert record is not None
+        return record
 
     def device_by_token(self, token_sha256: str) -> DeviceRecord | None:
         d = devices.c
@@ -1157,8 +1290,21 @@ class Storage:
             select(a.server_time, a.mono_ns).where(a.device_id == device_id, a.boot_id == boot_id)
         ).first()
         offset = _micros(received_at) * 1000 - sent_mono_ns
-        if row is not None and _micros(row.server_time) * 1000 - int(row.mono_ns) <= offset:
-            return False
+        if row is not None:
+            known = _micros(row.server_time) * 1000 - int(row.mono_ns)
+            if known <= offset:
+                return False
+            if known - offset > MAX_ANCHOR_SHIFT_NS:
+                # Within one boot the monotonic clock is exact: a genuine better anchor differs
+                # from the kept one by transit times (seconds). Minutes mean forged
+                # `sent_mono_ns` (a device taken over): refused, the kept anchor stays.
+                log.warning(
+                    "device %s boot %s: an anchor moving the boot's offset by %d s refused",
+                    device_id,
+                    boot_id[:12],
+                    (known - offset) // 10**9,
+                )
+                return False
         conn.execute(
             self.db.upsert(
                 boot_anchors, ["device_id", "boot_id"], update=["server_time", "mono_ns"]
@@ -1713,6 +1859,9 @@ class Storage:
         s, v, c = status_list.c, status_versions.c, status_changes.c
         with self.db.read() as conn:
             version = self._status_version(conn)
+            made = conn.execute(select(v.created_at, v.entries).where(v.version == version)).first()
+            created_at = made.created_at if made is not None else None
+            count = int(made.entries) if made is not None else 0
             known = since is not None and (
                 since == version
                 or conn.execute(
@@ -1724,7 +1873,7 @@ class Storage:
                 rows = conn.execute(
                     select(s.person_key, s.colour, s.valid_until).order_by(s.person_key)
                 ).all()
-                return StatusChanges(version, True, _status_rows(rows), ())
+                return StatusChanges(version, True, _status_rows(rows), (), created_at, count)
             keys = select(c.person_key).where(c.version > since).distinct().subquery()
             rows = conn.execute(
                 select(keys.c.person_key, s.colour, s.valid_until)
@@ -1733,7 +1882,7 @@ class Storage:
             ).all()
         upserts = _status_rows(r for r in rows if r[1] is not None)
         removed = tuple(str(r[0]) for r in rows if r[1] is None)
-        return StatusChanges(version, False, upserts, removed)
+        return StatusChanges(version, False, upserts, removed, created_at, count)
 
     # -- trust list ---------------------------------------------------------------------------
 
@@ -1787,6 +1936,75 @@ class Storage:
             if row is None
             else TrustListRecord(json.loads(row.version), json.loads(row.key_list))
         )
+
+    # -- health declarations (central.declare) -------------------------------------------------
+
+    def add_declarations(self, rows: Sequence[DeclarationRecord]) -> None:
+        """Store declarations in one transaction (one commit, one fsync, for a whole group: the
+        web layer gathers the requests that arrive together). `id` of the records is ignored."""
+        with self.db.write() as conn:
+            self.db.insert_rows(
+                conn,
+                declarations,
+                [
+                    {
+                        "declaration_id": r.declaration_id,
+                        "declared_at": r.declared_at,
+                        "valid_until": r.valid_until,
+                        "seal_key": r.seal_key,
+                        "sealed": r.sealed,
+                    }
+                    for r in rows
+                ],
+            )
+
+    def declarations(self, *, since: dt.datetime | None = None) -> Iterator[DeclarationRecord]:
+        """Declarations in the order they arrived (made at or after `since`), a page at a time
+        (no transaction is held across the caller's loop)."""
+        after = 0
+        while True:
+            query = select(
+                declarations.c.id,
+                declarations.c.declaration_id,
+                declarations.c.declared_at,
+                declarations.c.valid_until,
+                declarations.c.seal_key,
+                declarations.c.sealed,
+            ).where(declarations.c.id > after)
+            if since is not None:
+                query = query.where(declarations.c.declared_at >= since)
+            with self.db.query() as conn:
+                rows = conn.execute(query.order_by(declarations.c.id).limit(_EVENTS_PAGE)).all()
+            for row in rows:
+                yield DeclarationRecord(
+                    row.id,
+                    row.declaration_id,
+                    row.declared_at,
+                    row.valid_until,
+                    row.seal_key,
+                    bytes(row.sealed),
+                )
+            if len(rows) < _EVENTS_PAGE:
+                return
+            after = rows[-1].id
+
+    def purge_declarations(self, before: dt.datetime) -> int:
+        """Delete the declarations whose validity ended before `before`; returns how many."""
+        with self.db.write() as conn:
+            result = conn.execute(declarations.delete().where(declarations.c.valid_until < before))
+        return int(result.rowcount or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class DeclarationRecord:
+    """A stored health declaration: its box, sealed to the authority key named by seal_key."""
+
+    id: int
+    declaration_id: str
+    declared_at: dt.datetime
+    valid_until: dt.datetime
+    seal_key: str
+    sealed: bytes
 
 
 def _event_row(

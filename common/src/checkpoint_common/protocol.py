@@ -20,6 +20,8 @@ CLOCK_FLAG_THRESHOLD_S = 300
 MAX_SEALED_CHARS = 64 * 1024
 
 # Settings the server sends for the whole deployment (not editable per checkpoint).
+# (Since issue #13 no server sends it: the sealing key comes only in a root-signed
+# `sealing_key` document; kept for `kiosk-central authority sign --type config` checks.)
 DEPLOYMENT_SETTINGS = ("authority_public_key",)
 # Settings the central server manages for a checkpoint (the rest stay local to the kiosk).
 SERVER_SETTINGS = (
@@ -28,6 +30,10 @@ SERVER_SETTINGS = (
     "accepted_kinds",
     "red_status_action",
     "dcc_unverified_action",
+    "accept_unsigned_personal_qr",
+    "declaration_max_age_h",
+    "declaration_refer_symptoms",
+    "declaration_refer_contact",
     "duplicate_window_s",
     "auto_checkout_time",
     "retention_days",
@@ -198,6 +204,9 @@ class EnrollRequest:
     code: str
     device_id: str
     device_name: str = ""
+    # The device's current token when it is enrolled already: only its holder (or a code
+    # issued to replace it) may enroll that device id again (otherwise 409).
+    current_token: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
