@@ -223,6 +223,8 @@ def pair(
     now: dt.datetime,
     checkpoints: dict[str, CheckpointRecord],
     same_person: Sequence[str] = (),
+    *,
+    ended_since: dt.datetime | None = None,
 ) -> list[Stay]:
     """Stays from admitted events in time order, by the one rule both sides use
     (checkpoint_common.stays.stay_change: an entry while inside keeps the first entry; an exit
@@ -230,11 +232,15 @@ def pair(
     auto-checkout due before now. The keys in `same_person` are one person (the case, who may
     enter with a CCCD and leave with a personal QR): their stays are paired together, under
     the first of them. An exit is AUTO_CHECKOUT when its row's `reason` says so; rows read
-    without `reason` (INDEX_COLUMNS) give EXITED."""
+    without `reason` (INDEX_COLUMNS) give EXITED. `ended_since`: stays that ended by an exit
+    before it are left out (they cannot be anyone's contact then: no Stay is made for them)."""
     stays: list[Stay] = []
     open_stays: dict[tuple[str, str], _Row] = {}
     case = set(same_person)
+    with_reason: bool | None = None
     for row in rows:
+        if with_reason is None:
+            with_reason = hasattr(row, "reason")
         person = str(row.person_key)
         key = (str(row.checkpoint_id), same_person[0] if person in case else person)
         change = stay_change(row.direction, inside=key in open_stays)
@@ -244,7 +250,9 @@ def pair(
         if change is StayChange.KEEP:
             continue
         entry = open_stays.pop(key) if change is StayChange.CLOSE else row
-        reason = getattr(row, "reason", None)
+        if ended_since is not None and row.corrected_time < ended_since:
+            continue
+        reason = row.reason if with_reason else None
         stays.append(
             Stay(
                 key[0],
@@ -434,7 +442,9 @@ def _contacts(
                     lo, hi = reach[i]
                     if low <= lo <= high:
                         part = rows[bisect_left(times, lo) : bisect_right(times, hi)]
-                        stays[i] = pair(part, now, checkpoints, case_keys)
+                        stays[i] = pair(
+                            part, now, checkpoints, case_keys, ended_since=lo + LOOKBACK
+                        )
             _exits_after(conn, storage, checkpoint_id, reach, stays, case)
             for i in indices:
                 per_visit[i] = _best(i, visits[i], stays[i], case, margin, min_overlap)
