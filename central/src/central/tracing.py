@@ -16,24 +16,26 @@ and `kiosk-central trace`).
    by the kiosk's auto-checkout says so.
 3. **Contacts per visit**: everyone else whose stay at that checkpoint overlapped the visit
    widened by the margin; their overlap in seconds (people still inside count until now or the
-   auto-checkout, so never 0 while they were there together); at least `min_overlap`.
+   auto-checkout, so never 0 while they were there together; 0 for someone only within the
+   margin); at least `min_overlap` when one is asked for.
 4. **Reveal** (on request, for a role that may see it; the caller audits it): the sealed
    personal data of each contact's entry record and of the case's visits (name, ID number,
    phone, address).
 
 Cost, bounded by the case's visits, not by the data kept (measured at 10 million events in
 docs/benchmarks.md, "Ten million events"):
-- the case's events: one index range per key (events_person_time), again for the keys the
+- the case's events: one index range per key (events_person_time), then for the keys the
   expansion adds;
-- each visited checkpoint's admitted events from `LOOKBACK` before each visit (who was already
-  inside) to the margin after it, overlapping ranges of one checkpoint read once, from the
-  covering index events_checkpoint_time alone (`INDEX_COLUMNS`: an index-only scan on
-  PostgreSQL, no heap page per event); each visit paired from its own range, so a visit's
-  contacts do not depend on the other visits;
-- per checkpoint, one query for the exits, within `LOOKAHEAD` after a visit's range, of those
-  still inside at its end (the same index);
-- the `reason` (not in the index) of the contacts' exits only, by row id, in one query, to say
-  which were the kiosk's auto-checkout; contacts' sealed boxes likewise, only when revealing.
+- per visit, one query on the covering index events_checkpoint_time alone (`INDEX_COLUMNS`:
+  an index-only scan on PostgreSQL, no heap page per event): of the checkpoint's admitted
+  events of `LOOKBACK` before the visit (who was already inside), only the entries that began
+  the stays still open at its start (the database picks them; `_visit_rows`), and every event
+  from the visit's start to the margin after its end; paired in Python;
+- per checkpoint, one query (per run of overlapping look-aheads) for the exits, within
+  `LOOKAHEAD` after a visit's range, of those still inside at its end (the same index);
+- the `reason` (not in the index) of the contacts' exits only, by primary key, in one query,
+  to say which were the kiosk's auto-checkout; the contacts' sealed boxes likewise, only when
+  revealing.
 Every read of events by corrected time also bounds `received_at` from its range's start
 (central.storage.received_since: no event is dated after its receipt), so PostgreSQL skips the
 daily partitions received before it. The contacts are found in one snapshot.
@@ -426,7 +428,7 @@ def _contacts(
     per_visit: dict[int, list[Contact]] = {}
     with storage.db.read() as conn:
         for checkpoint_id, indices in by_checkpoint.items():
-            # Each visit's range: who was inside from LOOKBACK before it to the margin after.
+            # Each visit widened by the margin (`_visit_rows` adds who was inside at its start).
             reach = {i: (visits[i].in_time - margin, visits[i].end + margin) for i in indices}
             stays = {
                 i: pair(_visit_rows(conn, checkpoint_id, *reach[i]), now, checkpoints, case_keys)
