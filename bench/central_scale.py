@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import os
 import random
 import shutil
@@ -233,16 +234,21 @@ def measure(url: str, args: argparse.Namespace, end: dt.datetime) -> None:
             "pg_size_pretty(pg_database_size(current_database()))"
         ).fetchone() or (0, "?")
         window = end - dt.timedelta(days=14)
-        people = [
+        # People drawn by number (the load's keys: 'id:' + md5 of the number), kept when they
+        # have a visit in the window: the same people on the same data, run after run.
+        drawn = [
+            f"id:{hashlib.md5(str(n).encode()).hexdigest()[:24]}"
+            for n in random.Random(11).sample(range(args.people), args.traces * 20)
+        ]
+        present = {
             str(row[0])
             for row in conn.execute(
-                "SELECT DISTINCT person_key FROM events TABLESAMPLE BERNOULLI (0.1) "
-                "WHERE corrected_time >= %s AND verdict = 'admit' LIMIT %s",
-                (window, args.traces * 3),
+                "SELECT DISTINCT person_key FROM events WHERE person_key = ANY(%s) "
+                "AND corrected_time >= %s AND verdict = 'admit'",
+                (drawn, window),
             )
-        ]
-        random.Random(11).shuffle(people)
-        people = people[: args.traces]
+        }
+        people = [p for p in drawn if p in present][: args.traces]
         busiest = conn.execute(
             "SELECT checkpoint_id FROM events WHERE corrected_time >= %s "
             "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1",

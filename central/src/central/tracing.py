@@ -508,7 +508,9 @@ def _exits_after(
     exits: dict[str, list[_Row]] = {}
     ahead = {i: (reach[i][1], reach[i][1] + LOOKAHEAD) for i in waiting}
     for after, until in _merged(ahead.values()):
-        people = {s.person_key for i, (lo, _) in ahead.items() if after <= lo for s in waiting[i]}
+        people = {
+            s.person_key for i, (lo, _) in ahead.items() if after <= lo <= until for s in waiting[i]
+        }
         for row in conn.execute(
             select(e.id, e.received_at, e.person_key, e.corrected_time)
             .where(
