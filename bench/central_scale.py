@@ -24,13 +24,15 @@ of a busy city (issue #11).
 2. Queries, through the server's own code, against the targets:
    - a person traced across all checkpoints over 14 days, margin 15 min: `tracing.trace`, what
      the console's /console/trace and `kiosk-central trace` call, given the person key (the
-     console derives it from the ID number first: one HMAC). `--traces` people picked at
-     random among those with a visit in the window, without reveal: p95 <= 200 ms. Their own
-     records get real sealed boxes first (the trace opens them to find the person's other
-     identifiers). Then the first `--reveals` of them again with reveal (every contact's box
-     opened): their contacts' entry records get real sealed boxes first (found by a trace
-     not timed, then VACUUM), so the opening costs what it costs in service; these run with
-     the cache warmed by the same people's traces;
+     console derives it from the ID number first: one HMAC). `--traces` people drawn at
+     random by number among those with a visit in the window (the same people run after run
+     on the same data: a change can be compared on one load with --keep and
+     --database-url), without reveal: p95 <= 200 ms. Their own records get real sealed
+     boxes first (the trace opens them to find the person's other identifiers). Then the
+     first `--reveals` of them again with reveal (every contact's box opened): their
+     contacts' entry records (from the traces without reveal) get real sealed boxes first,
+     then VACUUM, so the opening costs what it costs in service; these run with the cache
+     warmed by the same people's traces;
    - one checkpoint's day hour by hour (`checkpoint_day`): the busiest, and 100 at random:
      <= 50 ms;
    - the deployment's figures for a day (`daily_figures`): <= 500 ms;
