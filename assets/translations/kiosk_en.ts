@@ -4,357 +4,363 @@
 <context>
     <name>Kiosk</name>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="175"/>
+        <location filename="../../kiosk/ui/admin.py" line="179"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="176"/>
         <source>Settings</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="176"/>
-        <location filename="../../kiosk/ui/admin_reports.py" line="176"/>
+        <location filename="../../kiosk/ui/admin.py" line="180"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="177"/>
         <source>Reports</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="177"/>
-        <location filename="../../kiosk/ui/admin_trace.py" line="145"/>
+        <location filename="../../kiosk/ui/admin.py" line="181"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="146"/>
         <source>Contact tracing</source>
         <translation>Contact tracing</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="178"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="150"/>
+        <location filename="../../kiosk/ui/admin.py" line="182"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="157"/>
         <source>This device</source>
         <translation>This device</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="181"/>
+        <location filename="../../kiosk/ui/admin.py" line="185"/>
         <source>Lock screen</source>
         <translation>Lock screen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="216"/>
+        <location filename="../../kiosk/ui/admin.py" line="220"/>
         <source>The new PIN is saved</source>
         <translation>The new PIN is saved</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="281"/>
+        <location filename="../../kiosk/ui/admin.py" line="301"/>
         <source>Tap again to quit</source>
         <translation>Tap again to quit</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin.py" line="289"/>
+        <location filename="../../kiosk/ui/admin.py" line="309"/>
         <source>Quit the kiosk</source>
         <translation>Quit the kiosk</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="340"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="246"/>
         <source>Save to:</source>
         <translation>Save to:</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="341"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="247"/>
         <source>Find USB</source>
         <translation>Find USB</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="342"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="248"/>
         <source>Folder</source>
         <translation>Folder</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="382"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="288"/>
         <source>USB found: {names}. The export goes there</source>
         <translation>USB found: {names}. The export goes there</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="385"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="291"/>
         <source>No USB stick found. Plug one in, wait a few seconds, tap Find USB again</source>
         <translation>No USB stick found. Plug one in, wait a few seconds, tap Find USB again</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="402"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="308"/>
         <source>USB: {name}</source>
         <translation>USB: {name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="404"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="310"/>
         <source>Kiosk data folder</source>
         <translation>Kiosk data folder</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="463"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="369"/>
         <source>Today</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="525"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="431"/>
         <source>Personal QR</source>
         <translation>Personal QR</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="528"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="434"/>
         <location filename="../../kiosk/ui/texts.py" line="116"/>
         <source>Vaccine certificate</source>
         <translation>Vaccine certificate</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="529"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="435"/>
         <location filename="../../kiosk/ui/manual.py" line="318"/>
-        <location filename="../../kiosk/ui/scan_page.py" line="325"/>
-        <location filename="../../kiosk/ui/scan_page.py" line="529"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="342"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="546"/>
         <location filename="../../kiosk/ui/texts.py" line="117"/>
         <source>Manual entry</source>
         <translation>Manual entry</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="530"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="436"/>
         <location filename="../../kiosk/ui/texts.py" line="118"/>
         <source>Venue code</source>
         <translation>Venue code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_common.py" line="531"/>
+        <location filename="../../kiosk/ui/admin_common.py" line="437"/>
         <location filename="../../kiosk/ui/texts.py" line="119"/>
         <source>Unknown code</source>
         <translation>Unknown code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="151"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="158"/>
         <source>Checkpoint</source>
         <translation>Checkpoint</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="152"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="159"/>
         <source>Device ID</source>
         <translation>Device ID</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="153"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="160"/>
         <source>Server</source>
         <translation>Server</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="154"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="161"/>
         <source>Waiting to send</source>
         <translation>Waiting to send</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="155"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="159"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="162"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="166"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="266"/>
         <source>Enroll this device</source>
         <translation>Enroll this device</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="156"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="163"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="185"/>
         <source>Server address</source>
         <translation>Server address</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="157"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="164"/>
         <source>Enrollment code</source>
         <translation>Enrollment code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="160"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="167"/>
         <source>Privacy notice</source>
         <translation>Privacy notice</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="162"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="169"/>
         <source>An A4 poster (a Vietnamese and an English page) that says what the kiosk keeps, for how long and who can open it (Decree 13/2023/NĐ-CP). Print it and put it up beside the kiosk. Who runs the checkpoint is set in Settings.</source>
         <translation>An A4 poster (a Vietnamese and an English page) that says what the kiosk keeps, for how long and who can open it (Decree 13/2023/NĐ-CP). Print it and put it up beside the kiosk. Who runs the checkpoint is set in Settings.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="169"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="176"/>
         <source>Save the poster (PDF)</source>
         <translation>Save the poster (PDF)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="199"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="206"/>
         <source>Not enrolled: the kiosk works offline</source>
         <translation>Not enrolled: the kiosk works offline</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="206"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="213"/>
         <source>{n} records</source>
         <translation>{n} records</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="208"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="215"/>
         <source>{n} refused by the server</source>
         <translation>{n} refused by the server</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="219"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="240"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="226"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="247"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="279"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="286"/>
         <source>Not saved: {reason}</source>
         <translation>Not saved: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="224"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="231"/>
         <source>Saving…</source>
         <translation>Saving…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="234"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="241"/>
         <source>Poster saved to {path}: print it on A4</source>
         <translation>Poster saved to {path}: print it on A4</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="256"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="265"/>
+        <source>Read from the QR code. Check the server address, then tap “{button}”.</source>
+        <translation>Read from the QR code. Check the server address, then tap “{button}”.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/admin_device.py" line="295"/>
         <source>Not a server address: {reason}</source>
         <translation>Not a server address: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="260"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="299"/>
         <source>Enter the server address and the enrollment code</source>
         <translation>Enter the server address and the enrollment code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="264"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="303"/>
         <source>Enrolling…</source>
         <translation>Enrolling…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="298"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="337"/>
         <source>Enrolled, but the settings were not saved: {reason}</source>
         <translation>Enrolled, but the settings were not saved: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="320"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="359"/>
         <source>Enrolled as checkpoint {name}</source>
         <translation>Enrolled as checkpoint {name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="329"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="368"/>
         <source>The enrollment code was refused (wrong, used or expired)</source>
         <translation>The enrollment code was refused (wrong, used or expired)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="331"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="370"/>
         <source>The server could not be reached: {reason}</source>
         <translation>The server could not be reached: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="333"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="336"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="372"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="375"/>
         <source>Enrollment failed: {reason}</source>
         <translation>Enrollment failed: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="179"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="180"/>
         <location filename="../../kiosk/ui/chart.py" line="113"/>
         <source>Entries</source>
         <translation>Entries</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="180"/>
-        <location filename="../../kiosk/ui/admin_reports.py" line="222"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="181"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="223"/>
         <location filename="../../kiosk/ui/chart.py" line="113"/>
         <source>Exits</source>
         <translation>Exits</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="181"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="182"/>
         <source>Peak occupancy</source>
         <translation>Peak occupancy</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="182"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="183"/>
         <source>Inside at the start of the day</source>
         <translation>Inside at the start of the day</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="185"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="186"/>
         <source>Entries and exits by hour</source>
         <translation>Entries and exits by hour</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="187"/>
-        <location filename="../../kiosk/ui/admin_trace.py" line="154"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="188"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="155"/>
         <source>Kind of code</source>
         <translation>Kind of code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="187"/>
-        <location filename="../../kiosk/ui/admin_trace.py" line="154"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="188"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="155"/>
         <source>In</source>
         <translation>In</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="187"/>
-        <location filename="../../kiosk/ui/admin_trace.py" line="154"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="188"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="155"/>
         <source>Out</source>
         <translation>Out</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="187"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="188"/>
         <source>Referred</source>
         <translation>Referred</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="187"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="188"/>
         <source>Refused</source>
         <translation>Refused</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="190"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="191"/>
         <source>Export the days:</source>
         <translation>Export the days:</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="191"/>
-        <location filename="../../kiosk/ui/admin_trace.py" line="157"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="192"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="158"/>
         <source>Export CSV</source>
         <translation>Export CSV</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="216"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="217"/>
         <source>The report could not be made: {reason}</source>
         <translation>The report could not be made: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="224"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="225"/>
         <source>{n} automatic</source>
         <translation>{n} automatic</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="228"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="229"/>
         <source>at {time}</source>
         <translation>at {time}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="258"/>
-        <location filename="../../kiosk/ui/admin_trace.py" line="190"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="259"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="191"/>
         <source>Not a date: {text}</source>
         <translation>Not a date: {text}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="262"/>
-        <location filename="../../kiosk/ui/admin_trace.py" line="196"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="263"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="197"/>
         <source>The end of the period is before its start</source>
         <translation>The end of the period is before its start</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="279"/>
-        <location filename="../../kiosk/ui/admin_reports.py" line="319"/>
-        <location filename="../../kiosk/ui/admin_trace.py" line="289"/>
-        <location filename="../../kiosk/ui/admin_trace.py" line="307"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="280"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="320"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="290"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="308"/>
         <source>Not exported: {reason}</source>
         <translation>Not exported: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="283"/>
-        <location filename="../../kiosk/ui/admin_trace.py" line="292"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="284"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="293"/>
         <source>Exporting…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_reports.py" line="302"/>
+        <location filename="../../kiosk/ui/admin_reports.py" line="303"/>
         <source>{n} records exported: {entries} entries, {exits} exits, {referred} referred, {refused} refused. File: {path}</source>
         <translation>{n} records exported: {entries} entries, {exits} exits, {referred} referred, {refused} refused. File: {path}</translation>
     </message>
@@ -501,82 +507,82 @@
         <translation>Saved and applied</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_trace.py" line="146"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="147"/>
         <source>Person</source>
         <translation>Person</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_trace.py" line="147"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="148"/>
         <source>Minutes before and after</source>
         <translation>Minutes before and after</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_trace.py" line="148"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="149"/>
         <source>Period</source>
         <translation>Period</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_trace.py" line="149"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="150"/>
         <source>Scan the code, or type the ID or phone number</source>
         <translation>Scan the code, or type the ID or phone number</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_trace.py" line="150"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="151"/>
         <source>from: any day</source>
         <translation>from: any day</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_trace.py" line="151"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="152"/>
         <source>to: any day</source>
         <translation>to: any day</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_trace.py" line="152"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="153"/>
         <source>Search</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_trace.py" line="154"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="155"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_trace.py" line="154"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="155"/>
         <source>Together (min)</source>
         <translation>Together (min)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_trace.py" line="203"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="204"/>
         <source>Scan or type the person&apos;s code first</source>
         <translation>Scan or type the person&apos;s code first</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_trace.py" line="214"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="215"/>
         <source>Searching…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_trace.py" line="242"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="243"/>
         <source>This is not a personal code, an ID number or a phone number</source>
         <translation>This is not a personal code, an ID number or a phone number</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_trace.py" line="253"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="254"/>
         <source>The search failed: {reason}</source>
         <translation>The search failed: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_trace.py" line="259"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="260"/>
         <source>{n} people present at the same time as {key} (margin {m} min)</source>
         <translation>{n} people present at the same time as {key} (margin {m} min)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_trace.py" line="269"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="270"/>
         <source>still inside</source>
         <translation>still inside</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_trace.py" line="302"/>
+        <location filename="../../kiosk/ui/admin_trace.py" line="303"/>
         <source>{n} records written to {path}</source>
         <translation>{n} records written to {path}</translation>
     </message>
@@ -586,61 +592,61 @@
         <translation>No data</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/inside_page.py" line="64"/>
+        <location filename="../../kiosk/ui/inside_page.py" line="66"/>
         <location filename="../../kiosk/ui/texts.py" line="189"/>
         <source>born {year}</source>
         <translation>born {year}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/inside_page.py" line="68"/>
+        <location filename="../../kiosk/ui/inside_page.py" line="70"/>
         <source>in at {time}</source>
         <translation>in at {time}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/inside_page.py" line="71"/>
+        <location filename="../../kiosk/ui/inside_page.py" line="73"/>
         <source>Check out</source>
         <translation>Check out</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/inside_page.py" line="142"/>
-        <location filename="../../kiosk/ui/pin.py" line="274"/>
+        <location filename="../../kiosk/ui/inside_page.py" line="144"/>
+        <location filename="../../kiosk/ui/pin.py" line="276"/>
         <source>Back</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/inside_page.py" line="143"/>
+        <location filename="../../kiosk/ui/inside_page.py" line="145"/>
         <source>Search: initials, given name or year of birth</source>
         <translation>Search: initials, given name or year of birth</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/inside_page.py" line="167"/>
+        <location filename="../../kiosk/ui/inside_page.py" line="169"/>
         <source>The list could not be read</source>
         <translation>The list could not be read</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/inside_page.py" line="181"/>
-        <location filename="../../kiosk/ui/scan_page.py" line="585"/>
-        <location filename="../../kiosk/ui/scan_page.py" line="590"/>
+        <location filename="../../kiosk/ui/inside_page.py" line="183"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="602"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="607"/>
         <source>Inside now: {n}</source>
         <translation>Inside now: {n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/inside_page.py" line="189"/>
+        <location filename="../../kiosk/ui/inside_page.py" line="191"/>
         <source>Reading the list…</source>
         <translation>Reading the list…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/inside_page.py" line="191"/>
+        <location filename="../../kiosk/ui/inside_page.py" line="193"/>
         <source>Nobody is inside</source>
         <translation>Nobody is inside</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/inside_page.py" line="193"/>
+        <location filename="../../kiosk/ui/inside_page.py" line="195"/>
         <source>{n} found, the first {m} shown: type more to narrow</source>
         <translation>{n} found, the first {m} shown: type more to narrow</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/inside_page.py" line="197"/>
+        <location filename="../../kiosk/ui/inside_page.py" line="199"/>
         <source>{n} found</source>
         <translation>{n} found</translation>
     </message>
@@ -650,17 +656,17 @@
         <translation>Temporarily out of service, please call the site manager</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="222"/>
+        <location filename="../../kiosk/ui/main_window.py" line="225"/>
         <source>Hold the code closer</source>
         <translation>Hold the code closer</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="222"/>
+        <location filename="../../kiosk/ui/main_window.py" line="225"/>
         <source>Hold the code still</source>
         <translation>Hold the code still</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="224"/>
+        <location filename="../../kiosk/ui/main_window.py" line="227"/>
         <source>Increase the phone&apos;s screen brightness</source>
         <translation>Increase the phone&apos;s screen brightness</translation>
     </message>
@@ -795,69 +801,69 @@
         <translation>Year of birth: from {first} to {last}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="273"/>
-        <location filename="../../kiosk/ui/scan_page.py" line="530"/>
+        <location filename="../../kiosk/ui/pin.py" line="275"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="547"/>
         <source>Administration</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="274"/>
+        <location filename="../../kiosk/ui/pin.py" line="276"/>
         <source>Back to scanning</source>
         <translation>Back to scanning</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="303"/>
+        <location filename="../../kiosk/ui/pin.py" line="305"/>
         <source>Enter the PIN</source>
         <translation>Enter the PIN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="304"/>
+        <location filename="../../kiosk/ui/pin.py" line="306"/>
         <source>Choose a new PIN (4 to 8 digits)</source>
         <translation>Choose a new PIN (4 to 8 digits)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="305"/>
+        <location filename="../../kiosk/ui/pin.py" line="307"/>
         <source>Enter the same PIN again</source>
         <translation>Enter the same PIN again</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="317"/>
+        <location filename="../../kiosk/ui/pin.py" line="319"/>
         <source>Locked for {n} minutes</source>
         <translation>Locked for {n} minutes</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="333"/>
+        <location filename="../../kiosk/ui/pin.py" line="335"/>
         <source>A PIN is 4 to 8 digits</source>
         <translation>A PIN is 4 to 8 digits</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="339"/>
+        <location filename="../../kiosk/ui/pin.py" line="341"/>
         <source>The two PINs differ. Start again</source>
         <translation>The two PINs differ. Start again</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="376"/>
+        <location filename="../../kiosk/ui/pin.py" line="378"/>
         <source>Wrong PIN</source>
         <translation>Wrong PIN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="383"/>
+        <location filename="../../kiosk/ui/pin.py" line="385"/>
         <source>The stored PIN cannot be read: reset it from the command line</source>
         <translation>The stored PIN cannot be read: reset it from the command line</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="386"/>
+        <location filename="../../kiosk/ui/pin.py" line="388"/>
         <source>The PIN could not be checked. Please try again</source>
         <translation>The PIN could not be checked. Please try again</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="390"/>
+        <location filename="../../kiosk/ui/pin.py" line="392"/>
         <source>Saving the PIN…</source>
         <translation>Saving the PIN…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/pin.py" line="399"/>
-        <location filename="../../kiosk/ui/pin.py" line="412"/>
+        <location filename="../../kiosk/ui/pin.py" line="401"/>
+        <location filename="../../kiosk/ui/pin.py" line="414"/>
         <source>The PIN could not be saved: {reason}</source>
         <translation>The PIN could not be saved: {reason}</translation>
     </message>
@@ -927,47 +933,47 @@
         <translation>Your personal data at this checkpoint</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="526"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="543"/>
         <source>DEMO MODE</source>
         <translation>DEMO MODE</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="531"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="548"/>
         <source>Tiếng Việt</source>
         <translation>Tiếng Việt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="533"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="550"/>
         <source>CCCD: code at the top right</source>
         <translation>CCCD: code at the top right</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="546"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="563"/>
         <source>The camera is not working: use the hand scanner or Manual entry</source>
         <translation>The camera is not working: use the hand scanner or Manual entry</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="590"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="607"/>
         <source>Inside: {n}</source>
         <translation>Inside: {n}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="599"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="616"/>
         <source>in {n} · out {m}</source>
         <translation>in {n} · out {m}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="599"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="616"/>
         <source>Today: in {n} · out {m}</source>
         <translation>Today: in {n} · out {m}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="608"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="625"/>
         <source>Clock not synchronised</source>
         <translation>Clock not synchronised</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/scan_page.py" line="660"/>
+        <location filename="../../kiosk/ui/scan_page.py" line="677"/>
         <source>No sound device</source>
         <translation>No sound device</translation>
     </message>

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from checkpoint_common.enrollqr import parse_invite
 from kiosk.clock import Clock
 from kiosk.export import MEDIA_PATTERNS
 from kiosk.ui.admin_common import ADMIN_STYLE, big_button
@@ -266,6 +267,22 @@ class AdminPage(QWidget):
         elif name == "device":
             self.device_panel.poster_folder.refresh()
             self.device_panel.refresh()
+
+    def take_invite(self, payload: bytes) -> bool:
+        """A code read while this page is open: True when it was the console's enrollment QR
+        and the device panel, unlocked and on screen, took it (it is then no visitor's code
+        and nothing is recorded); False otherwise (the gate records it as usual)."""
+        if not (self.isVisible() and self.unlocked and self.current_panel == "device"):
+            return False
+        try:
+            text = payload.decode("ascii")
+        except UnicodeDecodeError:
+            return False
+        invite = parse_invite(text)
+        if invite is None:
+            return False
+        self.device_panel.take_invite(invite)
+        return True
 
     @property
     def current_panel(self) -> str:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from checkpoint_common.enrollqr import Invite, parse_invite
 from kiosk.config import KEYS, ConfigError, Settings, settings_with
 from kiosk.credentials import PersonKeyer
 from kiosk.datadir import DataDir
@@ -108,7 +109,12 @@ class DevicePanel(QWidget):
         self.enroll_button = big_button(colour=GREEN)
         self.enroll_button.setMinimumWidth(260)
         self.enroll_button.clicked.connect(self.start_enrollment)
-        self.code.returnPressed.connect(self.start_enrollment)
+        self.code.returnPressed.connect(self._enter_pressed)
+        self.url.returnPressed.connect(self._enter_pressed)
+        # A hand scanner types the console's enrollment QR into the field that has the focus.
+        self.url.textChanged.connect(self._typed_invite)
+        self.code.textChanged.connect(self._typed_invite)
+        self._invite_just_read = False
         self.message = Message()
         buttons = QHBoxLayout()
         buttons.addWidget(self.enroll_button)
@@ -243,7 +249,39 @@ class DevicePanel(QWidget):
 
     # -- enrollment -----------------------------------------------------------------------------
 
+    def take_invite(self, invite: Invite) -> None:
+        """Fill the form from the console's enrollment QR (camera or hand scanner). Enrolling
+        stays the site manager's tap: they see the address first."""
+        if self.enrolling:
+            return
+        for field, text in ((self.url, invite.server_url), (self.code, invite.code)):
+            field.blockSignals(True)  # no second look at our own text (_typed_invite)
+            field.setText(text)
+            field.blockSignals(False)
+            set_invalid(field, False)
+        self._invite_just_read = True
+        log.info("enrollment QR read")
+        self.message.info(
+            tr("Read from the QR code. Check the server address, then tap “{button}”.").format(
+                button=tr("Enroll this device")
+            )
+        )
+        QTimer.singleShot(0, lambda: self.scroll_area.ensureWidgetVisible(self.enroll_button))
+
+    def _typed_invite(self, text: str) -> None:
+        invite = parse_invite(text)
+        if invite is not None:
+            self.take_invite(invite)
+
+    def _enter_pressed(self) -> None:
+        # The Enter a hand scanner sends after the QR's text must not enroll unseen.
+        if self._invite_just_read:
+            self._invite_just_read = False
+            return
+        self.start_enrollment()
+
     def start_enrollment(self) -> None:
+        self._invite_just_read = False
         if self.enrolling:
             return
         url = self.url.text().strip().rstrip("/")

@@ -30,6 +30,7 @@ from kiosk.config import Settings
 from kiosk.scanner.types import CodeScanned
 from kiosk.scanner.wedge import KeyboardWedge
 from kiosk.sync.service import SyncStatus
+from kiosk.ui.admin import AdminPage
 from kiosk.ui.banner import VerdictBanner
 from kiosk.ui.labels import PlainLabel
 from kiosk.ui.runner import GateRunner, ManualEntry, ScanDone, ScanNotRecorded, ScanRequest
@@ -82,7 +83,7 @@ class MainWindow(QMainWindow):
         sounds: Sounds,
         demo: bool,
         manual_page: QWidget | None = None,
-        admin_page: QWidget | None = None,
+        admin_page: AdminPage | None = None,
         inside_page: QWidget | None = None,
         keyboard: QWidget | None = None,
     ) -> None:
@@ -159,7 +160,10 @@ class MainWindow(QMainWindow):
 
     def on_code_scanned(self, event: CodeScanned) -> None:
         """From the camera (ScannerBridge.code_scanned): recorded whatever page is open (the
-        verdict is shown across the top of another page): a visitor is never ignored."""
+        verdict is shown across the top of another page): a visitor is never ignored. The one
+        exception: the console's enrollment QR on the admin screen's device page fills its form."""
+        if self.admin_page is not None and self.admin_page.take_invite(event.payload):
+            return
         self.runner.scan(ScanRequest(event.payload, event.source, event.frame_mono_ns))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -181,6 +185,8 @@ class MainWindow(QMainWindow):
         enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
         scanned = self.wedge.feed_key(event.text(), is_enter=enter)
         if scanned is not None:  # the Enter that ends a line that counts
+            if self.admin_page is not None and self.admin_page.take_invite(scanned.payload):
+                return
             self.runner.scan(ScanRequest(scanned.payload, "keyboard", scanned.frame_mono_ns))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

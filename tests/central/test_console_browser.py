@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import subprocess
 import time
 from collections.abc import Iterator
@@ -401,3 +402,49 @@ def test_a_form_from_elsewhere_is_refused(browser: Browser, live: Server, db: Pa
     page.click("button[value=set]")
     assert "Phiên bản 1: 1 mục." in page.inner_text("#version")
     page.close()
+
+
+def test_a_kiosk_reads_the_enrollment_qr_off_the_site_managers_screen(
+    browser: Browser, live: Server, db: Path | str, tmp_path: Path
+) -> None:
+    import cv2
+    import numpy as np
+
+    from checkpoint_common.enrollqr import parse_invite
+    from kiosk.scanner.decode import ChainDecoder
+
+    made = run_cli(db, "enrollment-code", "--checkpoint", "Nhà văn hóa phường 5")
+    assert made.returncode == 0, made.stderr
+    listed = run_cli(db, "checkpoints", "--json")
+    [checkpoint_id] = [
+        row["id"]
+        for row in map(json.loads, listed.stdout.splitlines())
+        if row["name"] == "Nhà văn hóa phường 5"
+    ]
+    add_user(db, "hoa", "site-manager", checkpoint_id)
+    page = browser.new_page(viewport={"width": 390, "height": 844})  # the manager's phone
+    login(page, live, "hoa")
+    page.click("text=Nhà văn hóa phường 5")
+    page.click("#new-code")
+    shown = page.inner_text("#code")
+    # What the kiosk's camera sees: the QR as the phone's screen draws it.
+    png = page.locator(".qr").screenshot()
+    image = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR)
+    result = ChainDecoder().decode(np.ascontiguousarray(image, dtype=np.uint8))
+    assert result.codes, "the kiosk's decoder read nothing"
+    invite = parse_invite(result.codes[0].payload.decode("ascii"))
+    assert invite is not None and invite.server_url == live.url and invite.code == shown
+    page.close()
+    # A kiosk enrolls with what it read, and nothing typed.
+    data = tmp_path / "kiosk"
+    gate = Gate.open(data, Settings(), FakeClock(dt.datetime.now(dt.UTC)))
+    device_id = gate.store.device_id
+    gate.close()
+    settings, name = enroll(
+        data_dir=data,
+        settings=Settings(),
+        url=invite.server_url,
+        code=invite.code,
+        device_id=device_id,
+    )
+    assert settings.checkpoint_id == checkpoint_id and name == "Nhà văn hóa phường 5"

@@ -636,3 +636,53 @@ def test_enrollment_needs_an_address_and_a_code(site: Site) -> None:
     panel.enroll_button.click()
     assert panel.message.text() == "Enter the server address and the enrollment code"
     assert not panel.enrolling
+
+
+def test_the_consoles_enrollment_qr_fills_the_form_from_the_camera_and_records_nobody(
+    site: Site,
+) -> None:
+    from checkpoint_common.enrollqr import make_invite
+    from kiosk.scanner.types import CodeScanned
+
+    page = site.page(in_window=True)
+    window = window_with(site, page)
+    window.show_admin()
+    tap_pin(site, page, PIN)
+    invite = make_invite("https://kiemdich.kiengiang.gov.vn", "7KQ4-M2XD-9TPA").encode()
+    recorded = site.on_gate(lambda g: g.store.outbox_count())
+    # Another admin page: the code is a visitor's like any other (recorded, and answered).
+    page.show_panel("reports")
+    with site.qtbot.waitSignal(site.runner.scanned, timeout=WAIT_MS):
+        window.on_code_scanned(CodeScanned(invite, "camera", 0, 0))
+    assert site.on_gate(lambda g: g.store.outbox_count()) == recorded + 1
+    # The device page: the form is filled, nothing is recorded, and enrolling waits for a tap.
+    page.show_panel("device")
+    panel = page.device_panel
+    with site.qtbot.assertNotEmitted(site.runner.scanned, wait=300):
+        window.on_code_scanned(CodeScanned(invite, "camera", 0, 0))
+    assert panel.url.text() == "https://kiemdich.kiengiang.gov.vn"
+    assert panel.code.text() == "7KQ4-M2XD-9TPA"
+    assert panel.message.text() == (
+        "Read from the QR code. Check the server address, then tap “Enroll this device”."
+    )
+    assert not panel.enrolling
+    assert site.on_gate(lambda g: g.store.outbox_count()) == recorded + 1
+    # Any other code on that page is still a visitor's.
+    with site.qtbot.waitSignal(site.runner.scanned, timeout=WAIT_MS):
+        window.on_code_scanned(CodeScanned(PAYLOAD["CCCD"].encode(), "camera", 0, 0))
+
+
+def test_a_hand_scanner_types_the_enrollment_qr_into_the_form(site: Site) -> None:
+    from checkpoint_common.enrollqr import make_invite
+
+    page = unlocked_page(site)
+    page.show_panel("device")
+    panel = page.device_panel
+    panel.code.setFocus()
+    invite = make_invite("http://127.0.0.1:8000", "ABCD-EFGH-JKMN")
+    # The scanner's keystrokes land in the focused field, then its Enter.
+    site.qtbot.keyClicks(panel.code, invite)
+    site.qtbot.keyClick(panel.code, Qt.Key.Key_Return)
+    assert (panel.url.text(), panel.code.text()) == ("http://127.0.0.1:8000", "ABCD-EFGH-JKMN")
+    assert not panel.enrolling  # the scanner's Enter does not enroll unseen
+    assert panel.message.text().startswith("Read from the QR code.")

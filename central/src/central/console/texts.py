@@ -185,10 +185,10 @@ VI: dict[str, str] = {
     "New enrollment code": "Tạo mã đăng ký thiết bị",
     "Enrollment code": "Mã đăng ký",
     "One use, valid until {time}.": "Dùng một lần, hiệu lực đến {time}.",
-    "On the kiosk: Administration → Device, then the server address and this code "
-    "(type it, or scan the QR code with a hand scanner).": (
-        "Trên kiosk: Quản trị → Thiết bị, nhập địa chỉ máy chủ và mã này (gõ tay, hoặc "
-        "quét mã QR bằng máy quét cầm tay)."
+    "On the kiosk: Administration → Device, then hold this QR code in front of its camera "
+    "(or its hand scanner): it fills in the server address and the code. Or type them.": (
+        "Trên kiosk: Quản trị → Thiết bị, rồi đưa mã QR này trước camera (hoặc máy quét cầm "
+        "tay) của kiosk: địa chỉ máy chủ và mã được điền sẵn. Hoặc gõ tay."
     ),
     "Server address": "Địa chỉ máy chủ",
     "Kiosk {name} revoked: it can no longer send or receive.": (

@@ -56,6 +56,7 @@ from central.reveal import OPENED, Revealed
 from central.schema import events
 from central.storage import CheckpointRecord, InvalidInput, Storage, StorageUnavailable
 from checkpoint_common.csvfile import csv_bytes
+from checkpoint_common.enrollqr import make_invite
 from checkpoint_common.personkey import (
     AS_BHYT,
     AS_CCCD,
@@ -1038,10 +1039,16 @@ class Console:
             checkpoint.id, tokens.code_digest(code), now=ctx.now, expires_at=expires
         )
         self.audit(ctx, audit.ENROLLMENT_CODE, subject=checkpoint.id)
-        qr = segno.make(code, error="m").svg_inline(
+        server = str(ctx.request.base_url).rstrip("/")
+        try:
+            # The kiosk's enrollment screen reads the address and the code from it
+            # (checkpoint_common.enrollqr); an address it cannot carry leaves the code alone.
+            qr_text = make_invite(server, code)
+        except ValueError:
+            qr_text = code
+        qr = segno.make(qr_text, error="m").svg_inline(
             scale=8, dark="#000", light="#fff", omitsize=True
         )
-        server = str(ctx.request.base_url).rstrip("/")
         return self.render(
             ctx,
             "code.html",
