@@ -37,6 +37,7 @@ bench: setup     ## benchmarks (figures go to docs/benchmarks.md by hand)
 	.venv/bin/python bench/central_ingest.py
 	.venv/bin/python bench/central_scale.py
 	.venv/bin/python bench/signing.py
+	.venv/bin/python bench/declarations.py
 	QT_QPA_PLATFORM=offscreen .venv/bin/python bench/gate.py
 
 reliability: setup ## the fault suite in full (kills, power cuts, network, clocks...; minutes; root for loop mounts)

@@ -29,6 +29,7 @@ from typing import Any, NoReturn
 
 from checkpoint_common.safelog import SafeFormatter, install_crash_hooks, printable
 from checkpoint_common.signing import VerifyKey
+from kiosk import declarations as declaration_keys
 from kiosk.clock import SystemClock, from_iso, to_iso
 from kiosk.config import (
     KEYS,
@@ -111,9 +112,15 @@ def _open_gate(args: argparse.Namespace, settings: Settings) -> Gate:
 
 
 def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
-    keyer = PersonKeyer(DataDir(_data_dir(args)).person_secret())
+    data = DataDir(_data_dir(args))
+    keyer = PersonKeyer(data.person_secret())
+    now = dt.datetime.now(dt.UTC)
     credential = parse(
-        _read_text_arg(args.text), keyer=keyer, trust=load_trust_list(settings, _data_dir(args))
+        _read_text_arg(args.text),
+        keyer=keyer,
+        trust=load_trust_list(settings, _data_dir(args)),
+        now=now,
+        declarations=declaration_keys.load(settings, data, now),
     )
     _print_json(credential.to_json())
     return EXIT_OK
@@ -334,6 +341,7 @@ def _sync_service(args: argparse.Namespace, gate: Gate, config_path: Path) -> Sy
         clock=gate.clock,
         on_settings=save,
         on_status_list=gate.refresh_status_list_info,
+        on_declaration_keys=gate.reload_declaration_keys,
     )
 
 
@@ -378,6 +386,34 @@ def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return EXIT_SYNC
+    return EXIT_OK
+
+
+def cmd_declaration_keys(args: argparse.Namespace, settings: Settings) -> int:
+    """`import FILE`: accept health-declaration keys brought on a USB stick (the delegation
+    file of `kiosk-central authority delegate`, or what `kiosk-central declaration-keys`
+    prints), checked against the pinned root. `show`: the keys in use."""
+    data = DataDir(_data_dir(args))
+    now = dt.datetime.now(dt.UTC)
+    if args.action == "import":
+        try:
+            raw = Path(args.file).read_bytes()
+        except OSError as exc:
+            raise CliError(f"cannot read {args.file}: {exc.strerror or exc}") from exc
+        try:
+            envelopes = declaration_keys.envelopes_of(json.loads(raw.decode("utf-8")))
+            keys, changed = declaration_keys.accept(settings, data, envelopes, now)
+        except (UnicodeDecodeError, ValueError) as exc:
+            # DeclarationKeysError is a ValueError, as are JSON errors.
+            raise CliError(f"{args.file}: {exc}") from exc
+        print(
+            f"{len(keys.keys)} declaration keys in use" + ("" if changed else " (nothing new)"),
+            file=sys.stderr,
+        )
+    else:
+        keys = declaration_keys.load(settings, data, now)
+    for item in declaration_keys.describe(keys):
+        _print_json(item)
     return EXIT_OK
 
 
@@ -577,6 +613,17 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--once", action="store_true", help="deliver everything, then exit")
     mode.add_argument("--status", action="store_true", help="print the sync status as JSON")
     p.set_defaults(func=cmd_sync)
+
+    p = sub.add_parser(
+        "declaration-keys",
+        parents=[common],
+        help="health-declaration keys: import a delegation file (offline), or show them",
+    )
+    keys_sub = p.add_subparsers(dest="action", required=True)
+    k = keys_sub.add_parser("import", parents=[common], help="accept keys from a file")
+    k.add_argument("file", help="a delegation (JSON) signed by the authority's root key")
+    keys_sub.add_parser("show", parents=[common], help="the keys in use, one JSON line each")
+    p.set_defaults(func=cmd_declaration_keys)
 
     p = sub.add_parser(
         "decode", parents=[common], help="read the QR code in image files, one JSON line each"

@@ -18,7 +18,9 @@ from checkpoint_common.personkey import derive_person_key
 
 
 class Signature(StrEnum):
-    """Outcome of checking an EU DCC's COSE signature against the local trust list."""
+    """Outcome of checking a signature: an EU DCC's COSE signature against the local trust
+    list, or a health declaration's in a personal QR code against the declaration keys
+    (checkpoint_common.declaration.SignatureStatus, the same values)."""
 
     VALID = "valid"
     INVALID = "invalid"
@@ -60,6 +62,12 @@ class Fields:
     expires_at: str | None = None
     signature: Signature | None = None
     key_id: str | None = None  # hex of the DCC's kid, for the "unknown key" message
+    # A health declaration in a personal QR code (checkpoint_common.declaration): when it was
+    # made and until when it counts (ISO 8601 UTC), and "healthy" or what was declared
+    # ("symptoms", "contact", "travel", joined by "+"). `signature` says whether to believe it.
+    declared_at: str | None = None
+    declaration_valid_until: str | None = None
+    declaration_summary: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {}

@@ -5,6 +5,7 @@
       person_key.secret       the deployment's person-key secret (HMAC key), 0600
       device_token            the token the server gave at enrollment, 0600
       trust_list.json         the EU DCC trust list from the server, 0600
+      declaration_keys.json   the health-declaration keys' delegations (kiosk.declarations)
       backups/                copies made before migrations (kiosk.store.backup)
       exports/                CSV exports made on the kiosk (the admin screen)
       logs/                   kiosk.log and its rotations (kiosk.ui.app)
@@ -35,6 +36,7 @@ DB_FILE_NAME = "kiosk.db"
 SECRET_FILE_NAME = "person_key.secret"
 TOKEN_FILE_NAME = "device_token"
 TRUST_LIST_FILE_NAME = "trust_list.json"
+DECLARATION_KEYS_FILE_NAME = "declaration_keys.json"
 BACKUPS_DIR_NAME = "backups"
 EXPORTS_DIR_NAME = "exports"
 LOGS_DIR_NAME = "logs"
@@ -65,6 +67,10 @@ class DataDir:
     @property
     def trust_list(self) -> Path:
         return self.root / TRUST_LIST_FILE_NAME
+
+    @property
+    def declaration_keys(self) -> Path:
+        return self.root / DECLARATION_KEYS_FILE_NAME
 
     @property
     def backups(self) -> Path:
@@ -138,6 +144,11 @@ class DataDir:
         replace a good one)."""
         self.create()
         write_private(self.trust_list, data)
+
+    def write_declaration_keys(self, data: bytes) -> None:
+        """Replace the declaration keys' file (kiosk.declarations checked its content)."""
+        self.create()
+        write_private(self.declaration_keys, data)
 
     # -- retention ---------------------------------------------------------------------------
 

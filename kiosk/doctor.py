@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from checkpoint_common.seal import PublicKey, SealError
+from kiosk import declarations as declaration_keys
 from kiosk.clock import SystemClock, from_iso
 from kiosk.config import Settings
 from kiosk.datadir import DataDir
@@ -644,6 +645,49 @@ def check_personal_data(settings: Settings, held: int) -> Check:
     )
 
 
+def check_declarations(settings: Settings, data_dir: Path, now: dt.datetime) -> Check:
+    """Whether this kiosk can check the health declarations in personal QR codes
+    (docs/declarations.md): a FAIL only where the site needs a declaration and none can be
+    checked (everyone with a declared code would be referred or turned away)."""
+    keys = declaration_keys.load(settings, DataDir(data_dir), now)
+    needed = settings.declaration_max_age_h > 0 or not settings.accept_unsigned_personal_qr
+    how = (
+        "Pin the authority's root key (kiosk config set authority_signing_key KEY), then "
+        "`kiosk sync --once`, or `kiosk declaration-keys import FILE` from a USB stick."
+    )
+    current = [k for k in keys.keys if k.delegation.not_after > now]
+    if current:
+        until = max(k.delegation.not_after for k in current).date().isoformat()
+        return Check(
+            "declarations",
+            Status.OK,
+            f"{len(current)} declaration key(s), delegated until {until}: declared codes are "
+            "checked offline",
+        )
+    if keys.keys:
+        ended = max(k.delegation.not_after for k in keys.keys).date().isoformat()
+        return Check(
+            "declarations",
+            Status.FAIL if needed else Status.WARN,
+            f"the declaration keys' delegations ended on {ended}: newer codes are refused",
+            how,
+        )
+    if needed:
+        return Check(
+            "declarations",
+            Status.FAIL,
+            "this site needs a health declaration, but no declaration key is known: declared "
+            "codes cannot be checked, and their holders are referred or turned away",
+            how,
+        )
+    return Check(
+        "declarations",
+        Status.OK,
+        "no declaration key: declarations in personal codes are not checked (not required "
+        "here; the codes are read as any personal code)",
+    )
+
+
 # -- server, clock -------------------------------------------------------------------------------
 
 
@@ -806,6 +850,7 @@ def run_checks(
     database, meta = check_database(data_dir)
     checks.append(database)
     checks.append(check_personal_data(settings, int(meta.get("held") or 0)))
+    checks.append(check_declarations(settings, data_dir, dt.datetime.now(dt.UTC)))
     step("server")
     server = check_server(settings, data_dir, timeout=server_timeout)
     checks.extend(server.checks)

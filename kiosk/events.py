@@ -41,6 +41,13 @@ class Reason(StrEnum):
     DCC_NO_EXPIRY = "dcc_no_expiry"  # the certificate states no expiry: see the medical staff
     AUTO_CHECKOUT = "auto_checkout"
     DECLARATION = "declaration"  # the health declaration has a "yes": see the medical staff
+    # A health declaration in a personal QR code (checkpoint_common.declaration):
+    DECLARATION_SIGNATURE_INVALID = "declaration_signature_invalid"  # forged or damaged
+    DECLARATION_MISSING = "declaration_missing"  # none verified, and this site needs one
+    DECLARATION_EXPIRED = "declaration_expired"  # past its validity, or older than allowed
+    DECLARATION_SYMPTOMS = "declaration_symptoms"  # declared symptoms
+    DECLARATION_CONTACT = "declaration_contact"  # declared contact with a case, or travel
+    PERSONAL_QR_UNSIGNED = "personal_qr_unsigned"  # this site takes only declared codes
 
 
 @dataclass(frozen=True, slots=True)

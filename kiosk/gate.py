@@ -24,7 +24,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from checkpoint_common.declaration import DeclarationKeys
 from checkpoint_common.seal import PersonalData, PublicKey
+from kiosk import declarations as declaration_keys
 from kiosk.clock import Clock, Instant, from_iso, to_iso
 from kiosk.config import Settings
 from kiosk.credentials import Credential, Identity, PersonKeyer
@@ -154,6 +156,7 @@ class Gate:
         keyer: PersonKeyer,
         trust: TrustList | None = None,
         data: DataDir | None = None,
+        declarations: DeclarationKeys | None = None,
     ) -> None:
         self.store = store
         # The folder around the database (the purge removes its old backups and exports).
@@ -162,6 +165,13 @@ class Gate:
         self.clock = clock
         self.keyer = keyer
         self.trust = trust
+        # The health-declaration keys (kiosk.declarations): None reads them from the data
+        # folder, checked against the pinned root.
+        self.declarations = (
+            declarations
+            if declarations is not None
+            else declaration_keys.load(settings, self.data, clock.now().utc)
+        )
         last = store.get_meta(_META_AUTO_CHECKOUT)
         self._last_auto_checkout = from_iso(last) if last else None
         # Measured on the monotonic clock: a wall-clock jump must not make the purge run early.
@@ -203,8 +213,18 @@ class Gate:
     def update_settings(self, settings: Settings) -> None:
         """New settings (admin screen, server). Thread: the gate's owner. A new authority key
         re-seals the held personal data (kiosk.store.Store.use_authority_key)."""
+        old = self.settings
         self.settings = settings
         self._apply_authority_key(settings)
+        if (old.authority_signing_key, old.checkpoint_id) != (
+            settings.authority_signing_key,
+            settings.checkpoint_id,
+        ):
+            self.reload_declaration_keys()
+
+    def reload_declaration_keys(self) -> None:
+        """Read the declaration keys again (after a sync or an import). Thread: the gate's."""
+        self.declarations = declaration_keys.load(self.settings, self.data, self.clock.now().utc)
 
     def _apply_authority_key(self, settings: Settings) -> None:
         if settings.authority_public_key:
@@ -343,7 +363,13 @@ class Gate:
         """
         instant = self.clock.now()
         self.housekeeping(instant)
-        credential = parse(payload, keyer=self.keyer, trust=self.trust, now=instant.utc)
+        credential = parse(
+            payload,
+            keyer=self.keyer,
+            trust=self.trust,
+            now=instant.utc,
+            declarations=self.declarations,
+        )
         return self._decide_and_record(credential, payload, instant, mode, declaration)
 
     def record_manual(self, entry: ManualEntry, *, mode: str | None = None) -> ScanOutcome:

@@ -11,7 +11,8 @@ Order of the rules (first match wins):
 3. direction: the gate mode, or in `auto` out for a person inside and in for anyone else.
 4. exits always pass (capacity, status and kind rules are for entries).
 5. entries: kind accepted here; status list (red: deny or refer, a setting; yellow: refer);
-   a health declaration with a yes (refer); EU certificate signature (and its signer's right
+   a health declaration the guard took with a yes (refer); the health declaration a personal
+   QR code carries (`_declaration_rule`); EU certificate signature (and its signer's right
    to sign it), a certificate without expiry (refer), expiry; capacity last
    (a red-listed person is not told "wait").
 """
@@ -21,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from checkpoint_common.timefmt import from_iso
 from kiosk.clock import Instant
 from kiosk.config import Settings
 from kiosk.credentials import Credential, Kind, Signature
@@ -72,11 +74,59 @@ def _direction(settings: Settings, state: GateState, override: str | None) -> Di
     return Direction.OUT if state.inside else Direction.IN
 
 
+def _declaration_rule(
+    credential: Credential,
+    settings: Settings,
+    declaration: Declaration | None,
+    now: dt.datetime,
+) -> tuple[Verdict, Reason] | None:
+    """The health declaration's part of an entry (checkpoint_common.declaration): None when
+    it does not stop the person.
+
+    - a personal QR code whose declaration signature is `invalid` (forged, a changed
+      character): denied, whatever the settings;
+    - a verified declaration (`valid`) that is past its validity, or older than
+      `declaration_max_age_h`: referred when this site needs a declaration (or takes no
+      unsigned code), else the code counts as an unsigned one; otherwise it refers on declared
+      symptoms, contact or travel, as the settings say;
+    - no verified declaration (an unsigned national code, an unknown key, another kind of
+      code) and none taken by the guard: a personal QR code is turned away when the site takes
+      only declared codes; anyone is referred when the site needs a declaration.
+    """
+    fields = credential.fields
+    personal = credential.kind is Kind.PERSONAL_QR
+    if personal and fields.signature is Signature.INVALID:
+        return Verdict.DENY, Reason.DECLARATION_SIGNATURE_INVALID
+    max_age = settings.declaration_max_age_h
+    if personal and fields.signature is Signature.VALID:
+        declared_at = from_iso(fields.declared_at or "")
+        valid_until = from_iso(fields.declaration_valid_until or "")
+        too_old = bool(max_age) and now - declared_at > dt.timedelta(hours=max_age)
+        if now > valid_until or too_old:
+            if max_age or not settings.accept_unsigned_personal_qr:
+                return Verdict.REFER, Reason.DECLARATION_EXPIRED
+            return None
+        summary = (fields.declaration_summary or "").split("+")
+        if settings.declaration_refer_symptoms and "symptoms" in summary:
+            return Verdict.REFER, Reason.DECLARATION_SYMPTOMS
+        if settings.declaration_refer_contact and ("contact" in summary or "travel" in summary):
+            return Verdict.REFER, Reason.DECLARATION_CONTACT
+        return None
+    if declaration is not None:  # the guard took one just now (a yes was referred before)
+        return None
+    if personal and not settings.accept_unsigned_personal_qr:
+        return Verdict.DENY, Reason.PERSONAL_QR_UNSIGNED
+    if max_age:
+        return Verdict.REFER, Reason.DECLARATION_MISSING
+    return None
+
+
 def _entry_rule(
     credential: Credential,
     state: GateState,
     settings: Settings,
     declaration: Declaration | None,
+    now: dt.datetime,
 ) -> tuple[Verdict, Reason]:
     if credential.kind.value not in settings.accepted_kinds:
         return Verdict.DENY, Reason.KIND_NOT_ACCEPTED
@@ -87,6 +137,9 @@ def _entry_rule(
         return Verdict.REFER, Reason.STATUS_YELLOW
     if declaration is not None and declaration.any_yes:
         return Verdict.REFER, Reason.DECLARATION
+    declared = _declaration_rule(credential, settings, declaration, now)
+    if declared is not None:
+        return declared
     if credential.kind is Kind.EU_DCC:
         signature = credential.fields.signature
         if signature is Signature.INVALID:
@@ -135,7 +188,7 @@ def decide(
         return Decision(Verdict.DENY, direction, Reason.UNKNOWN_CODE, None, stale)
     if direction is Direction.OUT:
         return Decision(Verdict.ADMIT, direction, Reason.EXIT, None, stale)
-    verdict, reason = _entry_rule(credential, state, settings, declaration)
+    verdict, reason = _entry_rule(credential, state, settings, declaration, now.utc)
     return Decision(verdict, direction, reason, None, stale)
 
 

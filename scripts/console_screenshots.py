@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """`make screenshots` (second half): a PNG of every page of the central server's web console,
 in Vietnamese and English, into docs/screenshots/console-NAME.LANG.png (desktop, 1280 wide,
-whole page) and console-NAME.LANG.phone.png for the pages a health officer uses on a phone.
+whole page) and console-NAME.LANG.phone.png for the pages a health officer uses on a phone;
+and the citizen's health declaration page `/declare` at 360 px in each of its states
+(declare-STATE.LANG.png: the empty form, every error, the answer with its QR code, declaring
+for someone else).
 
 The real server (`kiosk-central serve` on 127.0.0.1, a temporary SQLite file) with data made
 through the server's own storage the way kiosks deliver it: checkpoints, kiosks enrolled with
@@ -31,11 +34,14 @@ from sqlalchemy import update  # noqa: E402
 from central import tokens  # noqa: E402
 from central.console import sites  # noqa: E402
 from central.console.accounts import Accounts  # noqa: E402
+from central.declare.service import install_signer  # noqa: E402
 from central.schema import devices  # noqa: E402
 from central.storage import Storage  # noqa: E402
+from checkpoint_common.declaration import QUESTIONS  # noqa: E402
 from checkpoint_common.personkey import derive_person_key  # noqa: E402
 from checkpoint_common.protocol import DeviceStatus, EventPayload, StatusEntry, UploadRequest  # noqa: E402
 from checkpoint_common.seal import PersonalData, seal_personal  # noqa: E402
+from checkpoint_common.signing import SigningKey, delegate  # noqa: E402
 from checkpoint_common.timefmt import to_iso  # noqa: E402
 from tests.browser import chromium  # noqa: E402
 from tests.central.test_live import start_server  # noqa: E402
@@ -305,13 +311,101 @@ def main() -> int:
         now = dt.datetime.now(dt.UTC)
         with Storage.open(db) as storage:
             ids = seed(storage, now)
-        with start_server(db) as server, chromium() as browser:
+            install_declaration_key(storage, now)
+        with start_server(db, "--declaration-rate-limit", "0") as server, chromium() as browser:
             shots: list[str] = []
             for lang in ("vi", "en"):
                 shots += take(browser, server.url, ids, lang, out)
+                shots += take_declare(browser, server.url, lang, out)
     for name in shots:
         print(out / name)
     return 0
+
+
+def install_declaration_key(storage: Storage, now: dt.datetime) -> None:
+    """A made-up authority: a root and an online key delegated `declaration` (the operator's
+    steps are in docs/declarations.md)."""
+    root, online = SigningKey.generate(), SigningKey.generate()
+    delegation = delegate(
+        root,
+        online.public,
+        types=["declaration"],
+        not_after=now + dt.timedelta(days=90),
+        version=1,
+        issued_at=now - dt.timedelta(minutes=5),
+    )
+    install_signer(storage, online, delegation.to_json(), now, root=root.public)
+
+
+def take_declare(browser: object, url: str, lang: str, out: Path) -> list[str]:
+    """/declare as a citizen sees it on a cheap phone (360 px, JavaScript off)."""
+    from playwright.sync_api import Browser, Page
+
+    assert isinstance(browser, Browser)
+    made: list[str] = []
+    ctx = browser.new_context(
+        viewport={"width": 360, "height": 740},
+        device_scale_factor=1.5,
+        java_script_enabled=False,
+        locale="vi-VN" if lang == "vi" else "en-GB",
+    )
+    page = ctx.new_page()
+
+    def shot(page: Page, name: str, *, full: bool = True) -> None:
+        file = f"declare-{name}.{lang}.png"
+        page.screenshot(path=str(out / file), full_page=full)
+        made.append(file)
+
+    def person(prefix: str, values: dict[str, str]) -> None:
+        for name, value in values.items():
+            if name == "gender":
+                page.check(f"input[name='{prefix}gender'][value='{value}']")
+            else:
+                page.fill(f"input[name='{prefix}{name}']", value)
+
+    def answer(yes: tuple[str, ...] = ()) -> None:
+        for q in QUESTIONS:
+            choice = "yes" if q.id in yes else "no"
+            page.check(f"input[name='answers.{q.id}'][value='{choice}']")
+
+    me = {
+        "full_name": "Trần Thị Bích Ngọc",
+        "id_number": "079199012345",
+        "birth_date": "1999-08-15",
+        "gender": "female",
+        "phone": "0912345678",
+        "address.province": "TP. Hồ Chí Minh",
+        "address.district": "Quận 1",
+        "address.commune": "Phường Bến Thành",
+        "address.detail": "Số 12 Lê Lợi",
+    }
+    page.goto(f"{url}/declare?lang={lang}")
+    shot(page, "form", full=False)
+    person("", {**me, "id_number": "07919901234", "birth_date": "2099-08-15", "phone": "+1 415"})
+    page.click("button[type=submit]")
+    shot(page, "errors")
+    person("", me)
+    answer()
+    page.check("input[name=consent]")
+    page.click("button[type=submit]")
+    shot(page, "done")
+    page.click("form.again button")
+    person(
+        "proxy_for.",
+        {
+            "full_name": "Nguyễn Văn Đức",
+            "id_number": "001045012345",
+            "birth_date": "1945-02-03",
+            "gender": "male",
+        },
+    )
+    answer(("cough",))
+    page.check("input[name=consent]")
+    shot(page, "proxy")
+    page.click("button[type=submit]")
+    shot(page, "proxy-done")
+    ctx.close()
+    return made
 
 
 def take(browser: object, url: str, ids: dict[str, str], lang: str, out: Path) -> list[str]:

@@ -43,10 +43,13 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
+from checkpoint_common.declaration import sign_payload
+from checkpoint_common.signing import SigningKey, delegate
 from kiosk.clock import FakeClock, to_iso
 from kiosk.config import Settings, settings_with
 from kiosk.credentials import Identity
 from kiosk.datadir import DataDir
+from kiosk.declarations import accept as accept_declaration_keys
 from kiosk.demo import EXAMPLES
 from kiosk.events import Direction
 from kiosk.gate import StorageStatus
@@ -331,6 +334,7 @@ class Shooter:
         self.shoot("verdict-denied-quarantine")
         self.window._choose_gate_mode("auto")
 
+        self.declarations()
         self.manual_entry()
 
         # Not recorded: another program holds the database's write lock (a backup tool, the
@@ -379,6 +383,49 @@ class Shooter:
         self.window.show_scan_page()
         self.admin_pages()
         self.keyboard()
+
+    def declarations(self) -> None:
+        """Health declarations (#16, docs/declarations.md): codes as the central server's
+        /declare page signs them, this kiosk holding the declaration key's delegation (as its
+        sync or `kiosk declaration-keys import` leaves it). One declared healthy at 08:12 comes
+        in; one who declared a cough is referred."""
+        root, online = SigningKey.generate(), SigningKey.generate()
+        now = self.clock.now().utc
+        delegation = delegate(
+            root,
+            online.public,
+            types=["declaration"],
+            not_after=now + dt.timedelta(days=90),
+            version=1,
+            issued_at=now - dt.timedelta(days=1),
+        )
+        pinned = settings_with(
+            self.parts.holder.current(), authority_signing_key=root.public.to_text()
+        )
+        accept_declaration_keys(pinned, DataDir(self.data_dir), [delegation.to_json()], now)
+        # The gate reads the keys again when the pinned root changes (Gate.update_settings).
+        self.change(authority_signing_key=root.public.to_text())
+        at = dt.datetime(2026, 11, 25, 1, 12, tzinfo=dt.UTC)  # 08:12 in Hà Nội
+        people = {
+            "declared": (
+                "001092003456|LE THI HOA|1992-03-08|0|163000000000034567|<2<<0901234567<",
+                0,
+            ),
+            "declared (cough)": (
+                "001088007777|PHAM VAN LONG|1988-07-07|0|163000000000077777|<1<<0987000111<",
+                1,
+            ),
+        }
+        for label, (head, summary) in people.items():
+            CODES[label] = sign_payload(
+                head, online, declared_at=at, valid_hours=24, summary=summary
+            )
+        self.window._choose_gate_mode("in")
+        self.expect(self.scan("declared"), "admit", "in")
+        self.shoot("verdict-declared")
+        self.expect(self.scan("declared (cough)"), "refer", "in")
+        self.shoot("verdict-refer-declared-symptoms")
+        self.window._choose_gate_mode("auto")
 
     def manual_entry(self) -> None:
         """Manual entry for a visitor without a phone: sent empty, then half-declared, then

@@ -39,6 +39,9 @@ FIELD_NAMES = {
     "issuer_country",
     "expires_at",
     "signature",
+    "declared_at",
+    "declaration_valid_until",
+    "declaration_summary",
 }
 
 

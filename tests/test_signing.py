@@ -369,7 +369,7 @@ def test_a_delegation_cannot_allow_root_only_types_or_be_nested() -> None:
     not_a_delegation = sign(Document("config", 1, NOW, "*", {}), ROOT)
     envelope = sign(status_list(), ONLINE, delegation=not_a_delegation).to_bytes()
     refused(Refusal.DELEGATION_INVALID, envelope)
-    assert {"config", "status_list"} == DELEGABLE_TYPES
+    assert {"config", "status_list", "declaration"} == DELEGABLE_TYPES
 
 
 # --- rotation of the root --------------------------------------------------------------------

@@ -94,7 +94,7 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_common.py" line="434"/>
-        <location filename="../../kiosk/ui/texts.py" line="116"/>
+        <location filename="../../kiosk/ui/texts.py" line="117"/>
         <source>Vaccine certificate</source>
         <translation>Vaccine certificate</translation>
     </message>
@@ -103,19 +103,19 @@
         <location filename="../../kiosk/ui/manual.py" line="318"/>
         <location filename="../../kiosk/ui/scan_page.py" line="342"/>
         <location filename="../../kiosk/ui/scan_page.py" line="546"/>
-        <location filename="../../kiosk/ui/texts.py" line="117"/>
+        <location filename="../../kiosk/ui/texts.py" line="118"/>
         <source>Manual entry</source>
         <translation>Manual entry</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_common.py" line="436"/>
-        <location filename="../../kiosk/ui/texts.py" line="118"/>
+        <location filename="../../kiosk/ui/texts.py" line="119"/>
         <source>Venue code</source>
         <translation>Venue code</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_common.py" line="437"/>
-        <location filename="../../kiosk/ui/texts.py" line="119"/>
+        <location filename="../../kiosk/ui/texts.py" line="120"/>
         <source>Unknown code</source>
         <translation>Unknown code</translation>
     </message>
@@ -477,7 +477,7 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_settings.py" line="215"/>
-        <location filename="../../kiosk/ui/texts.py" line="314"/>
+        <location filename="../../kiosk/ui/texts.py" line="343"/>
         <source>Not enrolled</source>
         <translation>Not enrolled</translation>
     </message>
@@ -593,7 +593,7 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/inside_page.py" line="66"/>
-        <location filename="../../kiosk/ui/texts.py" line="189"/>
+        <location filename="../../kiosk/ui/texts.py" line="200"/>
         <source>born {year}</source>
         <translation>born {year}</translation>
     </message>
@@ -651,22 +651,22 @@
         <translation>{n} found</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="70"/>
+        <location filename="../../kiosk/ui/main_window.py" line="71"/>
         <source>Temporarily out of service, please call the site manager</source>
         <translation>Temporarily out of service, please call the site manager</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="225"/>
+        <location filename="../../kiosk/ui/main_window.py" line="226"/>
         <source>Hold the code closer</source>
         <translation>Hold the code closer</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="225"/>
+        <location filename="../../kiosk/ui/main_window.py" line="226"/>
         <source>Hold the code still</source>
         <translation>Hold the code still</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="227"/>
+        <location filename="../../kiosk/ui/main_window.py" line="228"/>
         <source>Increase the phone&apos;s screen brightness</source>
         <translation>Increase the phone&apos;s screen brightness</translation>
     </message>
@@ -978,306 +978,356 @@
         <translation>No sound device</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="113"/>
+        <location filename="../../kiosk/ui/texts.py" line="114"/>
         <source>Personal QR code</source>
         <translation>Personal QR code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="114"/>
+        <location filename="../../kiosk/ui/texts.py" line="115"/>
         <source>Chip ID card (CCCD)</source>
         <translation>Chip ID card (CCCD)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="115"/>
+        <location filename="../../kiosk/ui/texts.py" line="116"/>
         <source>Health-insurance card (BHYT)</source>
         <translation>Health-insurance card (BHYT)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="125"/>
-        <location filename="../../kiosk/ui/texts.py" line="129"/>
+        <location filename="../../kiosk/ui/texts.py" line="126"/>
+        <location filename="../../kiosk/ui/texts.py" line="130"/>
         <source>IN</source>
         <translation>IN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="125"/>
-        <location filename="../../kiosk/ui/texts.py" line="129"/>
+        <location filename="../../kiosk/ui/texts.py" line="126"/>
+        <location filename="../../kiosk/ui/texts.py" line="130"/>
         <source>OUT</source>
         <translation>OUT</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="129"/>
+        <location filename="../../kiosk/ui/texts.py" line="130"/>
         <source>AUTO</source>
         <translation>AUTO</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="134"/>
+        <location filename="../../kiosk/ui/texts.py" line="135"/>
         <source>Full inside, please wait</source>
         <translation>Full inside, please wait</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="135"/>
+        <location filename="../../kiosk/ui/texts.py" line="136"/>
         <source>Under quarantine, please see the medical staff</source>
         <translation>Under quarantine, please see the medical staff</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="137"/>
+        <location filename="../../kiosk/ui/texts.py" line="138"/>
         <source>Under health monitoring (yellow)</source>
         <translation>Under health monitoring (yellow)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="138"/>
+        <location filename="../../kiosk/ui/texts.py" line="139"/>
         <source>This kind of code is not accepted here</source>
         <translation>This kind of code is not accepted here</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="139"/>
+        <location filename="../../kiosk/ui/texts.py" line="140"/>
         <source>This is the place&apos;s code. Please show your personal code</source>
         <translation>This is the place&apos;s code. Please show your personal code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="140"/>
+        <location filename="../../kiosk/ui/texts.py" line="141"/>
         <source>Code not recognised. Please show your personal QR, ID card or health-insurance card</source>
         <translation>Code not recognised. Please show your personal QR, ID card or health-insurance card</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="143"/>
+        <location filename="../../kiosk/ui/texts.py" line="144"/>
         <source>The certificate&apos;s signature is not valid</source>
         <translation>The certificate&apos;s signature is not valid</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="144"/>
+        <location filename="../../kiosk/ui/texts.py" line="145"/>
         <source>The certificate could not be checked on this kiosk</source>
         <translation>The certificate could not be checked on this kiosk</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="145"/>
+        <location filename="../../kiosk/ui/texts.py" line="146"/>
         <source>Certificate expired</source>
         <translation>Certificate expired</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="146"/>
+        <location filename="../../kiosk/ui/texts.py" line="147"/>
         <source>The certificate states no expiry date</source>
         <translation>The certificate states no expiry date</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="147"/>
+        <location filename="../../kiosk/ui/texts.py" line="148"/>
         <source>Health declaration: please see the medical staff</source>
         <translation>Health declaration: please see the medical staff</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="148"/>
+        <location filename="../../kiosk/ui/texts.py" line="149"/>
+        <source>The health declaration in this code is not genuine</source>
+        <translation>The health declaration in this code is not genuine</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="152"/>
+        <source>No health declaration: please declare, or see the staff</source>
+        <translation>No health declaration: please declare, or see the staff</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="153"/>
+        <source>The health declaration is too old: please declare again</source>
+        <translation>The health declaration is too old: please declare again</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="154"/>
+        <source>Symptoms declared</source>
+        <translation>Symptoms declared</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="155"/>
+        <source>Contact with a case or travel declared</source>
+        <translation>Contact with a case or travel declared</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="156"/>
+        <source>This place needs a health declaration: please declare first</source>
+        <translation>This place needs a health declaration: please declare first</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="159"/>
         <source>Closed by the nightly checkout</source>
         <translation>Closed by the nightly checkout</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="171"/>
+        <location filename="../../kiosk/ui/texts.py" line="182"/>
         <source>PLEASE WAIT</source>
         <translation>PLEASE WAIT</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="173"/>
+        <location filename="../../kiosk/ui/texts.py" line="184"/>
         <source>COME IN</source>
         <translation>COME IN</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="174"/>
+        <location filename="../../kiosk/ui/texts.py" line="185"/>
         <source>GOODBYE</source>
         <translation>GOODBYE</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="175"/>
+        <location filename="../../kiosk/ui/texts.py" line="186"/>
         <source>SEE THE MEDICAL STAFF</source>
         <translation>SEE THE MEDICAL STAFF</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="176"/>
+        <location filename="../../kiosk/ui/texts.py" line="187"/>
         <source>WRONG CODE</source>
         <translation>WRONG CODE</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="177"/>
+        <location filename="../../kiosk/ui/texts.py" line="188"/>
         <source>NO ENTRY</source>
         <translation>NO ENTRY</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="178"/>
+        <location filename="../../kiosk/ui/texts.py" line="189"/>
         <source>NOT RECORDED</source>
         <translation>NOT RECORDED</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="204"/>
+        <location filename="../../kiosk/ui/texts.py" line="215"/>
         <source>Already recorded at {time}</source>
         <translation>Already recorded at {time}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="214"/>
+        <location filename="../../kiosk/ui/texts.py" line="225"/>
         <source>Exit recorded</source>
         <translation>Exit recorded</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="224"/>
+        <location filename="../../kiosk/ui/texts.py" line="242"/>
+        <source>no symptoms</source>
+        <translation>no symptoms</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="245"/>
+        <source>symptoms declared</source>
+        <translation>symptoms declared</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="245"/>
+        <source>contact or travel declared</source>
+        <translation>contact or travel declared</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="246"/>
+        <source>Declared at {time}</source>
+        <translation>Declared at {time}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="253"/>
         <source>The kiosk&apos;s storage is full: scans are not being recorded</source>
         <translation>The kiosk&apos;s storage is full: scans are not being recorded</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="225"/>
+        <location filename="../../kiosk/ui/texts.py" line="254"/>
         <source>Guard: write each visitor&apos;s name and phone on paper, call the site manager</source>
         <translation>Guard: write each visitor&apos;s name and phone on paper, call the site manager</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="227"/>
+        <location filename="../../kiosk/ui/texts.py" line="256"/>
         <source>The record could not be saved. Scan the code once more</source>
         <translation>The record could not be saved. Scan the code once more</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="228"/>
+        <location filename="../../kiosk/ui/texts.py" line="257"/>
         <source>Guard: if it fails again, write the name and phone on paper, call the site manager</source>
         <translation>Guard: if it fails again, write the name and phone on paper, call the site manager</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="238"/>
+        <location filename="../../kiosk/ui/texts.py" line="267"/>
         <source>Storage full: NOT recording. Call the site manager</source>
         <translation>Storage full: NOT recording. Call the site manager</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="240"/>
+        <location filename="../../kiosk/ui/texts.py" line="269"/>
         <source>Storage almost full: call the site manager</source>
         <translation>Storage almost full: call the site manager</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="247"/>
+        <location filename="../../kiosk/ui/texts.py" line="276"/>
         <source>Camera: starting</source>
         <translation>Camera: starting</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="248"/>
-        <location filename="../../kiosk/ui/texts.py" line="260"/>
+        <location filename="../../kiosk/ui/texts.py" line="277"/>
+        <location filename="../../kiosk/ui/texts.py" line="289"/>
         <source>Camera disconnected</source>
         <translation>Camera disconnected</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="249"/>
+        <location filename="../../kiosk/ui/texts.py" line="278"/>
         <source>Camera shows nothing (covered?)</source>
         <translation>Camera shows nothing (covered?)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="257"/>
+        <location filename="../../kiosk/ui/texts.py" line="286"/>
         <source>The camera shows nothing</source>
         <translation>The camera shows nothing</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="258"/>
+        <location filename="../../kiosk/ui/texts.py" line="287"/>
         <source>Is it covered or turned away? Meanwhile:</source>
         <translation>Is it covered or turned away? Meanwhile:</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="261"/>
+        <location filename="../../kiosk/ui/texts.py" line="290"/>
         <source>Codes cannot be read by the camera. Meanwhile:</source>
         <translation>Codes cannot be read by the camera. Meanwhile:</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="268"/>
+        <location filename="../../kiosk/ui/texts.py" line="297"/>
         <source>Scan the code with the hand scanner (USB), it still works</source>
         <translation>Scan the code with the hand scanner (USB), it still works</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="269"/>
+        <location filename="../../kiosk/ui/texts.py" line="298"/>
         <source>No scanner, or no code: the guard taps Manual entry</source>
         <translation>No scanner, or no code: the guard taps Manual entry</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="279"/>
+        <location filename="../../kiosk/ui/texts.py" line="308"/>
         <source>Hold your QR code up to the camera above the screen</source>
         <translation>Hold your QR code up to the camera above the screen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="280"/>
+        <location filename="../../kiosk/ui/texts.py" line="309"/>
         <source>Hold your QR code to the camera below the screen</source>
         <translation>Hold your QR code to the camera below the screen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="281"/>
+        <location filename="../../kiosk/ui/texts.py" line="310"/>
         <source>Hold your QR code to the camera left of the screen</source>
         <translation>Hold your QR code to the camera left of the screen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="282"/>
+        <location filename="../../kiosk/ui/texts.py" line="311"/>
         <source>Hold your QR code to the camera right of the screen</source>
         <translation>Hold your QR code to the camera right of the screen</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="289"/>
+        <location filename="../../kiosk/ui/texts.py" line="318"/>
         <source>Personal QR (phone or paper)</source>
         <translation>Personal QR (phone or paper)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="289"/>
+        <location filename="../../kiosk/ui/texts.py" line="318"/>
         <source>Chip ID card: the code is at the top right</source>
         <translation>Chip ID card: the code is at the top right</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="294"/>
+        <location filename="../../kiosk/ui/texts.py" line="323"/>
         <source>just now</source>
         <translation>just now</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="296"/>
+        <location filename="../../kiosk/ui/texts.py" line="325"/>
         <source>{n} min ago</source>
         <translation>{n} min ago</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="298"/>
+        <location filename="../../kiosk/ui/texts.py" line="327"/>
         <source>{n} h ago</source>
         <translation>{n} h ago</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="299"/>
+        <location filename="../../kiosk/ui/texts.py" line="328"/>
         <source>{n} days ago</source>
         <translation>{n} days ago</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="314"/>
+        <location filename="../../kiosk/ui/texts.py" line="343"/>
         <source>Offline (not enrolled)</source>
         <translation>Offline (not enrolled)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="316"/>
+        <location filename="../../kiosk/ui/texts.py" line="345"/>
         <source>Needs re-enrollment</source>
         <translation>Needs re-enrollment</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="319"/>
-        <location filename="../../kiosk/ui/texts.py" line="325"/>
+        <location filename="../../kiosk/ui/texts.py" line="348"/>
+        <location filename="../../kiosk/ui/texts.py" line="354"/>
         <source>Offline</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="320"/>
+        <location filename="../../kiosk/ui/texts.py" line="349"/>
         <source>never synced</source>
         <translation>never synced</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="325"/>
+        <location filename="../../kiosk/ui/texts.py" line="354"/>
         <source>Online</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="327"/>
+        <location filename="../../kiosk/ui/texts.py" line="356"/>
         <source>last synced {ago}</source>
         <translation>last synced {ago}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="329"/>
+        <location filename="../../kiosk/ui/texts.py" line="358"/>
         <source>{n} waiting</source>
         <translation>{n} waiting</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="329"/>
+        <location filename="../../kiosk/ui/texts.py" line="358"/>
         <source>{n} waiting to send</source>
         <translation>{n} waiting to send</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="336"/>
+        <location filename="../../kiosk/ui/texts.py" line="365"/>
         <source>Entries and exits are kept {days} days for contact tracing</source>
         <translation>Entries and exits are kept {days} days for contact tracing</translation>
     </message>

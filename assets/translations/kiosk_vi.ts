@@ -94,7 +94,7 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_common.py" line="434"/>
-        <location filename="../../kiosk/ui/texts.py" line="116"/>
+        <location filename="../../kiosk/ui/texts.py" line="117"/>
         <source>Vaccine certificate</source>
         <translation>Hộ chiếu vắc-xin</translation>
     </message>
@@ -103,19 +103,19 @@
         <location filename="../../kiosk/ui/manual.py" line="318"/>
         <location filename="../../kiosk/ui/scan_page.py" line="342"/>
         <location filename="../../kiosk/ui/scan_page.py" line="546"/>
-        <location filename="../../kiosk/ui/texts.py" line="117"/>
+        <location filename="../../kiosk/ui/texts.py" line="118"/>
         <source>Manual entry</source>
         <translation>Nhập thủ công</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_common.py" line="436"/>
-        <location filename="../../kiosk/ui/texts.py" line="118"/>
+        <location filename="../../kiosk/ui/texts.py" line="119"/>
         <source>Venue code</source>
         <translation>Mã địa điểm</translation>
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_common.py" line="437"/>
-        <location filename="../../kiosk/ui/texts.py" line="119"/>
+        <location filename="../../kiosk/ui/texts.py" line="120"/>
         <source>Unknown code</source>
         <translation>Mã không xác định</translation>
     </message>
@@ -477,7 +477,7 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_settings.py" line="215"/>
-        <location filename="../../kiosk/ui/texts.py" line="314"/>
+        <location filename="../../kiosk/ui/texts.py" line="343"/>
         <source>Not enrolled</source>
         <translation>Chưa đăng ký</translation>
     </message>
@@ -593,7 +593,7 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/inside_page.py" line="66"/>
-        <location filename="../../kiosk/ui/texts.py" line="189"/>
+        <location filename="../../kiosk/ui/texts.py" line="200"/>
         <source>born {year}</source>
         <translation>sinh năm {year}</translation>
     </message>
@@ -651,22 +651,22 @@
         <translation>Tìm thấy {n} người</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="70"/>
+        <location filename="../../kiosk/ui/main_window.py" line="71"/>
         <source>Temporarily out of service, please call the site manager</source>
         <translation>Tạm ngừng phục vụ, vui lòng gọi quản lý</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="225"/>
+        <location filename="../../kiosk/ui/main_window.py" line="226"/>
         <source>Hold the code closer</source>
         <translation>Đưa mã lại gần hơn</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="225"/>
+        <location filename="../../kiosk/ui/main_window.py" line="226"/>
         <source>Hold the code still</source>
         <translation>Giữ yên mã</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="227"/>
+        <location filename="../../kiosk/ui/main_window.py" line="228"/>
         <source>Increase the phone&apos;s screen brightness</source>
         <translation>Tăng độ sáng màn hình điện thoại</translation>
     </message>
@@ -978,306 +978,356 @@
         <translation>Không có loa</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="113"/>
+        <location filename="../../kiosk/ui/texts.py" line="114"/>
         <source>Personal QR code</source>
         <translation>Mã QR cá nhân</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="114"/>
+        <location filename="../../kiosk/ui/texts.py" line="115"/>
         <source>Chip ID card (CCCD)</source>
         <translation>Căn cước công dân (CCCD)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="115"/>
+        <location filename="../../kiosk/ui/texts.py" line="116"/>
         <source>Health-insurance card (BHYT)</source>
         <translation>Thẻ bảo hiểm y tế (BHYT)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="125"/>
-        <location filename="../../kiosk/ui/texts.py" line="129"/>
+        <location filename="../../kiosk/ui/texts.py" line="126"/>
+        <location filename="../../kiosk/ui/texts.py" line="130"/>
         <source>IN</source>
         <translation>VÀO</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="125"/>
-        <location filename="../../kiosk/ui/texts.py" line="129"/>
+        <location filename="../../kiosk/ui/texts.py" line="126"/>
+        <location filename="../../kiosk/ui/texts.py" line="130"/>
         <source>OUT</source>
         <translation>RA</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="129"/>
+        <location filename="../../kiosk/ui/texts.py" line="130"/>
         <source>AUTO</source>
         <translation>TỰ ĐỘNG</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="134"/>
+        <location filename="../../kiosk/ui/texts.py" line="135"/>
         <source>Full inside, please wait</source>
         <translation>Đã đủ số người bên trong, vui lòng chờ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="135"/>
+        <location filename="../../kiosk/ui/texts.py" line="136"/>
         <source>Under quarantine, please see the medical staff</source>
         <translation>Thuộc diện cách ly, vui lòng gặp nhân viên y tế</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="137"/>
+        <location filename="../../kiosk/ui/texts.py" line="138"/>
         <source>Under health monitoring (yellow)</source>
         <translation>Thuộc diện theo dõi y tế (mức vàng)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="138"/>
+        <location filename="../../kiosk/ui/texts.py" line="139"/>
         <source>This kind of code is not accepted here</source>
         <translation>Loại mã này không được chấp nhận tại đây</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="139"/>
+        <location filename="../../kiosk/ui/texts.py" line="140"/>
         <source>This is the place&apos;s code. Please show your personal code</source>
         <translation>Đây là mã QR của địa điểm. Vui lòng đưa mã QR cá nhân</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="140"/>
+        <location filename="../../kiosk/ui/texts.py" line="141"/>
         <source>Code not recognised. Please show your personal QR, ID card or health-insurance card</source>
         <translation>Không nhận dạng được mã. Vui lòng đưa mã QR cá nhân, CCCD hoặc thẻ BHYT</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="143"/>
+        <location filename="../../kiosk/ui/texts.py" line="144"/>
         <source>The certificate&apos;s signature is not valid</source>
         <translation>Chữ ký của chứng nhận không hợp lệ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="144"/>
+        <location filename="../../kiosk/ui/texts.py" line="145"/>
         <source>The certificate could not be checked on this kiosk</source>
         <translation>Máy này chưa kiểm tra được chứng nhận</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="145"/>
+        <location filename="../../kiosk/ui/texts.py" line="146"/>
         <source>Certificate expired</source>
         <translation>Chứng nhận đã hết hạn</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="146"/>
+        <location filename="../../kiosk/ui/texts.py" line="147"/>
         <source>The certificate states no expiry date</source>
         <translation>Chứng nhận không ghi ngày hết hạn</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="147"/>
+        <location filename="../../kiosk/ui/texts.py" line="148"/>
         <source>Health declaration: please see the medical staff</source>
         <translation>Khai báo y tế có dấu hiệu cần kiểm tra</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="148"/>
+        <location filename="../../kiosk/ui/texts.py" line="149"/>
+        <source>The health declaration in this code is not genuine</source>
+        <translation>Khai báo y tế trong mã này không hợp lệ</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="152"/>
+        <source>No health declaration: please declare, or see the staff</source>
+        <translation>Chưa khai báo y tế: vui lòng khai báo hoặc gặp nhân viên</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="153"/>
+        <source>The health declaration is too old: please declare again</source>
+        <translation>Khai báo y tế đã hết hạn: vui lòng khai báo lại</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="154"/>
+        <source>Symptoms declared</source>
+        <translation>Có khai báo triệu chứng</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="155"/>
+        <source>Contact with a case or travel declared</source>
+        <translation>Có khai báo tiếp xúc F0 hoặc đi về từ vùng dịch</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="156"/>
+        <source>This place needs a health declaration: please declare first</source>
+        <translation>Nơi này yêu cầu khai báo y tế: vui lòng khai báo trước</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="159"/>
         <source>Closed by the nightly checkout</source>
         <translation>Tự động ghi nhận ra vào cuối ngày</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="171"/>
+        <location filename="../../kiosk/ui/texts.py" line="182"/>
         <source>PLEASE WAIT</source>
         <translation>VUI LÒNG CHỜ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="173"/>
+        <location filename="../../kiosk/ui/texts.py" line="184"/>
         <source>COME IN</source>
         <translation>MỜI VÀO</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="174"/>
+        <location filename="../../kiosk/ui/texts.py" line="185"/>
         <source>GOODBYE</source>
         <translation>MỜI RA</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="175"/>
+        <location filename="../../kiosk/ui/texts.py" line="186"/>
         <source>SEE THE MEDICAL STAFF</source>
         <translation>GẶP NHÂN VIÊN Y TẾ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="176"/>
+        <location filename="../../kiosk/ui/texts.py" line="187"/>
         <source>WRONG CODE</source>
         <translation>CHƯA ĐÚNG MÃ</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="177"/>
+        <location filename="../../kiosk/ui/texts.py" line="188"/>
         <source>NO ENTRY</source>
         <translation>KHÔNG ĐƯỢC VÀO</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="178"/>
+        <location filename="../../kiosk/ui/texts.py" line="189"/>
         <source>NOT RECORDED</source>
         <translation>CHƯA GHI ĐƯỢC</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="204"/>
+        <location filename="../../kiosk/ui/texts.py" line="215"/>
         <source>Already recorded at {time}</source>
         <translation>Đã ghi nhận lúc {time}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="214"/>
+        <location filename="../../kiosk/ui/texts.py" line="225"/>
         <source>Exit recorded</source>
         <translation>Đã ghi nhận lượt ra</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="224"/>
+        <location filename="../../kiosk/ui/texts.py" line="242"/>
+        <source>no symptoms</source>
+        <translation>không triệu chứng</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="245"/>
+        <source>symptoms declared</source>
+        <translation>có triệu chứng</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="245"/>
+        <source>contact or travel declared</source>
+        <translation>có yếu tố dịch tễ</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="246"/>
+        <source>Declared at {time}</source>
+        <translation>Đã khai báo lúc {time}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/ui/texts.py" line="253"/>
         <source>The kiosk&apos;s storage is full: scans are not being recorded</source>
         <translation>Bộ nhớ của máy đã đầy: không ghi được lượt quét</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="225"/>
+        <location filename="../../kiosk/ui/texts.py" line="254"/>
         <source>Guard: write each visitor&apos;s name and phone on paper, call the site manager</source>
         <translation>Bảo vệ: ghi tên và số điện thoại của từng người ra giấy, gọi quản lý điểm</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="227"/>
+        <location filename="../../kiosk/ui/texts.py" line="256"/>
         <source>The record could not be saved. Scan the code once more</source>
         <translation>Chưa lưu được lượt này. Vui lòng quét lại mã</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="228"/>
+        <location filename="../../kiosk/ui/texts.py" line="257"/>
         <source>Guard: if it fails again, write the name and phone on paper, call the site manager</source>
         <translation>Bảo vệ: nếu vẫn lỗi, ghi tên và số điện thoại ra giấy, gọi quản lý điểm</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="238"/>
+        <location filename="../../kiosk/ui/texts.py" line="267"/>
         <source>Storage full: NOT recording. Call the site manager</source>
         <translation>Bộ nhớ đầy: KHÔNG ghi được. Gọi quản lý điểm</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="240"/>
+        <location filename="../../kiosk/ui/texts.py" line="269"/>
         <source>Storage almost full: call the site manager</source>
         <translation>Bộ nhớ sắp đầy, vui lòng gọi quản lý</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="247"/>
+        <location filename="../../kiosk/ui/texts.py" line="276"/>
         <source>Camera: starting</source>
         <translation>Camera: đang khởi động</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="248"/>
-        <location filename="../../kiosk/ui/texts.py" line="260"/>
+        <location filename="../../kiosk/ui/texts.py" line="277"/>
+        <location filename="../../kiosk/ui/texts.py" line="289"/>
         <source>Camera disconnected</source>
         <translation>Mất kết nối camera</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="249"/>
+        <location filename="../../kiosk/ui/texts.py" line="278"/>
         <source>Camera shows nothing (covered?)</source>
         <translation>Camera không thấy gì (bị che?)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="257"/>
+        <location filename="../../kiosk/ui/texts.py" line="286"/>
         <source>The camera shows nothing</source>
         <translation>Camera không thấy gì</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="258"/>
+        <location filename="../../kiosk/ui/texts.py" line="287"/>
         <source>Is it covered or turned away? Meanwhile:</source>
         <translation>Camera bị che hay bị xoay đi? Trong lúc chờ:</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="261"/>
+        <location filename="../../kiosk/ui/texts.py" line="290"/>
         <source>Codes cannot be read by the camera. Meanwhile:</source>
         <translation>Camera không đọc được mã. Trong lúc chờ:</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="268"/>
+        <location filename="../../kiosk/ui/texts.py" line="297"/>
         <source>Scan the code with the hand scanner (USB), it still works</source>
         <translation>Quét mã bằng máy quét cầm tay (USB): vẫn dùng được</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="269"/>
+        <location filename="../../kiosk/ui/texts.py" line="298"/>
         <source>No scanner, or no code: the guard taps Manual entry</source>
         <translation>Không có máy quét hoặc không có mã: bảo vệ bấm Nhập thủ công</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="279"/>
+        <location filename="../../kiosk/ui/texts.py" line="308"/>
         <source>Hold your QR code up to the camera above the screen</source>
         <translation>Đưa mã QR vào khung, hướng về camera phía trên màn hình</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="280"/>
+        <location filename="../../kiosk/ui/texts.py" line="309"/>
         <source>Hold your QR code to the camera below the screen</source>
         <translation>Đưa mã QR vào khung, hướng về camera phía dưới màn hình</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="281"/>
+        <location filename="../../kiosk/ui/texts.py" line="310"/>
         <source>Hold your QR code to the camera left of the screen</source>
         <translation>Đưa mã QR vào khung, hướng về camera bên trái màn hình</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="282"/>
+        <location filename="../../kiosk/ui/texts.py" line="311"/>
         <source>Hold your QR code to the camera right of the screen</source>
         <translation>Đưa mã QR vào khung, hướng về camera bên phải màn hình</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="289"/>
+        <location filename="../../kiosk/ui/texts.py" line="318"/>
         <source>Personal QR (phone or paper)</source>
         <translation>Mã QR cá nhân (điện thoại hoặc giấy)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="289"/>
+        <location filename="../../kiosk/ui/texts.py" line="318"/>
         <source>Chip ID card: the code is at the top right</source>
         <translation>CCCD gắn chip: mã ở góc trên bên phải</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="294"/>
+        <location filename="../../kiosk/ui/texts.py" line="323"/>
         <source>just now</source>
         <translation>vừa xong</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="296"/>
+        <location filename="../../kiosk/ui/texts.py" line="325"/>
         <source>{n} min ago</source>
         <translation>{n} phút trước</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="298"/>
+        <location filename="../../kiosk/ui/texts.py" line="327"/>
         <source>{n} h ago</source>
         <translation>{n} giờ trước</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="299"/>
+        <location filename="../../kiosk/ui/texts.py" line="328"/>
         <source>{n} days ago</source>
         <translation>{n} ngày trước</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="314"/>
+        <location filename="../../kiosk/ui/texts.py" line="343"/>
         <source>Offline (not enrolled)</source>
         <translation>Ngoại tuyến (chưa đăng ký)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="316"/>
+        <location filename="../../kiosk/ui/texts.py" line="345"/>
         <source>Needs re-enrollment</source>
         <translation>Cần đăng ký lại thiết bị</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="319"/>
-        <location filename="../../kiosk/ui/texts.py" line="325"/>
+        <location filename="../../kiosk/ui/texts.py" line="348"/>
+        <location filename="../../kiosk/ui/texts.py" line="354"/>
         <source>Offline</source>
         <translation>Ngoại tuyến</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="320"/>
+        <location filename="../../kiosk/ui/texts.py" line="349"/>
         <source>never synced</source>
         <translation>chưa đồng bộ lần nào</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="325"/>
+        <location filename="../../kiosk/ui/texts.py" line="354"/>
         <source>Online</source>
         <translation>Trực tuyến</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="327"/>
+        <location filename="../../kiosk/ui/texts.py" line="356"/>
         <source>last synced {ago}</source>
         <translation>đồng bộ {ago}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="329"/>
+        <location filename="../../kiosk/ui/texts.py" line="358"/>
         <source>{n} waiting</source>
         <translation>{n} chờ gửi</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="329"/>
+        <location filename="../../kiosk/ui/texts.py" line="358"/>
         <source>{n} waiting to send</source>
         <translation>{n} lượt chờ gửi</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/texts.py" line="336"/>
+        <location filename="../../kiosk/ui/texts.py" line="365"/>
         <source>Entries and exits are kept {days} days for contact tracing</source>
         <translation>Thông tin ra vào được lưu {days} ngày để truy vết dịch</translation>
     </message>

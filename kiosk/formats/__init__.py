@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from checkpoint_common.declaration import DeclarationKeys
 from kiosk.credentials import Credential, Fields, Identity, Kind, PersonKeyer
 from kiosk.formats.bhyt import parse_bhyt
 from kiosk.formats.cccd import parse_cccd
@@ -58,12 +59,14 @@ def parse(
     keyer: PersonKeyer,
     trust: TrustList | None = None,
     now: dt.datetime | None = None,
+    declarations: DeclarationKeys | None = None,
 ) -> Credential:
     """Parse one scanned payload.
 
     keyer: turns the identifier found into the person key. trust: the EU DCC trust list (None:
     signatures are reported `not_checked`). now: the clock for certificate expiry (UTC; default
-    the system clock).
+    the system clock). declarations: the health-declaration keys this kiosk accepted (None:
+    a signed personal QR code is reported `not_checked`).
     """
     # Oversize input is rejected before any per-character work (normalising 1 MB takes ~50 ms).
     # 4 bytes per character is the UTF-8 maximum, so a longer payload is too long in any case.
@@ -83,7 +86,7 @@ def parse(
     else:
         parsed = (
             _venue(text)
-            or parse_personal_qr(text)
+            or parse_personal_qr(text, declarations)
             or parse_cccd(text)
             or parse_bhyt(text)
             or Parsed(Kind.UNKNOWN, problems=("unrecognised",))

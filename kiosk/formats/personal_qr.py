@@ -8,13 +8,21 @@ EXT by default, and some drop EXT's leading `<` when the proxy QID is empty. The
 in order: the ID number when fully shown and plausible, the QID when shown, the BHYT number
 (its 10-digit social-insurance part, as for a BHYT card) when shown. A code that shows none of
 them identifies nobody and comes back as UNKNOWN (`looks_like_personal_qr`).
+
+A code issued by the central server's health declaration (checkpoint_common.declaration) has
+EXT's fifth value, the signature slot, filled: its signature is checked against the declaration
+keys the kiosk accepted (`fields.signature` valid / invalid / unknown_key / not_checked), and
+`declared_at`, `declaration_valid_until` and `declaration_summary` say what it declares. A code
+without a slot (every national app's) has `signature` null and is read as before.
 """
 
 from __future__ import annotations
 
 import re
 
-from kiosk.credentials import Fields, Identity, Kind
+from checkpoint_common.declaration import DeclarationKeys
+from checkpoint_common.timefmt import to_iso
+from kiosk.credentials import Fields, Identity, Kind, Signature
 from kiosk.formats.bhyt import bhyt_identity
 from kiosk.formats.common import Parsed, clean_text, iso_date, mask_name, split_fields
 
@@ -113,8 +121,13 @@ def _parse_ext(ext: str, proxy: bool | None, problems: list[str]) -> dict[str, s
     return out
 
 
-def parse_personal_qr(text: str) -> Parsed | None:
-    """Parse a personal QR; None unless the text has its shape (see `_looks_like_personal_qr`)."""
+_NO_KEYS = DeclarationKeys()
+
+
+def parse_personal_qr(text: str, declarations: DeclarationKeys | None = None) -> Parsed | None:
+    """Parse a personal QR; None unless the text has its shape (see `_looks_like_personal_qr`).
+    `declarations`: the declaration keys to check a signed code against (None: none known,
+    a signed code is `not_checked`)."""
     parts = split_fields(text)
     if not _looks_like_personal_qr(parts):
         return None
@@ -157,6 +170,9 @@ def parse_personal_qr(text: str) -> Parsed | None:
         problems.append("bad_qid")
 
     ext_fields = _parse_ext(ext, proxy, problems)
+    check = (declarations or _NO_KEYS).check(text)
+    if check is not None and check.status.value == Signature.INVALID.value:
+        problems.append("declaration_signature_invalid")
     bhyt_number = ext_fields["bhyt_number"]
     identity = id_identity or qid_identity or (bhyt_identity(bhyt_number) if bhyt_number else None)
     fields = Fields(
@@ -169,6 +185,10 @@ def parse_personal_qr(text: str) -> Parsed | None:
         gender=ext_fields["gender"],
         bhyt_number=bhyt_number,
         phone=ext_fields["phone"],
+        signature=Signature(check.status.value) if check else None,
+        declared_at=to_iso(check.declared_at) if check and check.declared_at else None,
+        declaration_valid_until=to_iso(check.valid_until) if check and check.valid_until else None,
+        declaration_summary=check.summary_name if check else None,
     )
     found = tuple(dict.fromkeys(problems))
     if identity is None:

@@ -270,6 +270,17 @@ class SyncClient:
         except ProtocolError as exc:
             raise TransientError(f"bad status list answer: {exc}") from exc
 
+    def declaration_keys(self) -> Any:
+        """The health-declaration keys' delegations the server publishes (JSON, checked by the
+        caller against the pinned root: kiosk.declarations). None when it publishes none."""
+        try:
+            response = self._request("GET", "/declarations/keys", auth=False)
+        except RejectedError as exc:
+            if exc.status == 404:  # an older server, or declarations not set up
+                return None
+            raise
+        return self._json(response)
+
     def trust_list(self, etag: str | None = None) -> tuple[dict[str, Any] | None, str | None]:
         """The trust list as the file format kiosk.formats.dcc reads (validated by the caller
         with TrustList before it is saved)."""

@@ -35,6 +35,7 @@ from checkpoint_common.protocol import (
     EventPayload,
 )
 from checkpoint_common.seal import PublicKey
+from kiosk import declarations
 from kiosk.clock import Clock, from_iso, to_iso
 from kiosk.config import Settings, settings_with
 from kiosk.datadir import TRUST_LIST_FILE_NAME, DataDir
@@ -61,6 +62,7 @@ class SyncReport:
     config_changed: bool = False
     status_list_changed: bool = False
     trust_list_changed: bool = False
+    declaration_keys_changed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +144,7 @@ class SyncService:
         on_settings: Callable[[Settings], None] | None = None,
         on_trust_list: Callable[[TrustList], None] | None = None,
         on_status_list: Callable[[], None] | None = None,
+        on_declaration_keys: Callable[[], None] | None = None,
         batch_size: int = DEFAULT_BATCH,
         is_demo: Callable[[], bool] | None = None,
     ) -> None:
@@ -156,6 +159,7 @@ class SyncService:
         self._on_settings = on_settings
         self._on_trust_list = on_trust_list
         self._on_status_list = on_status_list
+        self._on_declaration_keys = on_declaration_keys
         self.batch_size = batch_size
         self._is_demo = is_demo
 
@@ -196,6 +200,7 @@ class SyncService:
             config_changed = self._fetch_config(client, settings)
             status_changed = self._fetch_status_list(client)
             trust_changed = self._fetch_trust_list(client)
+            keys_changed = self._fetch_declaration_keys(client, settings)
         except SyncError as exc:
             self._set_meta(
                 last_attempt=to_iso(attempt_at),
@@ -224,6 +229,7 @@ class SyncService:
             config_changed,
             status_changed,
             trust_changed,
+            keys_changed,
         )
 
     def _device_status(self) -> DeviceStatus:
@@ -398,6 +404,26 @@ class SyncService:
         if self._on_trust_list:
             self._on_trust_list(trust)
         return True
+
+    def _fetch_declaration_keys(self, client: SyncClient, settings: Settings) -> bool:
+        """The health-declaration keys (kiosk.declarations): each delegation is checked against
+        the pinned root key; none are taken without one. One step, on its own, so that a
+        generic verified download can take it over. A refused answer is logged and the keys
+        held are kept: a scan never depends on this."""
+        if not settings.authority_signing_key:
+            return False
+        body = client.declaration_keys()
+        if body is None:
+            return False
+        try:
+            envelopes = declarations.envelopes_of(body)
+            _, changed = declarations.accept(settings, self.data, envelopes, self._clock.now().utc)
+        except declarations.DeclarationKeysError as exc:
+            log.warning("declaration keys from the server refused: %s", exc)
+            return False
+        if changed and self._on_declaration_keys:
+            self._on_declaration_keys()
+        return changed
 
     # -- status -----------------------------------------------------------------------------------
 

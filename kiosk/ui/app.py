@@ -224,6 +224,9 @@ def build_app(
     def status_list_replaced() -> None:
         runner.call(Gate.refresh_status_list_info)
 
+    def declaration_keys_replaced() -> None:
+        runner.call(Gate.reload_declaration_keys)
+
     service = SyncService(
         data_dir=data_dir,
         settings=holder.current,
@@ -232,6 +235,7 @@ def build_app(
         on_settings=sync_bridge.settings_received.emit,
         on_trust_list=use_trust_list,
         on_status_list=status_list_replaced,
+        on_declaration_keys=declaration_keys_replaced,
         is_demo=lambda: gate.demo,
     )
 

@@ -31,7 +31,8 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication
 
-from kiosk.credentials import Kind
+from kiosk.clock import from_iso
+from kiosk.credentials import Kind, Signature
 from kiosk.events import Direction, Reason, Verdict
 from kiosk.gate import ScanOutcome
 from kiosk.sync.service import SyncStatus
@@ -145,6 +146,16 @@ def reason_text(reason: Reason) -> str:
         Reason.DCC_EXPIRED: tr("Certificate expired"),
         Reason.DCC_NO_EXPIRY: tr("The certificate states no expiry date"),
         Reason.DECLARATION: tr("Health declaration: please see the medical staff"),
+        Reason.DECLARATION_SIGNATURE_INVALID: tr(
+            "The health declaration in this code is not genuine"
+        ),
+        Reason.DECLARATION_MISSING: tr("No health declaration: please declare, or see the staff"),
+        Reason.DECLARATION_EXPIRED: tr("The health declaration is too old: please declare again"),
+        Reason.DECLARATION_SYMPTOMS: tr("Symptoms declared"),
+        Reason.DECLARATION_CONTACT: tr("Contact with a case or travel declared"),
+        Reason.PERSONAL_QR_UNSIGNED: tr(
+            "This place needs a health declaration: please declare first"
+        ),
         Reason.AUTO_CHECKOUT: tr("Closed by the nightly checkout"),
     }
     return texts.get(reason, "")
@@ -212,9 +223,27 @@ def verdict_view(outcome: ScanOutcome, zone: ZoneInfo) -> VerdictView:
     detail = "" if family is Family.WRONG_CODE else _detail(outcome)
     if family is Family.EXIT and reason is not Reason.AUTO_CHECKOUT:
         why = tr("Exit recorded")
+    elif family is Family.ADMIT:
+        why = declaration_line(outcome, zone) or reason_text(reason)
     else:
         why = reason_text(reason)
     return VerdictView(family, decision_word(family, reason), detail, why, "", recorded_at)
+
+
+def declaration_line(outcome: ScanOutcome, zone: ZoneInfo) -> str:
+    """ "Declared at 08:12 · no symptoms" for a code whose health declaration was verified
+    ("" otherwise: an unverified declaration is never shown as one)."""
+    fields = outcome.credential.fields
+    if fields.signature is not Signature.VALID or not fields.declared_at:
+        return ""
+    at = from_iso(fields.declared_at).astimezone(zone).strftime("%H:%M")
+    summary = fields.declaration_summary or ""
+    if summary == "healthy":
+        state = tr("no symptoms")
+    else:
+        parts = summary.split("+")
+        state = tr("symptoms declared") if "symptoms" in parts else tr("contact or travel declared")
+    return tr("Declared at {time}").format(time=at) + " · " + state
 
 
 def not_recorded_view(*, storage_full: bool = False) -> VerdictView:

@@ -278,7 +278,9 @@ def test_keys_are_never_overwritten_and_encrypted_keys_need_their_passphrase(
         capsys, "delegate", "--key", str(key), "--passphrase-file", str(offline / "pass"),
         "--to", online, "--version", "1", "--types", "config,trust_list",
     )  # fmt: skip
-    assert code == EXIT_USAGE and "an online key may sign only config, status_list" in err
+    assert (
+        code == EXIT_USAGE and "an online key may sign only config, declaration, status_list" in err
+    )
 
 
 def test_rotating_the_root(sites: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:

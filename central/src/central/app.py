@@ -369,10 +369,14 @@ def create_app(
     clock: Clock = _utc_now,
     rate_limit: RateLimit | None = None,
     monotonic: Callable[[], float] = time.monotonic,
+    declaration_rate_limit: RateLimit | str | None = "default",
+    declaration_valid_hours: int = 24,
 ) -> FastAPI:
     """The API of docs/protocol.md on `storage`. `clock` gives the server's time (UTC-aware):
     server_time, Date, receive times, enrollment expiry. `rate_limit`: None (default) = off.
-    `monotonic` paces the rate limiter (injectable for tests)."""
+    `monotonic` paces the rate limiters (injectable for tests). The health declarations
+    (central.declare): `declaration_rate_limit` per client address ("default":
+    central.declare.web.DEFAULT_RATE_LIMIT; None: off), codes valid `declaration_valid_hours`."""
     app = FastAPI(
         title="Checkpoint kiosk central server",
         version="1",
@@ -651,7 +655,12 @@ def create_app(
             routes=app.routes,
         )
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        for name, model in (("UploadRequest", UploadRequest), ("EnrollRequest", EnrollRequest)):
+        models: list[tuple[str, Any]] = [
+            ("UploadRequest", UploadRequest),
+            ("EnrollRequest", EnrollRequest),
+            *OPENAPI_MODELS.items(),
+        ]
+        for name, model in models:
             model_schema = TypeAdapter(model).json_schema(
                 ref_template="#/components/schemas/{model}"
             )
@@ -666,6 +675,24 @@ def create_app(
     from central.console.web import install_console
 
     install_console(app, storage, clock)
+    # The citizens' health declarations (central/declare): /declare and its API.
+    from central.declare.service import Desk
+    from central.declare.web import DEFAULT_RATE_LIMIT, OPENAPI_MODELS, install_declarations
+
+    desk = Desk(storage, clock, valid_hours=declaration_valid_hours)
+    app.state.declarations = desk
+    # Its writer thread stops with the app (after writing what is queued).
+    app.router.on_shutdown.append(desk.close)
+    install_declarations(
+        app,
+        desk,
+        rate_limit=DEFAULT_RATE_LIMIT
+        if declaration_rate_limit == "default"
+        else declaration_rate_limit
+        if isinstance(declaration_rate_limit, RateLimit)
+        else None,
+        monotonic=monotonic,
+    )
     return app
 
 

@@ -148,6 +148,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # third of the time to drain a backlog (bench/sync.py).
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     host, port = sock.getsockname()[:2]
+    try:
+        declaration_limit = (
+            None
+            if args.declaration_rate_limit == 0
+            else RateLimit(args.declaration_rate_limit, args.declaration_burst)
+        )
+    except ValueError as exc:
+        raise CliError(f"--declaration-rate-limit: {exc}") from exc
+    from checkpoint_common.declaration import MAX_VALID_HOURS
+
+    if not 1 <= args.declaration_valid_hours <= MAX_VALID_HOURS:
+        raise CliError(f"--declaration-valid-hours: from 1 to {MAX_VALID_HOURS}")
     # Opened (schema checked, created or refused) here, once, before any worker starts.
     with _storage(args) as storage:
         shown_host = f"[{host}]" if family == socket.AF_INET6 else host
@@ -166,6 +178,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             tls_key=args.tls_key,
             log_level=args.log_level,
             retention_days=args.retention_days,
+            declaration_rate_limit=declaration_limit,
+            declaration_valid_hours=args.declaration_valid_hours,
         )
         run(storage, sock, options, location.url.render_as_string(hide_password=False))
     return EXIT_OK
@@ -237,6 +251,11 @@ def _setting_value(key: str, text: str) -> Any:
     default = getattr(Settings(), key)
     if isinstance(default, str):
         return text
+    if isinstance(default, bool):
+        lowered = text.strip().lower()
+        if lowered not in ("true", "false", "1", "0", "yes", "no"):
+            raise CliError(f"{key}: {text!r} is not true or false")
+        return lowered in ("true", "1", "yes")
     if isinstance(default, int):
         try:
             return int(text)
@@ -522,6 +541,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="requests per minute per device, over it 429 with Retry-After (default: no limit)",
     )
     p.add_argument("--burst", type=int, default=10, help="requests allowed at once (10)")
+    p.add_argument(
+        "--declaration-rate-limit",
+        type=float,
+        default=20,
+        metavar="PER_MINUTE",
+        help="health declarations per minute per client address (20; 0: no limit)",
+    )
+    p.add_argument(
+        "--declaration-burst", type=int, default=10, help="declarations allowed at once (10)"
+    )
+    p.add_argument(
+        "--declaration-valid-hours",
+        type=int,
+        default=24,
+        help="how long a declaration's QR code counts at the gate (24)",
+    )
     p.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS with this certificate chain")
     p.add_argument("--tls-key", metavar="PEM", help="... and this private key")
     p.add_argument(
@@ -638,6 +673,10 @@ def build_parser() -> argparse.ArgumentParser:
     from central import commands
 
     commands.register(sub, common)
+    # Citizens' health declarations: the signing key, reading them (central/declare).
+    from central.declare import commands as declare_commands
+
+    declare_commands.register(sub, common)
     return parser
 
 

@@ -365,6 +365,22 @@ device_reports = Table(
     Column("demo", Boolean),
 )
 
+# Citizens' health declarations (central.declare; migration 0004_declarations): everything the
+# citizen gave is one box sealed to the authority's key (checkpoint_common.seal, the
+# declaration_id as associated data); in clear only when it was made and until when it counts
+# (the purge). Never opened by the server but for `kiosk-central declarations --reveal`.
+declarations = Table(
+    "declarations",
+    metadata,
+    Column("id", BigInt, Identity(), primary_key=True),
+    Column("declaration_id", Text, nullable=False, unique=True),
+    Column("declared_at", UtcTime, nullable=False),
+    Column("valid_until", UtcTime, nullable=False),
+    Column("seal_key", Text, nullable=False),
+    Column("sealed", LargeBinary, nullable=False),
+    Index("declarations_declared_at", "declared_at"),
+)
+
 COUNTER_NAMES = ("duplicates", "conflicts", "rejected")
 
 __all__ = [
@@ -381,6 +397,7 @@ __all__ = [
     "console_user_checkpoints",
     "console_users",
     "counters",
+    "declarations",
     "deployment",
     "device_reports",
     "devices",

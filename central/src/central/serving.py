@@ -15,8 +15,9 @@ process would wait on the file lock in SQLite's busy handler (sleeping up to 100
 
 Housekeeping. Once per deployment work runs in the serving process (the supervisor when there
 are workers), in one thread, at start and then every HOUSEKEEPING_INTERVAL_S: the events
-partitions of today and the next days (PostgreSQL), and the retention purge (`Storage.purge`:
-events received more than `retention_days` whole UTC days ago). Several servers on one
+partitions of today and the next days (PostgreSQL), the retention purge (`Storage.purge`:
+events received more than `retention_days` whole UTC days ago), and the health declarations'
+(DECLARATION_RETENTION_DAYS after their validity ended). Several servers on one
 database (several hosts) may all run it: partition creation and purges are serialised by
 advisory locks and idempotent. A purge that would remove every stored event is skipped (with a
 warning): a server clock far ahead looks the same as a silent deployment, and only the first
@@ -37,6 +38,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import TYPE_CHECKING, Any
 
 from central.database import DatabaseLocation, locate
+from central.declare.service import RETENTION_DAYS as DECLARATION_RETENTION_DAYS
 from central.errors import StorageError, StorageUnavailable
 from central.storage import Storage
 from checkpoint_common.safelog import SafeFormatter
@@ -114,6 +116,13 @@ class Housekeeping:
                     )
                 else:
                     self.storage.purge(before)
+            # Health declarations go 21 days after they stop being valid, whatever the events'
+            # retention (the page's privacy notice says so; central.declare.service).
+            purged = self.storage.purge_declarations(
+                now - dt.timedelta(days=DECLARATION_RETENTION_DAYS)
+            )
+            if purged:
+                log.info("%d declarations past retention deleted", purged)
         except StorageUnavailable as exc:
             log.warning("housekeeping postponed: %s", exc)
             return False
@@ -177,6 +186,8 @@ class AppFactory:
     database: str
     rate_limit: RateLimit | None
     log_level: int
+    declaration_rate_limit: RateLimit | str | None = "default"
+    declaration_valid_hours: int = 24
 
     def __call__(self) -> _ClosingApp:
         from central.app import create_app
@@ -190,7 +201,13 @@ class AppFactory:
 
             log.error("worker cannot open the database: %s", exc)
             raise SystemExit(STARTUP_FAILURE) from exc
-        return _ClosingApp(create_app(storage, rate_limit=self.rate_limit), storage)
+        app = create_app(
+            storage,
+            rate_limit=self.rate_limit,
+            declaration_rate_limit=self.declaration_rate_limit,
+            declaration_valid_hours=self.declaration_valid_hours,
+        )
+        return _ClosingApp(app, storage)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -201,6 +218,10 @@ class ServeOptions:
     tls_key: str | None = None
     log_level: str = "info"
     retention_days: int = DEFAULT_RETENTION_DAYS
+    # Health declarations (central.declare): per client address and per process; "default":
+    # central.declare.web.DEFAULT_RATE_LIMIT; None: off.
+    declaration_rate_limit: RateLimit | str | None = "default"
+    declaration_valid_hours: int = 24
 
 
 def workers_for(location: DatabaseLocation, asked: int) -> tuple[int, str | None]:
@@ -245,13 +266,22 @@ def run(
     housekeeping.start()
     try:
         if options.workers <= 1:
-            app = create_app(storage, rate_limit=options.rate_limit)
+            app = create_app(
+                storage,
+                rate_limit=options.rate_limit,
+                declaration_rate_limit=options.declaration_rate_limit,
+                declaration_valid_hours=options.declaration_valid_hours,
+            )
             uvicorn.Server(uvicorn.Config(app, **common)).run(sockets=[sock])
             return
         from uvicorn.supervisors import Multiprocess
 
         factory = AppFactory(
-            database, options.rate_limit, logging.getLevelName(options.log_level.upper())
+            database,
+            options.rate_limit,
+            logging.getLevelName(options.log_level.upper()),
+            options.declaration_rate_limit,
+            options.declaration_valid_hours,
         )
         config = uvicorn.Config(
             factory,

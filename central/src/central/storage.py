@@ -89,6 +89,7 @@ from central.schema import (
     boot_anchors,
     checkpoints,
     counters,
+    declarations,
     deployment,
     devices,
     enrollment_codes,
@@ -640,6 +641,28 @@ class Storage:
                 )
             self._deployment[key] = value
         return value
+
+    def deployment_setting(self, key: str) -> str | None:
+        """A deployment value that may be missing (None), read each time (another process,
+        `kiosk-central declaration-key`, may set it)."""
+        with self.db.query() as conn:
+            value = conn.execute(
+                select(deployment.c.value).where(deployment.c.key == key)
+            ).scalar_one_or_none()
+        return None if value is None else str(value)
+
+    def set_deployment_setting(self, key: str, value: str) -> None:
+        """Set (or replace) a deployment value that is not one of the secrets made at first
+        open (those are never replaced)."""
+        if key in ("person_key_secret", "authority_private_key"):
+            raise InvalidInput(f"{key} is never replaced")
+        with self.db.write() as conn:
+            conn.execute(
+                self.db.insert(deployment)
+                .values(key=key, value=value)
+                .on_conflict_do_update(index_elements=["key"], set_={"value": value})
+            )
+        self._deployment.pop(key, None)
 
     def ensure_partitions(self, day: dt.date) -> None:
         """PostgreSQL: make `day` and the DAYS_AHEAD days after it have an events partition,
@@ -1600,6 +1623,75 @@ class Storage:
             if row is None
             else TrustListRecord(json.loads(row.version), json.loads(row.key_list))
         )
+
+    # -- health declarations (central.declare) -------------------------------------------------
+
+    def add_declarations(self, rows: Sequence[DeclarationRecord]) -> None:
+        """Store declarations in one transaction (one commit, one fsync, for a whole group: the
+        web layer gathers the requests that arrive together). `id` of the records is ignored."""
+        with self.db.write() as conn:
+            self.db.insert_rows(
+                conn,
+                declarations,
+                [
+                    {
+                        "declaration_id": r.declaration_id,
+                        "declared_at": r.declared_at,
+                        "valid_until": r.valid_until,
+                        "seal_key": r.seal_key,
+                        "sealed": r.sealed,
+                    }
+                    for r in rows
+                ],
+            )
+
+    def declarations(self, *, since: dt.datetime | None = None) -> Iterator[DeclarationRecord]:
+        """Declarations in the order they arrived (made at or after `since`), a page at a time
+        (no transaction is held across the caller's loop)."""
+        after = 0
+        while True:
+            query = select(
+                declarations.c.id,
+                declarations.c.declaration_id,
+                declarations.c.declared_at,
+                declarations.c.valid_until,
+                declarations.c.seal_key,
+                declarations.c.sealed,
+            ).where(declarations.c.id > after)
+            if since is not None:
+                query = query.where(declarations.c.declared_at >= since)
+            with self.db.query() as conn:
+                rows = conn.execute(query.order_by(declarations.c.id).limit(_EVENTS_PAGE)).all()
+            for row in rows:
+                yield DeclarationRecord(
+                    row.id,
+                    row.declaration_id,
+                    row.declared_at,
+                    row.valid_until,
+                    row.seal_key,
+                    bytes(row.sealed),
+                )
+            if len(rows) < _EVENTS_PAGE:
+                return
+            after = rows[-1].id
+
+    def purge_declarations(self, before: dt.datetime) -> int:
+        """Delete the declarations whose validity ended before `before`; returns how many."""
+        with self.db.write() as conn:
+            result = conn.execute(declarations.delete().where(declarations.c.valid_until < before))
+        return int(result.rowcount or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class DeclarationRecord:
+    """A stored health declaration: its box, sealed to the authority key named by seal_key."""
+
+    id: int
+    declaration_id: str
+    declared_at: dt.datetime
+    valid_until: dt.datetime
+    seal_key: str
+    sealed: bytes
 
 
 def _event_row(

@@ -50,6 +50,17 @@ class Settings:
     accepted_kinds: tuple[str, ...] = PERSON_KINDS
     # An EU certificate whose signature could not be checked (no key) is admitted or referred.
     dcc_unverified_action: str = "refer"
+    # Health declarations (checkpoint_common.declaration; docs/declarations.md). A personal QR
+    # code without a verified declaration (every national app's code) is accepted (True) or
+    # turned away with the words to declare first (False).
+    accept_unsigned_personal_qr: bool = True
+    # Entry needs a verified health declaration made at most this many hours ago; without one
+    # the person is referred to the medical staff. 0: no declaration needed.
+    declaration_max_age_h: int = 0
+    # A verified declaration with symptoms, or with contact with a case or travel from an
+    # epidemic zone, refers the person to the medical staff.
+    declaration_refer_symptoms: bool = True
+    declaration_refer_contact: bool = True
     # Local time ("HH:MM") at which every open stay is closed each day; "" turns it off.
     auto_checkout_time: str = "03:00"
     # Time zone for "today", reports and the auto-checkout time.
@@ -221,6 +232,10 @@ _CHECKS: dict[str, Callable[[Any], str | None]] = {
     "status_list_max_age_h": _int_between(1, 24 * 30),
     "accepted_kinds": _kinds,
     "dcc_unverified_action": _one_of(DCC_UNVERIFIED_ACTIONS),
+    "accept_unsigned_personal_qr": _bool,
+    "declaration_max_age_h": _int_between(0, 24 * 14),
+    "declaration_refer_symptoms": _bool,
+    "declaration_refer_contact": _bool,
     "auto_checkout_time": _hhmm,
     "timezone": _zone,
     "retention_days": _int_between(1, 3650),

@@ -14,7 +14,8 @@ Keys (Ed25519):
   `delegation` and `signing_key_rotation` documents;
 - an **online** key held by the serving host, allowed by a `delegation` document (signed by the
   root) to sign only some types (`config`, `status_list`: they change daily from the web
-  console) until its `not_after`.
+  console; `declaration`: citizens' health declarations, whose compact signature travels in
+  a personal QR code, checkpoint_common.declaration) until its `not_after`.
 
 An **envelope** (UTF-8 JSON) carries the exact bytes that were signed, so nothing is ever
 re-encoded before checking (no canonical-JSON games):
@@ -132,6 +133,9 @@ class DocType(StrEnum):
     SEALING_KEY = "sealing_key"
     DELEGATION = "delegation"
     SIGNING_KEY_ROTATION = "signing_key_rotation"
+    # Never an envelope: an online key delegated this type signs citizens' health declarations
+    # (the compact signature in a personal QR code, checkpoint_common.declaration).
+    DECLARATION = "declaration"
 
 
 _TYPES = frozenset(t.value for t in DocType)

@@ -40,6 +40,7 @@ ACCOUNT_DISABLED = "account_disabled"
 PASSWORD_CHANGED = "password_changed"
 AUDIT_EXPORT = "audit_export"
 VISITORS_VIEWED = "visitors_viewed"
+DECLARATION_KEY = "declaration_key"  # the key that signs health declarations was installed
 
 # The actor of the command line (`kiosk-central user ...`).
 COMMAND_LINE = "(command line)"

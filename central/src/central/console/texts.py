@@ -228,6 +228,7 @@ VI: dict[str, str] = {
     "password_changed": "đổi mật khẩu",
     "audit_export": "xuất nhật ký",
     "visitors_viewed": "xem danh sách khách (đã ẩn)",
+    "declaration_key": "cài khóa ký khai báo y tế",
 }
 
 

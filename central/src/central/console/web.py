@@ -147,8 +147,10 @@ class Ctx:
         return self.session
 
 
-def _security_headers(response: Response) -> Response:
-    response.headers["Content-Security-Policy"] = CSP
+def security_headers(response: Response, csp: str = CSP) -> Response:
+    """The headers every page of the server carries (the module docstring); `csp` for a page
+    with its own policy (central.declare.web: an inline style by its hash, data: images)."""
+    response.headers["Content-Security-Policy"] = csp
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -231,11 +233,11 @@ class Console:
             prefix=PREFIX,
             **values,
         )
-        return _security_headers(HTMLResponse(page, status_code=status))
+        return security_headers(HTMLResponse(page, status_code=status))
 
     @staticmethod
     def redirect(path: str) -> Response:
-        return _security_headers(RedirectResponse(PREFIX + path, status_code=303))
+        return security_headers(RedirectResponse(PREFIX + path, status_code=303))
 
     def audit(self, ctx: Ctx, action: str, **values: Any) -> None:
         session = ctx.session
@@ -452,7 +454,7 @@ class Console:
         # Only a page of this console (no other host, no scheme-relative //host).
         if not target.startswith(PREFIX) or target.startswith("//") or "\\" in target:
             target = PREFIX + "/"
-        response = _security_headers(RedirectResponse(target, status_code=303))
+        response = security_headers(RedirectResponse(target, status_code=303))
         if lang in LANGUAGES:
             response.set_cookie(
                 LANG_COOKIE,
@@ -653,7 +655,7 @@ class Console:
         stamp = ctx.now.astimezone(_local_zone(None)).strftime("%Y%m%d-%H%M")
         response = Response(body, media_type="text/csv; charset=utf-8")
         response.headers["Content-Disposition"] = f'attachment; filename="contacts-{stamp}.csv"'
-        return _security_headers(response)
+        return security_headers(response)
 
     def trace_mark(self, ctx: Ctx) -> Response:
         params = self._trace_params(ctx)
@@ -1136,7 +1138,7 @@ class Console:
         response = Response(csv_bytes(fields, rows), media_type="text/csv; charset=utf-8")
         stamp = ctx.now.astimezone(_local_zone(None)).strftime("%Y%m%d-%H%M")
         response.headers["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
-        return _security_headers(response)
+        return security_headers(response)
 
 
 def _scheme_of(understood: str) -> str:
