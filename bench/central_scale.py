@@ -2,7 +2,8 @@
 of a busy city (issue #11).
 
     .venv/bin/python bench/central_scale.py [--events 10000000] [--checkpoints 3000]
-        [--people 1700000] [--days 21] [--traces 200] [--pg-defaults]
+        [--people 1700000] [--days 21] [--traces 200] [--reveals 20]
+        [--pg-defaults]
         [--database-url URL] [--keep] [--no-purge] [--backup]
 
 1. Load (unless --database-url names a database that holds events already): a throwaway
@@ -17,12 +18,21 @@ of a busy city (issue #11).
      floor(N·u²): the busiest takes ~2% of all scans, ~8,700 a day: a big market or hospital);
    - 97% admitted, 2% referred, 1% refused; received within a minute, 5% of visits days later
      (kiosks offline, up to 3 days);
-   - a sealed box of 304 bytes per event (the real ones are 250-400).
+   - a box of 304 random bytes per event as its sealed data (the real ones are 250-400),
+     under a key id that is not the authority's (see 2.);
    Then VACUUM ANALYZE, as autovacuum would have by then.
-2. Queries, through `Storage` (the server's own code), against the targets:
-   - a person traced across all checkpoints over 14 days (`co_presence`, margin 15 min),
-     `--traces` people picked at random among those with a visit in the window:
-     p95 <= 200 ms;
+2. Queries, through the server's own code, against the targets:
+   - a person traced across all checkpoints over 14 days, margin 15 min: `tracing.trace`, what
+     the console's /console/trace and `kiosk-central trace` call, given the person key (the
+     console derives it from the ID number first: one HMAC). `--traces` people drawn at
+     random by number among those with a visit in the window (the same people run after run
+     on the same data: a change can be compared on one load with --keep and
+     --database-url), without reveal: p95 <= 200 ms. Their own records get real sealed
+     boxes first (the trace opens them to find the person's other identifiers). Then the
+     first `--reveals` of them again with reveal (every contact's box opened): their
+     contacts' entry records (from the traces without reveal) get real sealed boxes first,
+     then VACUUM, so the opening costs what it costs in service; these run with the cache
+     warmed by the same people's traces;
    - one checkpoint's day hour by hour (`checkpoint_day`): the busiest, and 100 at random:
      <= 50 ms;
    - the deployment's figures for a day (`daily_figures`): <= 500 ms;
@@ -41,6 +51,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import os
 import random
 import shutil
@@ -59,8 +70,10 @@ sys.path.insert(0, str(ROOT))
 import psycopg  # noqa: E402
 
 from bench.machine import LoadSampler, machine  # noqa: E402
-from central import partitions  # noqa: E402
+from central import partitions, tracing  # noqa: E402
+from central.reveal import OPENED  # noqa: E402
 from central.storage import Storage  # noqa: E402
+from checkpoint_common.seal import PersonalData, seal_personal  # noqa: E402
 from tests.postgres import PostgresCluster  # noqa: E402
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -143,7 +156,8 @@ def load(url: str, args: argparse.Namespace, end: dt.datetime) -> None:
                            gen_random_uuid()::text AS event_id,
                            v.n * 2 + s.k AS seq,
                            'cp-' || lpad(v.cp::text, 5, '0') AS checkpoint_id,
-                           'pk-' || md5(v.person::text) AS person_key,
+                           -- a person key as kiosks make them (scheme, 24 hex digits)
+                           'id:' || left(md5(v.person::text), 24) AS person_key,
                            1950 + v.person %% 60 AS birth_year,
                            s.direction, v.verdict, s.t, v.delay, v.sealed
                     FROM open_visits v
@@ -222,16 +236,21 @@ def measure(url: str, args: argparse.Namespace, end: dt.datetime) -> None:
             "pg_size_pretty(pg_database_size(current_database()))"
         ).fetchone() or (0, "?")
         window = end - dt.timedelta(days=14)
-        people = [
+        # People drawn by number (the load's keys: 'id:' + md5 of the number), kept when they
+        # have a visit in the window: the same people on the same data, run after run.
+        drawn = [
+            f"id:{hashlib.md5(str(n).encode()).hexdigest()[:24]}"
+            for n in random.Random(11).sample(range(args.people), args.traces * 20)
+        ]
+        present = {
             str(row[0])
             for row in conn.execute(
-                "SELECT DISTINCT person_key FROM events TABLESAMPLE BERNOULLI (0.1) "
-                "WHERE corrected_time >= %s AND verdict = 'admit' LIMIT %s",
-                (window, args.traces * 3),
+                "SELECT DISTINCT person_key FROM events WHERE person_key = ANY(%s) "
+                "AND corrected_time >= %s AND verdict = 'admit'",
+                (drawn, window),
             )
-        ]
-        random.Random(11).shuffle(people)
-        people = people[: args.traces]
+        }
+        people = [p for p in drawn if p in present][: args.traces]
         busiest = conn.execute(
             "SELECT checkpoint_id FROM events WHERE corrected_time >= %s "
             "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1",
@@ -240,24 +259,53 @@ def measure(url: str, args: argparse.Namespace, end: dt.datetime) -> None:
     print(f"\n{total:,} events stored, database {size}")
     with Storage.open(url) as storage:
         checkpoints = [c.id for c in storage.checkpoints()]
-        sample = random.Random(12).sample(checkpoints, min(100, len(checkpoints)))
         margin = dt.timedelta(minutes=15)
-        contacts: list[int] = []
+        sealed = seal_records(url, storage, own_records(url, people, window))
+        print(f"real sealed boxes for the traced people's own {sealed:,} records")
 
-        def trace(person: str) -> None:
-            contacts.append(len(storage.co_presence(person, margin=margin, now=end, since=window)))
+        def trace(person: str, reveal: bool) -> tracing.TraceResult:
+            return tracing.trace(
+                storage,
+                person,
+                now=end,
+                start=window,
+                end=end,
+                margin=margin,
+                reveal_personal=reveal,
+            )
 
         load = LoadSampler()
-        durations = []
+        durations, results = [], []
         for person in people:
             began = time.perf_counter()
-            trace(person)
+            results.append(trace(person, False))
             durations.append((time.perf_counter() - began) * 1000)
+        contacts = [len(r.contacts) for r in results]
+        visits = [len(r.visits) for r in results]
         print(
-            f"trace, 14 days, margin 15 min, {len(people)} people: {summary(durations)}; "
-            f"contacts per trace p50 {statistics.median(contacts):.0f}, max {max(contacts)} "
-            f"[{load.stop()}]"
+            f"tracing.trace, 14 days, margin 15 min, no reveal, {len(people)} people: "
+            f"{summary(durations)}; visits per trace p50 {statistics.median(visits):.0f}, "
+            f"max {max(visits)}; contacts per trace p50 {statistics.median(contacts):.0f}, "
+            f"max {max(contacts)} [{load.stop()}]"
         )
+        again = results[: args.reveals]
+        records = sorted({c.stay.record for r in again for c in r.contacts})
+        sealed = seal_records(url, storage, records)
+        print(f"real sealed boxes for the first {len(again)} traces' {sealed:,} contacts")
+        load = LoadSampler()
+        durations, revealed = [], []
+        for person in people[: args.reveals]:
+            began = time.perf_counter()
+            result = trace(person, True)
+            durations.append((time.perf_counter() - began) * 1000)
+            revealed += [
+                c.personal is not None and c.personal.opened == OPENED for c in result.contacts
+            ]
+        print(
+            f"tracing.trace with reveal, the first {len(again)} again: {summary(durations)}; "
+            f"{sum(revealed):,} of {len(revealed):,} contacts' boxes opened [{load.stop()}]"
+        )
+        sample = random.Random(12).sample(checkpoints, min(100, len(checkpoints)))
         assert busiest is not None
         load = LoadSampler()
         durations, day = timed(lambda: storage.checkpoint_day(str(busiest[0]), last_day), 20)
@@ -297,6 +345,65 @@ def measure(url: str, args: argparse.Namespace, end: dt.datetime) -> None:
             )
 
 
+def own_records(url: str, people: list[str], window: dt.datetime) -> list[tuple[int, dt.datetime]]:
+    """(id, received_at) of the people's admitted events a trace of the window reads."""
+    since = window - tracing.LOOKBACK
+    with psycopg.connect(url) as conn:
+        return [
+            (int(row[0]), row[1])
+            for row in conn.execute(
+                "SELECT id, received_at FROM events WHERE person_key = ANY(%s) "
+                "AND verdict = 'admit' AND corrected_time >= %s",
+                (people, since),
+            )
+        ]
+
+
+def seal_records(url: str, storage: Storage, records: list[tuple[int, dt.datetime]]) -> int:
+    """Replace these events' random bytes by real sealed boxes for the authority (made-up
+    personal data for their own event ids), then VACUUM so index-only scans stay so."""
+    if not records:
+        return 0
+    public = storage.authority_key().public
+    with psycopg.connect(url, autocommit=True) as conn:
+        wanted = set(records)
+        rows = [
+            row
+            for row in conn.execute(
+                "SELECT id, received_at, event_id, device_id, person_key FROM events "
+                "WHERE id = ANY(%s) AND received_at BETWEEN %s AND %s",
+                (
+                    [r[0] for r in records],
+                    min(r[1] for r in records),
+                    max(r[1] for r in records),
+                ),
+            )
+            if (row[0], row[1]) in wanted
+        ]
+        updates = []
+        for row_id, received_at, event_id, device_id, person_key in rows:
+            fields = {
+                "full_name": "Nguyễn Văn An",
+                "phone": "0912345678",
+                "address": "12 Trần Phú, Rạch Giá, Kiên Giang",
+            }
+            box = seal_personal(
+                public,
+                event_id,
+                PersonalData(None, fields, None),
+                device_id=device_id,
+                person_key=person_key,
+            )
+            updates.append((public.key_id, box, row_id, received_at))
+        with conn.cursor() as cursor:
+            cursor.executemany(
+                "UPDATE events SET seal_key = %s, sealed = %s WHERE id = %s AND received_at = %s",
+                updates,
+            )
+        conn.execute("VACUUM events")
+    return len(updates)
+
+
 def backup(cluster: PostgresCluster, url: str) -> None:
     """`--backup`: pg_dump -Fc of the database (time, size), then pg_restore into a new one
     (time, with 2 jobs), as docs/central.md's backups say."""
@@ -329,6 +436,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=1_700_000)
     parser.add_argument("--days", type=int, default=21)
     parser.add_argument("--traces", type=int, default=200)
+    parser.add_argument("--reveals", type=int, default=20, help="traces timed again with reveal")
     parser.add_argument("--database-url", help="a database loaded by an earlier --keep run")
     parser.add_argument("--pg-defaults", action="store_true", help="PostgreSQL's own settings")
     parser.add_argument("--keep", action="store_true", help="leave the cluster running")

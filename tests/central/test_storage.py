@@ -29,7 +29,6 @@ from central.storage import (
     StorageVersionError,
     UnknownCheckpoint,
     correct_time,
-    pair_stays,
 )
 from checkpoint_common.protocol import EventPayload, StatusEntry, UploadRequest
 from checkpoint_common.timefmt import from_iso, to_iso
@@ -497,22 +496,6 @@ def at(minutes: float) -> dt.datetime:
     return T0 + dt.timedelta(minutes=minutes)
 
 
-def test_pair_stays_follows_the_kiosk_rules() -> None:
-    rows = [
-        ("cp", "a", "cccd", None, "in", at(0)),
-        ("cp", "a", "cccd", None, "in", at(5)),  # already inside: the first entry stands
-        ("cp", "a", "cccd", None, "out", at(10)),
-        ("cp", "a", "cccd", None, "out", at(20)),  # no open stay: zero length
-        ("cp2", "a", "cccd", None, "in", at(30)),  # another checkpoint, still open
-    ]
-    stays = pair_stays(rows)
-    assert [(s.checkpoint_id, s.in_time, s.out_time) for s in stays] == [
-        ("cp", at(0), at(10)),
-        ("cp", at(20), at(20)),
-        ("cp2", at(30), None),
-    ]
-
-
 def visit(
     storage: Storage,
     device: str,
@@ -541,74 +524,6 @@ def visit(
         e["boot_id"] = "boot-synced"
     received = at(start if end is None else end)
     storage.ingest(device, upload(events, device_id=device, boot_id="boot-x"), received)
-
-
-def test_co_presence_across_checkpoints_and_gates(storage: Storage) -> None:
-    market = enrolled(storage, "Market", "gate-in")
-    enrolled(storage, "Market", "gate-out")
-    clinic = enrolled(storage, "Clinic", "clinic-1")
-    # The case: at the market 0-60 (entered by one gate, left by the other), clinic 120-150.
-    visit(storage, "gate-in", market, "case", 0, None)
-    storage.ingest(
-        "gate-out",
-        upload(
-            [
-                make_event(
-                    market,
-                    person_key="case",
-                    direction="out",
-                    reason="exit",
-                    device_time=to_iso(at(60)),
-                    boot_id="boot-synced",
-                )
-            ],
-            device_id="gate-out",
-            boot_id="boot-x",
-        ),
-        at(60),
-    )
-    visit(storage, "clinic-1", clinic, "case", 120, 150)
-    visit(storage, "gate-in", market, "overlap", 30, 90, name="<b>X</b>")  # 30 min together
-    visit(storage, "gate-in", market, "margin", 70, 80)  # within 15 min after
-    visit(storage, "gate-in", market, "far", 200, 210)
-    visit(storage, "clinic-1", clinic, "clinic", 140, None)  # still inside: until now
-    visit(storage, "gate-in", market, "long", 50, 500)  # left long after the case
-    visit(storage, "clinic-1", clinic, "overlap", 0, 10)  # same person, other place, no overlap
-    contacts = storage.co_presence("case", margin=dt.timedelta(minutes=15), now=at(300))
-    found = {(c.person_key, c.checkpoint_id): c for c in contacts}
-    assert set(found) == {
-        ("overlap", market),
-        ("margin", market),
-        ("clinic", clinic),
-        ("long", market),
-    }
-    assert (found[("long", market)].out_time, found[("long", market)].overlap_s) == (at(500), 600)
-    assert found[("overlap", market)].overlap_s == 30 * 60
-    assert found[("overlap", market)].display_name == "<b>X</b>"
-    assert found[("margin", market)].overlap_s == 0
-    assert found[("clinic", clinic)].overlap_s == 10 * 60
-    assert found[("clinic", clinic)].out_time is None
-    assert storage.co_presence("nobody", margin=dt.timedelta(minutes=15), now=at(300)) == []
-
-
-def test_a_trace_window_follows_the_persons_recent_stays_only(storage: Storage) -> None:
-    market = enrolled(storage, "Market", "gate-in")
-    day = 24 * 60
-    # The case: at the market 20 days ago and again today (minutes 0-60).
-    visit(storage, "gate-in", market, "case", -20 * day, -20 * day + 60)
-    visit(storage, "gate-in", market, "case", 0, 60)
-    visit(storage, "gate-in", market, "old", -20 * day + 10, -20 * day + 50)
-    visit(storage, "gate-in", market, "now", 30, 90)
-    # In since yesterday evening (within the lookback: paired in full), out at minute 20.
-    visit(storage, "gate-in", market, "night", -10 * 60, 20)
-    window = storage.co_presence(
-        "case", margin=dt.timedelta(minutes=15), now=at(300), since=at(300) - 14 * DAY
-    )
-    assert {(c.person_key, c.overlap_s) for c in window} == {("now", 30 * 60), ("night", 20 * 60)}
-    everything = storage.co_presence("case", margin=dt.timedelta(minutes=15), now=at(300))
-    assert {c.person_key for c in everything} == {"old", "now", "night"}
-    [night] = [c for c in window if c.person_key == "night"]
-    assert (night.in_time, night.out_time) == (at(-10 * 60), at(20))
 
 
 def test_a_checkpoints_day_hour_by_hour(storage: Storage) -> None:

@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Connection,
     Engine,
@@ -354,8 +355,11 @@ class Database:
         """INSERT with this engine's ON CONFLICT (`on_conflict_do_nothing`, `…_do_update`)."""
         return postgresql.insert(table) if self.dialect == POSTGRESQL else sqlite.insert(table)
 
-    def among(self, column: ColumnElement[str], values: Iterable[str]) -> ColumnElement[bool]:
-        """`column IN values` for any number of text values, bound as one parameter.
+    def among(
+        self, column: ColumnElement[Any], values: Iterable[str] | Iterable[int]
+    ) -> ColumnElement[bool]:
+        """`column IN values` for any number of text (or integer: row ids) values, bound as one
+        parameter.
 
         PostgreSQL: `= ANY(:array)`. A list of 500 parameters (`IN (:1, …, :500)`) is planned
         once psycopg prepares the statement, and PostgreSQL's generic plan then compares each
@@ -364,7 +368,8 @@ class Database:
         parameters (32766 by default)."""
         items = list(values)
         if self.dialect == POSTGRESQL:
-            return column == any_(literal(items, postgresql.ARRAY(Text)))
+            kind = BigInteger() if items and isinstance(items[0], int) else Text()
+            return column == any_(literal(items, postgresql.ARRAY(kind)))
         each = func.json_each(literal(json.dumps(items), Text)).table_valued("value")
         return column.in_(select(each.c.value))
 

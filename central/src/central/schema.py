@@ -184,7 +184,7 @@ event_ids = Table(
 
 # What the covering indexes of `events` carry besides their keys (PostgreSQL INCLUDE; SQLite
 # indexes hold their keys only). received_at: the partition key, which queries by corrected time
-# also filter on (central.storage, `_received_since`).
+# also filter on (central.storage, `received_since`).
 _TRACE_COLUMNS = ("received_at", "id", "verdict", "direction", "person_key", "kind", "display_name")
 _DAY_COLUMNS = ("received_at", "checkpoint_id", "person_key", "direction", "verdict")
 

@@ -133,10 +133,6 @@ _LATEST = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 # Rounding and the server's own clock steps: a corrected time may exceed its upload's receive
 # time by this much and still be believed.
 _CLOCK_TOLERANCE = dt.timedelta(seconds=2)
-# Tracing pairs a stay in full when its entry came at most this long before the traced
-# person's visit (kiosks check everyone out each night): each read of a checkpoint's events
-# starts this far back, not at the beginning of the data.
-TRACE_LOOKBACK = dt.timedelta(hours=24)
 
 # A new clock anchor for a boot that already has one may move the boot's offset by at most this
 # (docs/protocol.md, "Clock correction"): more is refused.
@@ -217,42 +213,6 @@ class ServerEvent:
             "received_at": to_iso(self.received_at),
             "corrected_time": to_iso(self.corrected_time),
             "clock_flag": self.clock_flag,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Stay:
-    """A visit at one checkpoint: an admitted entry paired with the next admitted exit."""
-
-    checkpoint_id: str
-    person_key: str
-    kind: str
-    display_name: str | None
-    in_time: dt.datetime
-    out_time: dt.datetime | None  # None: still inside
-
-
-@dataclass(frozen=True, slots=True)
-class Contact:
-    """Someone at the same checkpoint at the same time as the traced person (within the margin)."""
-
-    person_key: str
-    checkpoint_id: str
-    kind: str
-    display_name: str | None
-    in_time: dt.datetime
-    out_time: dt.datetime | None
-    overlap_s: int  # seconds actually together (0 when only within the margin)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "person_key": self.person_key,
-            "checkpoint_id": self.checkpoint_id,
-            "kind": self.kind,
-            "display_name": self.display_name,
-            "in_time": to_iso(self.in_time),
-            "out_time": to_iso(self.out_time) if self.out_time else None,
-            "overlap_s": self.overlap_s,
         }
 
 
@@ -472,7 +432,7 @@ def correct_time(
     then the receive time, the latest it can have happened, flagged unverified. So a stored
     event's corrected time is never more than _CLOCK_TOLERANCE after its receipt, which lets
     queries by corrected time skip the partitions of days received before their window
-    (`_received_since`).
+    (`received_since`).
     """
     latest = not_after + _CLOCK_TOLERANCE
     if anchor is not None and mono_ns >= 0:
@@ -484,34 +444,6 @@ def correct_time(
     if device_time > latest:
         return not_after, CLOCK_UNVERIFIED
     return device_time, CLOCK_OK if clock_synced else CLOCK_UNVERIFIED
-
-
-def pair_stays(
-    rows: Iterable[tuple[str, str, str, str | None, str, dt.datetime]],
-) -> list[Stay]:
-    """Stays from admitted events (checkpoint_id, person_key, kind, display_name, direction, time)
-    given in time order. Paired per (checkpoint, person), not per device: a site with an entry
-    gate and an exit gate has two kiosks, and corrected times make their events comparable.
-
-    Same rules as the kiosk (kiosk/store.py `_apply_stay`): an entry by someone already inside
-    keeps the open stay (for tracing, too long beats too short); an exit with no open stay is a
-    stay of zero length at the exit time; a stay with no exit is open (None).
-    """
-    stays: list[Stay] = []
-    open_stays: dict[tuple[str, str], Stay] = {}
-    for checkpoint_id, person_key, kind, name, direction, moment in rows:
-        key = (checkpoint_id, person_key)
-        if direction == "in":
-            if key not in open_stays:
-                open_stays[key] = Stay(checkpoint_id, person_key, kind, name, moment, None)
-            continue
-        started = open_stays.pop(key, None)
-        if started is None:
-            stays.append(Stay(checkpoint_id, person_key, kind, name, moment, moment))
-        else:
-            stays.append(dataclasses.replace(started, out_time=moment))
-    stays.extend(open_stays.values())
-    return stays
 
 
 # ---------------------------------------------------------------------------------------------
@@ -548,14 +480,6 @@ _EVENT_COLUMNS = (
     events.c.clock_flag,
     events.c.seal_key,
     events.c.sealed,
-)
-_STAY_COLUMNS = (
-    events.c.checkpoint_id,
-    events.c.person_key,
-    events.c.kind,
-    events.c.display_name,
-    events.c.direction,
-    events.c.corrected_time,
 )
 
 
@@ -605,7 +529,7 @@ def forget_stored(conn: Connection, per_device: Mapping[str, int]) -> None:
         )
 
 
-def _received_since(moment: dt.datetime) -> Any:
+def received_since(moment: dt.datetime) -> Any:
     """`received_at` at or after what an event of corrected time `moment` or later must have
     (correct_time: never recorded more than _CLOCK_TOLERANCE after its receipt). Added to a
     query by corrected time, it is always true of the rows wanted, and it lets PostgreSQL skip
@@ -633,19 +557,6 @@ def _hour_index(dialect: str, start: dt.datetime) -> Any:
         "(CAST(strftime('%s', substr(events.corrected_time, 1, 19)) AS INTEGER) - "
         f"{int(start.timestamp())}) / 3600"
     )
-
-
-def _merged(
-    ranges: Iterable[tuple[dt.datetime, dt.datetime]],
-) -> list[tuple[dt.datetime, dt.datetime]]:
-    """Overlapping [start, end] ranges merged, in order."""
-    merged: list[tuple[dt.datetime, dt.datetime]] = []
-    for start, end in sorted(ranges):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
 
 
 @dataclass(slots=True)
@@ -867,9 +778,13 @@ class Storage:
             ).first()
         return None if row is None else _checkpoint(row)
 
-    def checkpoints(self) -> list[CheckpointRecord]:
+    def checkpoints(self, ids: Iterable[str] | None = None) -> list[CheckpointRecord]:
+        """Every checkpoint by name, or only those of `ids` (unknown ids are left out)."""
+        query = select(*_CHECKPOINT_COLUMNS).order_by(checkpoints.c.name)
+        if ids is not None:
+            query = query.where(self.db.among(checkpoints.c.id, ids))
         with self.db.query() as conn:
-            rows = conn.execute(select(*_CHECKPOINT_COLUMNS).order_by(checkpoints.c.name)).all()
+            rows = conn.execute(query).all()
         return [_checkpoint(row) for row in rows]
 
     def update_checkpoint_settings(
@@ -1384,107 +1299,6 @@ class Storage:
         with self.db.query() as conn:
             return int(conn.execute(select(func.count()).select_from(events)).scalar_one())
 
-    def co_presence(
-        self,
-        person_key: str,
-        *,
-        margin: dt.timedelta,
-        now: dt.datetime,
-        since: dt.datetime | None = None,
-    ) -> list[Contact]:
-        """Everyone whose stay at a checkpoint overlapped one of the person's stays there,
-        widened by `margin`, across all checkpoints. Stays come from admitted events by
-        corrected time (`pair_stays`); an open stay lasts until `now`. `since`: only the
-        person's stays that had not ended by then (a tracing window, e.g. 14 days); None: all.
-
-        One Contact per (other person, checkpoint): their stay that overlapped longest.
-
-        Cost, bounded by the person's visits, not by the data kept: the person's events (index
-        events_person_time), then for each visit that checkpoint's admitted events from
-        TRACE_LOOKBACK before it to `margin` after it (index events_checkpoint_time; a stay
-        that began earlier than that is seen from its exit only, as a stay of no length), then
-        one query per checkpoint for the exits, after that range, of those still inside at its
-        end. Every read skips the partitions received before its range (`_received_since`).
-        One snapshot.
-        """
-        e = events.c
-        admitted = e.verdict == "admit"
-        with self.db.read() as conn:
-            query = select(*_STAY_COLUMNS).where(e.person_key == person_key, admitted)
-            if since is not None:
-                first = since - TRACE_LOOKBACK
-                query = query.where(e.corrected_time >= first, _received_since(first))
-            mine: dict[str, list[tuple[dt.datetime, dt.datetime]]] = {}
-            rows = conn.execute(query.order_by(e.corrected_time, e.id)).all()
-            for stay in pair_stays(tuple(r) for r in rows):
-                end = stay.out_time or now
-                if since is None or end >= since:
-                    mine.setdefault(stay.checkpoint_id, []).append((stay.in_time, end))
-            # (person, checkpoint) -> (seconds together, their stay, end of the range it came from)
-            best: dict[tuple[str, str], tuple[float, Stay, dt.datetime]] = {}
-            for checkpoint_id, windows in mine.items():
-                ranges = _merged(
-                    (start - margin - TRACE_LOOKBACK, end + margin) for start, end in windows
-                )
-                for low, high in ranges:
-                    rows = conn.execute(
-                        select(*_STAY_COLUMNS)
-                        .where(
-                            e.checkpoint_id == checkpoint_id,
-                            admitted,
-                            e.corrected_time >= low,
-                            e.corrected_time <= high,
-                            _received_since(low),
-                        )
-                        .order_by(e.corrected_time, e.id)
-                    ).all()
-                    for stay in pair_stays(tuple(r) for r in rows):
-                        if stay.person_key == person_key:
-                            continue
-                        their_end = stay.out_time or now
-                        for start, end in windows:
-                            if stay.in_time > end + margin or their_end < start - margin:
-                                continue
-                            together = (
-                                min(end, their_end) - max(start, stay.in_time)
-                            ).total_seconds()
-                            key = (stay.person_key, checkpoint_id)
-                            if key not in best or together > best[key][0]:
-                                best[key] = (together, stay, high)
-            # Those still inside at the end of the range read: their exit, if any, came later.
-            exits: dict[tuple[str, str], dt.datetime] = {}
-            still_inside: dict[tuple[str, dt.datetime], list[str]] = {}
-            for (other, checkpoint_id), (_, stay, high) in best.items():
-                if stay.out_time is None:
-                    still_inside.setdefault((checkpoint_id, high), []).append(other)
-            for (checkpoint_id, high), people in still_inside.items():
-                for row in conn.execute(
-                    select(e.person_key, func.min(e.corrected_time).label("out_time"))
-                    .where(
-                        e.checkpoint_id == checkpoint_id,
-                        self.db.among(e.person_key, people),
-                        admitted,
-                        e.direction == "out",
-                        e.corrected_time > high,
-                        _received_since(high),
-                    )
-                    .group_by(e.person_key)
-                ):
-                    exits[(str(row.person_key), checkpoint_id)] = row.out_time
-            contacts = [
-                Contact(
-                    s.person_key,
-                    s.checkpoint_id,
-                    s.kind,
-                    s.display_name,
-                    s.in_time,
-                    s.out_time or exits.get((s.person_key, s.checkpoint_id)),
-                    max(0, round(together)),
-                )
-                for together, s, _ in best.values()
-            ]
-        return sorted(contacts, key=lambda c: (c.in_time, c.person_key, c.checkpoint_id))
-
     def today(self, now: dt.datetime) -> list[CheckpointToday]:
         """Each checkpoint's admitted entries and exits today (the day in the checkpoint's
         `timezone` setting, else the kiosk default), devices and last contact. One snapshot;
@@ -1516,7 +1330,7 @@ class Storage:
                 query = select(e.checkpoint_id, e.direction, func.count().label("n")).where(
                     e.corrected_time >= start,
                     e.corrected_time < end,
-                    _received_since(start),
+                    received_since(start),
                     e.verdict == "admit",
                 )
                 if len(zones) > 1:
@@ -1548,7 +1362,7 @@ class Storage:
                     e.checkpoint_id == checkpoint_id,
                     e.corrected_time >= start,
                     e.corrected_time < end,
-                    _received_since(start),
+                    received_since(start),
                 )
                 .group_by(hour, e.direction, e.verdict)
             ).all()
@@ -1613,7 +1427,7 @@ class Storage:
                 ).where(
                     e.corrected_time >= start,
                     e.corrected_time < end,
-                    _received_since(start),
+                    received_since(start),
                 )
             ).one()
         return DailyFigures(
@@ -2055,11 +1869,9 @@ __all__ = [
     "CLOCK_UNVERIFIED",
     "CONFLICT",
     "DEMO",
-    "TRACE_LOOKBACK",
     "CheckpointDay",
     "CheckpointRecord",
     "CheckpointToday",
-    "Contact",
     "DailyFigures",
     "DeviceRecord",
     "EnrollmentRefused",
@@ -2082,5 +1894,5 @@ __all__ = [
     "UnknownDevice",
     "content_digest",
     "correct_time",
-    "pair_stays",
+    "received_since",
 ]

@@ -4,7 +4,8 @@ The one rule, pure (no I/O, no clock), for both sides: the kiosk keeps its `stay
 date one admitted event at a time (`stay_change`, kiosk.store.log) and finds co-presence with
 one SQL statement that implements `together_s` (kiosk.store.queries; tests/common/test_stays.py
 checks the two agree); the central server pairs the events of every kiosk of a checkpoint by
-corrected time (`pair_stays`) and picks contacts with `co_present`.
+corrected time with `stay_change` (central.tracing.pair; tests/central/test_tracing.py checks
+its contacts against `pair_stays` and `together_s` applied to whole random logs).
 
 The rules:
 - Only admitted events make stays (someone refused at the gate was never inside).
