@@ -37,6 +37,7 @@ bench: setup     ## benchmarks (figures go to docs/benchmarks.md by hand)
 	.venv/bin/python bench/central_ingest.py
 	.venv/bin/python bench/central_scale.py
 	.venv/bin/python bench/signing.py
+	.venv/bin/python bench/signed_sync.py
 	.venv/bin/python bench/person_keys.py
 	.venv/bin/python bench/declarations.py
 	QT_QPA_PLATFORM=offscreen .venv/bin/python bench/gate.py

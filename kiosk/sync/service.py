@@ -249,13 +249,21 @@ class SyncService:
         try:
             # The root and the sealing key first: held personal data is re-sealed to the
             # authority's key before anything is sent (the outbox skips held events), and a
-            # box the server cannot open is never delivered.
-            keys = self._fetch_keys(client)
+            # box the server cannot open is never delivered. A network failure there does not
+            # hold the records back (on a lossy link most rounds would never reach them): they
+            # are delivered, then the round reports that failure.
+            keys_failed: TransientError | None = None
+            try:
+                keys = self._fetch_keys(client)
+            except TransientError as exc:
+                keys_failed = exc
             settings = self._settings()
             if settings.authority_public_key:
                 key = PublicKey.from_text(settings.authority_public_key)
                 self._run_store(lambda s: s.use_authority_key(key))
             delivered, replayed, quarantined = self._deliver(client)
+            if keys_failed is not None:
+                raise keys_failed
             changes = self._fetch_documents(client, keys)
         except SyncError as exc:
             self._set_meta(

@@ -111,6 +111,10 @@ class SiteKiosk:
             on_status_list=self.gate.refresh_status_list_info,
             is_demo=lambda: self.gate.demo,
         )
+        # As `kiosk enroll` does: one round at once, which brings the root-signed sealing key
+        # (before it a scan would keep its clear fields only).
+        self.service.run_once()
+        assert self.gate.keeps_personal_data
 
     def at(self, minutes: float) -> None:
         """Move the kiosk's clock to `minutes` after its start."""

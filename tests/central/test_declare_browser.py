@@ -21,6 +21,7 @@ import pytest
 from central.declare import texts
 from checkpoint_common.declaration import QUESTIONS
 from checkpoint_common.signing import SigningKey
+from tests.authority import set_up_authority_at
 from tests.browser import chromium, chromium_path
 from tests.central.test_live import Server, run_cli, start_server
 
@@ -88,6 +89,9 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     )
     shown = cli_ok(db, "declaration-key", "--show", "--delegations")
     (root / "keys.json").write_text(shown.stdout)
+    # The same root delegates the server's settings and status lists and signs its sealing key
+    # (docs/central.md, "The authority's keys, offline"): a kiosk pinned to it syncs.
+    set_up_authority_at(db, root=SigningKey.from_pem((root / "root.key").read_bytes()))
     with start_server(db, "--declaration-rate-limit", "0") as server:
         yield Deployment(
             server, db, (root / "root.pub").read_text().strip(), root / "keys.json", root

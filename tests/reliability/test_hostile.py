@@ -428,8 +428,19 @@ def test_upload_stores_each_hostile_event_exactly_or_rejects_it_alone(
                 code=made.stdout.strip(),
                 device_id=store.device_id,
             )
+            current = [new_settings]
+            service = SyncService(
+                data_dir=data_dir,
+                settings=lambda: current[0],
+                run_store=lambda fn: fn(store),
+                clock=clock,
+                on_settings=lambda changed: current.__setitem__(0, changed),
+            )
+            # As `kiosk enroll` does: a round at once, which brings the root-signed sealing key.
+            service.run_once()
+            assert current[0].authority_public_key
             keyer = PersonKeyer(DataDir(data_dir).person_secret())
-            gate = Gate(store, new_settings, clock, keyer, TRUST)
+            gate = Gate(store, current[0], clock, keyer, TRUST)
             scanned: dict[str, tuple[str, bytes]] = {}
             for name in NAMES:
                 outcome = gate.scan(HOSTILE[name])
@@ -437,12 +448,6 @@ def test_upload_stores_each_hostile_event_exactly_or_rejects_it_alone(
                 scanned[outcome.event_id] = (name, raw_bytes(HOSTILE[name]))
             ordinary = gate.scan(_cccd("Lê Văn Bình", 98))
             assert ordinary.event_id is not None
-            service = SyncService(
-                data_dir=data_dir,
-                settings=lambda: new_settings,
-                run_store=lambda fn: fn(store),
-                clock=clock,
-            )
             report = service.run_once()
             assert store.outbox_count() == 0, "the queue must drain"
             local = {e.event_id: e for e in store.events()}
