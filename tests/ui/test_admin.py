@@ -579,10 +579,13 @@ def test_leaving_the_page_any_other_way_locks_it_too(site: Site) -> None:
 
 
 def test_left_idle_it_locks_and_goes_back_to_scanning(site: Site) -> None:
-    page = site.page(in_window=True, auto_lock_ms=300)
+    # Longer than checking the PIN (scrypt with 64 MiB, up to a second on a busy machine):
+    # the screen must first open, then lock by itself.
+    page = site.page(in_window=True, auto_lock_ms=3000)
     window = window_with(site, page)
     window.show_admin()
     tap_pin(site, page, PIN)
+    assert page.unlocked
     with site.qtbot.waitSignal(page.closed, timeout=WAIT_MS):
         pass  # nobody touches the screen
     assert not page.unlocked
