@@ -167,7 +167,7 @@
     <message>
         <location filename="../../kiosk/ui/admin_device.py" line="202"/>
         <location filename="../../kiosk/ui/admin_device.py" line="206"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="328"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="329"/>
         <source>Enroll this device</source>
         <translation>Enroll this device</translation>
     </message>
@@ -209,147 +209,147 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_device.py" line="265"/>
-        <source>NOT KEPT: this kiosk has no health authority key. Scans are recorded with their time and masked name only: no ID number, full name or phone for the health officer. Enroll this device, or reinstall with --authority.</source>
-        <translation>NOT KEPT: this kiosk has no health authority key. Scans are recorded with their time and masked name only: no ID number, full name or phone for the health officer. Enroll this device, or reinstall with --authority.</translation>
+        <source>NOT KEPT: this kiosk has no health authority key. Scans are recorded with their time and masked name only: no ID number, full name or phone for the health officer. Enroll this device and let it sync, or reinstall with --authority-key.</source>
+        <translation>NOT KEPT: this kiosk has no health authority key. Scans are recorded with their time and masked name only: no ID number, full name or phone for the health officer. Enroll this device and let it sync, or reinstall with --authority-key.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="271"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="272"/>
         <source>{n} records without personal data.</source>
         <translation>{n} records without personal data.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="273"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="274"/>
         <source>{n} records</source>
         <translation>{n} records</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="275"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="276"/>
         <source>{n} refused by the server</source>
         <translation>{n} refused by the server</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="288"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="309"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="289"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="310"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="279"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="286"/>
         <source>Not saved: {reason}</source>
         <translation>Not saved: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="293"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="294"/>
         <source>Saving…</source>
         <translation>Saving…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="303"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="304"/>
         <source>Poster saved to {path}: print it on A4</source>
         <translation>Poster saved to {path}: print it on A4</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="327"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="328"/>
         <source>Read from the QR code. Check the server address, then tap “{button}”.</source>
         <translation>Read from the QR code. Check the server address, then tap “{button}”.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="358"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="359"/>
         <source>Not a server address: {reason}</source>
         <translation>Not a server address: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="362"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="363"/>
         <source>Enter the server address and the enrollment code</source>
         <translation>Enter the server address and the enrollment code</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="366"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="500"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="367"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="501"/>
         <source>Use an https:// address (plain http only to this machine)</source>
         <translation>Use an https:// address (plain http only to this machine)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="375"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="376"/>
         <source>Asking the server for the health authority&apos;s key…</source>
         <translation>Asking the server for the health authority&apos;s key…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="387"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="388"/>
         <source>This server offers no health authority key: it cannot be trusted yet</source>
         <translation>This server offers no health authority key: it cannot be trusted yet</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="392"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="393"/>
         <source>The server&apos;s health authority key: {fingerprint}. Compare it with the fingerprint on the health authority&apos;s sheet.</source>
         <translation>The server&apos;s health authority key: {fingerprint}. Compare it with the fingerprint on the health authority&apos;s sheet.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="400"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="401"/>
         <source>Compare the fingerprint, then confirm</source>
         <translation>Compare the fingerprint, then confirm</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="414"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="415"/>
         <source>Not enrolled: the fingerprint was not the authority&apos;s</source>
         <translation>Not enrolled: the fingerprint was not the authority&apos;s</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="423"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="424"/>
         <source>Enrolling…</source>
         <translation>Enrolling…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="462"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="463"/>
         <source>Enrolled, but the settings were not saved: {reason}</source>
         <translation>Enrolled, but the settings were not saved: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="484"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="485"/>
         <source>Enrolled as checkpoint {name}</source>
         <translation>Enrolled as checkpoint {name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="493"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="494"/>
         <source>The enrollment code was refused (wrong, used or expired)</source>
         <translation>The enrollment code was refused (wrong, used or expired)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="495"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="496"/>
         <source>This device is enrolled already: ask the site manager for a code issued for this device</source>
         <translation>This device is enrolled already: ask the site manager for a code issued for this device</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="502"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="503"/>
         <source>The server&apos;s health authority key is not usable</source>
         <translation>The server&apos;s health authority key is not usable</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="504"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="505"/>
         <source>The server could not be reached: {reason}</source>
         <translation>The server could not be reached: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="506"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="509"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="507"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="510"/>
         <source>Enrollment failed: {reason}</source>
         <translation>Enrollment failed: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="521"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="525"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="522"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="526"/>
         <source>None pinned: nothing downloaded is believed</source>
         <translation>None pinned: nothing downloaded is believed</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="533"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="534"/>
         <source>None yet</source>
         <translation>None yet</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="538"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="539"/>
         <source>{n} h old</source>
         <translation>{n} h old</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="540"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="541"/>
         <source>{n} days old</source>
         <translation>{n} days old</translation>
     </message>

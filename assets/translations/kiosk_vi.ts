@@ -167,7 +167,7 @@
     <message>
         <location filename="../../kiosk/ui/admin_device.py" line="202"/>
         <location filename="../../kiosk/ui/admin_device.py" line="206"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="328"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="329"/>
         <source>Enroll this device</source>
         <translation>Đăng ký thiết bị</translation>
     </message>
@@ -209,147 +209,147 @@
     </message>
     <message>
         <location filename="../../kiosk/ui/admin_device.py" line="265"/>
-        <source>NOT KEPT: this kiosk has no health authority key. Scans are recorded with their time and masked name only: no ID number, full name or phone for the health officer. Enroll this device, or reinstall with --authority.</source>
-        <translation>KHÔNG LƯU: máy chưa có khóa của cơ quan y tế. Mỗi lượt quét chỉ ghi thời gian và tên viết tắt: không có số giấy tờ, họ tên đầy đủ hay số điện thoại cho cán bộ y tế. Hãy đăng ký thiết bị, hoặc cài lại với --authority.</translation>
+        <source>NOT KEPT: this kiosk has no health authority key. Scans are recorded with their time and masked name only: no ID number, full name or phone for the health officer. Enroll this device and let it sync, or reinstall with --authority-key.</source>
+        <translation>KHÔNG LƯU: máy chưa có khóa của cơ quan y tế. Mỗi lượt quét chỉ ghi thời gian và tên viết tắt: không có số giấy tờ, họ tên đầy đủ hay số điện thoại cho cán bộ y tế. Hãy đăng ký thiết bị và để máy đồng bộ, hoặc cài lại với --authority-key.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="271"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="272"/>
         <source>{n} records without personal data.</source>
         <translation>{n} lượt ghi không có dữ liệu cá nhân.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="273"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="274"/>
         <source>{n} records</source>
         <translation>{n} lượt</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="275"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="276"/>
         <source>{n} refused by the server</source>
         <translation>{n} lượt bị máy chủ từ chối</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="288"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="309"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="289"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="310"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="279"/>
         <location filename="../../kiosk/ui/admin_settings.py" line="286"/>
         <source>Not saved: {reason}</source>
         <translation>Chưa lưu được: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="293"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="294"/>
         <source>Saving…</source>
         <translation>Đang lưu…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="303"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="304"/>
         <source>Poster saved to {path}: print it on A4</source>
         <translation>Đã lưu tờ thông báo vào {path}: hãy in ra khổ A4</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="327"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="328"/>
         <source>Read from the QR code. Check the server address, then tap “{button}”.</source>
         <translation>Đã đọc từ mã QR. Kiểm tra địa chỉ máy chủ, rồi chạm “{button}”.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="358"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="359"/>
         <source>Not a server address: {reason}</source>
         <translation>Địa chỉ máy chủ không hợp lệ: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="362"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="363"/>
         <source>Enter the server address and the enrollment code</source>
         <translation>Vui lòng nhập địa chỉ máy chủ và mã đăng ký</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="366"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="500"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="367"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="501"/>
         <source>Use an https:// address (plain http only to this machine)</source>
         <translation>Hãy dùng địa chỉ https:// (http thường chỉ dùng được cho chính máy này)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="375"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="376"/>
         <source>Asking the server for the health authority&apos;s key…</source>
         <translation>Đang hỏi máy chủ khóa của cơ quan y tế…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="387"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="388"/>
         <source>This server offers no health authority key: it cannot be trusted yet</source>
         <translation>Máy chủ này không cung cấp khóa của cơ quan y tế: chưa thể tin cậy</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="392"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="393"/>
         <source>The server&apos;s health authority key: {fingerprint}. Compare it with the fingerprint on the health authority&apos;s sheet.</source>
         <translation>Khóa của cơ quan y tế do máy chủ gửi: {fingerprint}. Hãy so sánh với dấu vân tay trên giấy của cơ quan y tế.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="400"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="401"/>
         <source>Compare the fingerprint, then confirm</source>
         <translation>So sánh dấu vân tay rồi xác nhận</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="414"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="415"/>
         <source>Not enrolled: the fingerprint was not the authority&apos;s</source>
         <translation>Chưa đăng ký: dấu vân tay không phải của cơ quan y tế</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="423"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="424"/>
         <source>Enrolling…</source>
         <translation>Đang đăng ký…</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="462"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="463"/>
         <source>Enrolled, but the settings were not saved: {reason}</source>
         <translation>Đã đăng ký, nhưng chưa lưu được cài đặt: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="484"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="485"/>
         <source>Enrolled as checkpoint {name}</source>
         <translation>Đã đăng ký là điểm kiểm dịch {name}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="493"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="494"/>
         <source>The enrollment code was refused (wrong, used or expired)</source>
         <translation>Mã đăng ký bị từ chối (sai, đã dùng hoặc hết hạn)</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="495"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="496"/>
         <source>This device is enrolled already: ask the site manager for a code issued for this device</source>
         <translation>Thiết bị này đã được đăng ký: hãy xin quản lý điểm một mã cấp riêng cho thiết bị này</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="502"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="503"/>
         <source>The server&apos;s health authority key is not usable</source>
         <translation>Khóa của cơ quan y tế do máy chủ gửi không dùng được</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="504"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="505"/>
         <source>The server could not be reached: {reason}</source>
         <translation>Không kết nối được máy chủ: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="506"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="509"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="507"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="510"/>
         <source>Enrollment failed: {reason}</source>
         <translation>Đăng ký không thành công: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="521"/>
-        <location filename="../../kiosk/ui/admin_device.py" line="525"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="522"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="526"/>
         <source>None pinned: nothing downloaded is believed</source>
         <translation>Chưa cài khóa: không tin dữ liệu tải về nào</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="533"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="534"/>
         <source>None yet</source>
         <translation>Chưa có</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="538"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="539"/>
         <source>{n} h old</source>
         <translation>{n} giờ trước</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/admin_device.py" line="540"/>
+        <location filename="../../kiosk/ui/admin_device.py" line="541"/>
         <source>{n} days old</source>
         <translation>{n} ngày trước</translation>
     </message>

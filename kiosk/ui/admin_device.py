@@ -265,7 +265,8 @@ class DevicePanel(QWidget):
                 text = tr(
                     "NOT KEPT: this kiosk has no health authority key. Scans are recorded with "
                     "their time and masked name only: no ID number, full name or phone for the "
-                    "health officer. Enroll this device, or reinstall with --authority."
+                    "health officer. Enroll this device and let it sync, or reinstall with "
+                    "--authority-key."
                 )
             if info.withheld:
                 text += " " + tr("{n} records without personal data.").format(n=info.withheld)
